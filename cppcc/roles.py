@@ -1,0 +1,36 @@
+"""Roles are Django groups (created by a migration); these helpers are the one way code asks about them."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "委员"
+    OFFICE = "office", "机关工作人员"
+    UNIT = "unit", "承办单位"
+    LEADER = "leader", "领导"
+    ADMIN = "admin", "系统管理员"
+    AUDITOR = "auditor", "审计员"
+
+
+# Roles that take part in casework (everything except system administration and audit).
+CASEWORK_ROLES = (Role.MEMBER, Role.OFFICE, Role.UNIT, Role.LEADER)
+
+
+def user_roles(user) -> frozenset[str]:
+    """The set of role names of a user, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_cppcc_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cppcc_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def role_labels(user) -> list[str]:
+    names = user_roles(user)
+    return [label for value, label in Role.choices if value in names]

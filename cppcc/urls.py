@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from members import api as members_api
+
+from . import views
+
+router = DefaultRouter()
+router.register("members", members_api.MemberViewSet, basename="member")
+router.register("terms", members_api.TermViewSet, basename="term")
+router.register("sessions", members_api.SessionViewSet, basename="session")
+router.register("sectors", members_api.SectorViewSet, basename="sector")
+router.register("parties", members_api.PartyViewSet, basename="party")
+router.register("committees", members_api.SpecialCommitteeViewSet, basename="committee")
+router.register("groups", members_api.MemberGroupViewSet, basename="group")
+router.register("units", members_api.HandlingUnitViewSet, basename="unit")
+
+admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
+admin.site.site_title = "系统管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("members/", include("members.urls")),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,58 @@
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from members.models import HandlingUnit, Member
+from members.selectors import member_for_user, units_of_user
+
+from .roles import Role, has_role
+from .views_helpers import role_required
+
+
+@login_required
+def home(request):
+    context = {"member": member_for_user(request.user), "units": list(units_of_user(request.user))}
+    if has_role(request.user, Role.OFFICE, Role.LEADER):
+        context["counts"] = {
+            "members": Member.objects.filter(status=Member.Status.ACTIVE).count(),
+            "standing": Member.objects.filter(status=Member.Status.ACTIVE, is_standing=True).count(),
+            "units": HandlingUnit.objects.filter(is_active=True).count(),
+        }
+    return render(request, "home.html", context)
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.AUDITOR)
+def audit_log(request):
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    model = request.GET.get("model", "")
+    actor = request.GET.get("actor", "").strip()
+    action = request.GET.get("action", "")
+    if model.isdigit():
+        entries = entries.filter(content_type_id=int(model))
+    if actor:
+        entries = entries.filter(actor__username__icontains=actor)
+    if action.isdigit():
+        entries = entries.filter(action=int(action))
+    if request.GET.get("date_from"):
+        entries = entries.filter(timestamp__date__gte=request.GET["date_from"])
+    if request.GET.get("date_to"):
+        entries = entries.filter(timestamp__date__lte=request.GET["date_to"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    logged_types = LogEntry.objects.values_list("content_type", flat=True).distinct()
+    return render(
+        request,
+        "audit/log_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "content_types": ContentType.objects.filter(pk__in=logged_types),
+            "actions": LogEntry.Action.choices,
+            "params": request.GET,
+        },
+    )

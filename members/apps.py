@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = "委员管理"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.Term,
+            models.Session,
+            models.Sector,
+            models.Party,
+            models.SpecialCommittee,
+            models.MemberGroup,
+            models.HandlingUnit,
+        ):
+            auditlog.register(model)
+        auditlog.register(models.Member, m2m_fields={"committees", "terms"}, mask_fields=["id_number", "phone"])

@@ -1,0 +1,59 @@
+import django_filters
+from django.db.models import Q
+
+from .models import HandlingUnit, Member, MemberGroup, Party, Sector, SpecialCommittee, Term
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label="界别")
+    party = django_filters.ModelChoiceFilter(queryset=Party.objects.all(), label="党派")
+    group = django_filters.ModelChoiceFilter(queryset=MemberGroup.objects.all(), label="委员组")
+    committee = django_filters.ModelChoiceFilter(
+        field_name="committees", queryset=SpecialCommittee.objects.all(), label="专委会"
+    )
+    term = django_filters.ModelChoiceFilter(field_name="terms", queryset=Term.objects.all(), label="届次")
+    status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态")
+    gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别")
+    post = django_filters.ChoiceFilter(choices=Member.Post.choices[1:], label="领导职务")
+    is_standing = django_filters.BooleanFilter(label="常委")
+    order = django_filters.ChoiceFilter(
+        method="order_by",
+        choices=[("stroke", "按姓氏笔画"), ("pinyin", "按拼音")],
+        label="排序",
+        empty_label="按姓氏笔画",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "sector", "party", "group", "committee", "term", "status", "gender", "post", "is_standing"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.form.fields.items():
+            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            form_field.widget.attrs.setdefault("class", css)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_pinyin__icontains=value.lower())
+            | Q(employer__icontains=value)
+            | Q(title__icontains=value)
+        )
+
+    def order_by(self, queryset, name, value):
+        if value == "pinyin":
+            return queryset.order_by("name_pinyin", "id")
+        return queryset.order_by("name_stroke_key", "id")
+
+
+class HandlingUnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="名称")
+
+    class Meta:
+        model = HandlingUnit
+        fields = ["q", "kind", "is_active"]

@@ -1,0 +1,36 @@
+from django import forms
+
+from . import idcard
+from .models import Member
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "sector", "party", "group",
+            "committees", "is_standing", "post", "employer", "title", "terms", "status", "note",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "committees": forms.CheckboxSelectMultiple,
+            "terms": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_id_number(self):
+        value = idcard.normalize(self.cleaned_data.get("id_number") or "")
+        if not value:
+            return None
+        reason = idcard.validation_error(value)
+        if reason:
+            raise forms.ValidationError(reason)
+        return value
+
+    def _post_clean(self):
+        # Model validation (unique ID number and the rest) runs in the service, which reports it.
+        pass
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label="委员名册（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

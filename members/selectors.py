@@ -1,0 +1,90 @@
+"""Every read of the members registry goes through here: scoping by role and field visibility."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cppcc.roles import CASEWORK_ROLES, Role, has_role
+
+from . import idcard
+from .models import HandlingUnit, Member
+
+READ_ROLES = tuple(CASEWORK_ROLES)
+WRITE_ROLES = (Role.OFFICE,)
+
+
+@dataclass(frozen=True)
+class MemberPolicy:
+    """What one user may see of one member record."""
+
+    private: bool  # birth date, ID number, phone, note, login account
+    id_full: bool
+    phone_full: bool
+
+    def id_number(self, member: Member) -> str | None:
+        if not self.private:
+            return None
+        return member.id_number or "" if self.id_full else member.id_number_masked
+
+    def phone(self, member: Member) -> str | None:
+        if not self.private:
+            return None
+        return member.phone if self.phone_full else member.phone_masked
+
+
+FULL = MemberPolicy(private=True, id_full=True, phone_full=True)
+SELF = MemberPolicy(private=True, id_full=False, phone_full=True)
+MASKED = MemberPolicy(private=True, id_full=False, phone_full=False)
+PUBLIC = MemberPolicy(private=False, id_full=False, phone_full=False)
+
+
+def member_policy(*, user, member: Member) -> MemberPolicy:
+    """Office staff see everything; leaders see all fields masked; a member sees their own record
+    with the ID number masked; everyone else sees the public fields only."""
+    if has_role(user, Role.OFFICE):
+        return FULL
+    if member.user_id is not None and member.user_id == user.pk:
+        return SELF
+    if has_role(user, Role.LEADER):
+        return MASKED
+    return PUBLIC
+
+
+def _visible_members(user) -> QuerySet[Member]:
+    if has_role(user, Role.OFFICE, Role.LEADER):
+        return Member.objects.all()
+    if has_role(user, Role.MEMBER, Role.UNIT):
+        # Former members' records are the office's business; a member always sees their own.
+        return Member.objects.filter(Q(status=Member.Status.ACTIVE) | Q(user=user))
+    return Member.objects.none()
+
+
+def member_list(*, user, filters: dict | None = None, order: str | None = None) -> QuerySet[Member]:
+    from .filters import MemberFilterSet
+
+    qs = _visible_members(user).select_related("sector", "party", "group").prefetch_related("committees", "terms")
+    if filters is not None:
+        qs = MemberFilterSet(filters, queryset=qs).qs
+    return qs
+
+
+def member_get(*, user, pk) -> Member:
+    try:
+        return member_list(user=user).get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该委员。") from None
+
+
+def member_for_user(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).first()
+
+
+def units_of_user(user) -> QuerySet[HandlingUnit]:
+    return HandlingUnit.objects.filter(users=user)
+
+
+def id_number_owner(id_number: str) -> Member | None:
+    return Member.objects.filter(id_number=idcard.normalize(id_number)).first()

@@ -1,0 +1,103 @@
+from rest_framework import serializers
+
+from . import idcard
+from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+from .selectors import member_policy
+
+
+class TermSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Term
+        fields = ["id", "number", "name", "start_year", "end_year", "is_current"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = ["id", "term", "number", "name", "start_date", "end_date"]
+
+
+def _reference_serializer(model_class, extra=()):
+    class Serializer(serializers.ModelSerializer):
+        class Meta:
+            model = model_class
+            fields = ["id", "name", "order", "is_active", *extra]
+
+    Serializer.__name__ = f"{model_class.__name__}Serializer"
+    return Serializer
+
+
+SectorSerializer = _reference_serializer(Sector)
+PartySerializer = _reference_serializer(Party, extra=("short_name",))
+SpecialCommitteeSerializer = _reference_serializer(SpecialCommittee)
+MemberGroupSerializer = _reference_serializer(MemberGroup)
+
+
+class HandlingUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HandlingUnit
+        fields = ["id", "name", "kind", "order", "is_active", "contact_person", "contact_phone"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """The member as a given user may see it: private fields masked or omitted (null)."""
+
+    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    party_name = serializers.CharField(source="party.name", read_only=True)
+    group_name = serializers.CharField(source="group.name", read_only=True, default=None)
+    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    post_display = serializers.CharField(source="get_post_display", read_only=True)
+    id_number = serializers.SerializerMethodField(help_text="身份证号码；机关工作人员以外的角色只见掩码")
+    phone = serializers.SerializerMethodField()
+    birth_date = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "name", "gender", "gender_display", "ethnicity", "birth_date", "id_number", "phone",
+            "employer", "title", "sector", "sector_name", "party", "party_name", "group", "group_name",
+            "committees", "is_standing", "post", "post_display", "terms", "status", "status_display",
+            "note", "name_pinyin", "created_at", "updated_at",
+        ]
+
+    def _policy(self, obj):
+        return member_policy(user=self.context["request"].user, member=obj)
+
+    def get_id_number(self, obj) -> str | None:
+        return self._policy(obj).id_number(obj)
+
+    def get_phone(self, obj) -> str | None:
+        return self._policy(obj).phone(obj)
+
+    def get_birth_date(self, obj) -> str | None:
+        return obj.birth_date.isoformat() if obj.birth_date and self._policy(obj).private else None
+
+    def get_note(self, obj) -> str | None:
+        return obj.note if self._policy(obj).private else None
+
+
+class MemberWriteSerializer(serializers.ModelSerializer):
+    gender = serializers.ChoiceField(choices=Member.Gender.choices, required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "employer", "title", "sector",
+            "party", "group", "committees", "is_standing", "post", "terms", "status", "note",
+        ]
+
+    def validate_id_number(self, value):
+        if not value:
+            return None
+        value = idcard.normalize(value)
+        reason = idcard.validation_error(value)
+        if reason:
+            raise serializers.ValidationError(reason)
+        return value
+
+    def validate(self, attrs):
+        if not attrs.get("gender") and not attrs.get("id_number") and self.instance is None:
+            raise serializers.ValidationError({"gender": ["请填写性别（或填写身份证号码自动识别）。"]})
+        return attrs

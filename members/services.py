@@ -1,0 +1,67 @@
+"""Every write to the members registry: role checked, in a transaction, recorded in the audit log."""
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.roles import Role, has_role
+
+from . import idcard
+from .models import Member
+
+MEMBER_M2M_FIELDS = ("committees", "terms")
+
+
+def require_office(actor):
+    if not has_role(actor, Role.OFFICE):
+        raise PermissionDenied("只有机关工作人员可以维护委员信息。")
+
+
+def _fill_from_id_number(member: Member):
+    """Birth date and gender follow from a valid ID number when the office left them empty."""
+    if member.id_number and not idcard.validation_error(member.id_number):
+        member.birth_date = member.birth_date or idcard.birth_date(member.id_number)
+        member.gender = member.gender or idcard.gender(member.id_number)
+
+
+def save_member(member: Member, m2m: dict):
+    if member.id_number:
+        member.id_number = idcard.normalize(member.id_number)
+    _fill_from_id_number(member)
+    try:
+        member.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError("委员信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
+    member.save()
+    for field, values in m2m.items():
+        getattr(member, field).set(values)
+    return member
+
+
+def member_create(*, actor, data: dict) -> Member:
+    require_office(actor)
+    fields = {k: v for k, v in data.items() if k not in MEMBER_M2M_FIELDS}
+    m2m = {k: data[k] for k in MEMBER_M2M_FIELDS if k in data}
+    with set_actor(actor), transaction.atomic():
+        return save_member(Member(**fields), m2m)
+
+
+def member_update(*, actor, member: Member, data: dict) -> Member:
+    require_office(actor)
+    with set_actor(actor), transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        m2m = {}
+        for key, value in data.items():
+            if key in MEMBER_M2M_FIELDS:
+                m2m[key] = value
+            else:
+                setattr(member, key, value)
+        return save_member(member, m2m)
+
+
+def reference_save(*, actor, serializer):
+    """Create or update a piece of reference data (sectors, parties, units …) from a valid serializer."""
+    require_office(actor)
+    with set_actor(actor), transaction.atomic():
+        return serializer.save()

@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cppcc.errors import ApplicationError
+from cppcc.roles import Role
+from cppcc.views_helpers import role_required
+
+from . import roster, selectors, services
+from .filters import MemberFilterSet
+from .forms import MemberForm, RosterImportForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 30
+
+
+@never_cache
+@role_required(*selectors.READ_ROLES)
+def member_list(request):
+    filterset = MemberFilterSet(request.GET, queryset=selectors.member_list(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {"page": page, "filter": filterset, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+@never_cache
+@role_required(*selectors.READ_ROLES)
+def member_detail(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    policy = selectors.member_policy(user=request.user, member=member)
+    return render(
+        request,
+        "members/member_detail.html",
+        {"member": member, "policy": policy, "id_display": policy.id_number(member), "phone_display": policy.phone(member)},
+    )
+
+
+def _save_form(request, form, save):
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            member = save(data)
+        except ApplicationError as exc:
+            for field, errors in exc.errors.items():
+                for error in errors if isinstance(errors, list) else [errors]:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.errors:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存委员“{member.name}”的信息。")
+            return redirect("members:detail", pk=member.pk)
+    return None
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        response = _save_form(request, form, lambda data: services.member_create(actor=request.user, data=data))
+        if response:
+            return response
+    return render(request, "members/member_form.html", {"form": form, "title": "新增委员"})
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = selectors.member_get(user=request.user, pk=pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST":
+        response = _save_form(
+            request, form, lambda data: services.member_update(actor=request.user, member=member, data=data)
+        )
+        if response:
+            return response
+    return render(request, "members/member_form.html", {"form": form, "title": f"编辑委员：{member.name}", "member": member})
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def roster_import(request):
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = roster.roster_import(actor=request.user, file=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            context.update(error=exc.message, row_errors=exc.errors.get("rows", []))
+        else:
+            messages.success(request, f"导入成功：新增 {result.created} 位，更新 {result.updated} 位委员。")
+            return redirect("members:list")
+    return render(request, "members/roster_import.html", context)
+
+
+@role_required(Role.OFFICE)
+def roster_template(request):
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    roster.template_workbook().save(response)
+    return response
+
+
+@never_cache
+@role_required(Role.OFFICE)
+def roster_export(request):
+    members = selectors.member_list(user=request.user, filters=request.GET)
+    out = roster.export_to_file(user=request.user, members=members)
+    filename = f"委员名册_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
