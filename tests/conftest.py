@@ -1,0 +1,73 @@
+import pytest
+from rest_framework.test import APIClient
+
+from cppcc.roles import Role
+
+from .factories import HandlingUnitFactory, MemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, username=None, **kwargs):
+        if username:
+            kwargs["username"] = username
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def office_user(make_user):
+    return make_user(Role.OFFICE, username="office1")
+
+
+@pytest.fixture
+def leader_user(make_user):
+    return make_user(Role.LEADER, username="leader1")
+
+
+@pytest.fixture
+def admin_user_role(make_user):
+    return make_user(Role.ADMIN, username="sysadmin1")
+
+
+@pytest.fixture
+def auditor_user(make_user):
+    return make_user(Role.AUDITOR, username="auditor1")
+
+
+@pytest.fixture
+def unit_user(make_user):
+    user = make_user(Role.UNIT, username="unit_a")
+    HandlingUnitFactory(name="区教育局").users.add(user)
+    return user
+
+
+@pytest.fixture
+def member_user(make_user):
+    user = make_user(Role.MEMBER, username="m_self")
+    MemberFactory(user=user, name="张明")
+    return user
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(client):
+    """A Django test client logged in as the given user (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
