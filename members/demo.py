@@ -69,7 +69,7 @@ def _users(rows, password_hash, group_name):
         [User(username=u, first_name=full, password=password_hash) for u, full in rows if u not in existing]
     )
     users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
-    group = Group.objects.get(name=group_name)
+    group, _ = Group.objects.get_or_create(name=group_name)
     Through = User.groups.through
     linked = set(Through.objects.filter(group=group, user__in=users.values()).values_list("user_id", flat=True))
     Through.objects.bulk_create([Through(user=u, group=group) for u in users.values() if u.pk not in linked])

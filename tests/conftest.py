@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from cppcc.roles import Role
@@ -6,9 +8,23 @@ from cppcc.roles import Role
 from .factories import HandlingUnitFactory, MemberFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """Applied before anything else in the session, so the live server's middleware sees it too."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Pages render without a collectstatic manifest; production keeps whitenoise's hashed names.
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        WHITENOISE_AUTOREFRESH=True,
+        # The test server speaks plain HTTP; production serves HTTPS with these on.
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*[Group.objects.get(name=r) for r in extracted])
+            self.groups.add(*[Group.objects.get_or_create(name=r)[0] for r in extracted])
 
 
 class TermFactory(factory.django.DjangoModelFactory):
