@@ -123,6 +123,7 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
     created = 0
     if not Member.objects.exists():
         party_weights = [30, 6, 8, 8, 7, 6, 4, 6, 1, 10, 14]
+        party_by_name = {p.name: p for p in parties}
         members = []
         used_ids, used_names = set(), set()
         for i in range(member_count):
@@ -139,7 +140,8 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
                 number = idcard.make("320106", birth, order)
             used_ids.add(number)
             sector = rng.choice(sectors)
-            party = rng.choices(parties, weights=party_weights)[0]
+            # The party sectors (中共, the eight parties, 无党派) hold members of that party only.
+            party = party_by_name.get(sector.name) or rng.choices(parties, weights=party_weights)[0]
             employers = EMPLOYERS.get(sector.name, ["区属单位", "某某有限公司", "某某律师事务所", "某某研究院"])
             status = Member.Status.ACTIVE
             if i >= member_count - 15:

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, SpecialCommittee, Term
@@ -6,17 +7,19 @@ from .models import HandlingUnit, Member, MemberGroup, Party, Sector, SpecialCom
 
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label="界别")
-    party = django_filters.ModelChoiceFilter(queryset=Party.objects.all(), label="党派")
-    group = django_filters.ModelChoiceFilter(queryset=MemberGroup.objects.all(), label="委员组")
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label="界别", empty_label="全部")
+    party = django_filters.ModelChoiceFilter(queryset=Party.objects.all(), label="党派", empty_label="全部")
+    group = django_filters.ModelChoiceFilter(queryset=MemberGroup.objects.all(), label="委员组", empty_label="全部")
     committee = django_filters.ModelChoiceFilter(
         field_name="committees", queryset=SpecialCommittee.objects.all(), label="专委会"
     )
-    term = django_filters.ModelChoiceFilter(field_name="terms", queryset=Term.objects.all(), label="届次")
-    status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态")
-    gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别")
-    post = django_filters.ChoiceFilter(choices=Member.Post.choices[1:], label="领导职务")
-    is_standing = django_filters.BooleanFilter(label="常委")
+    term = django_filters.ModelChoiceFilter(field_name="terms", queryset=Term.objects.all(), label="届次", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态", empty_label="全部")
+    gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别", empty_label="全部")
+    post = django_filters.ChoiceFilter(choices=Member.Post.choices[1:], label="领导职务", empty_label="全部")
+    is_standing = django_filters.BooleanFilter(
+        label="常委", widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+    )
     order = django_filters.ChoiceFilter(
         method="order_by",
         choices=[("stroke", "按姓氏笔画"), ("pinyin", "按拼音")],
