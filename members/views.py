@@ -25,9 +25,11 @@ def member_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # htmx asks for the results only when a filter changes; a plain request gets the whole page.
+    template = "members/_member_table.html" if request.headers.get("HX-Request") else "members/member_list.html"
     return render(
         request,
-        "members/member_list.html",
+        template,
         {"page": page, "filter": filterset, "query": query.urlencode(), "total": page.paginator.count},
     )
 

@@ -19,6 +19,8 @@ def test_office_finds_a_member_and_edits_them(page, demo):
     page.get_by_label("关键词").fill(member.name)
     page.get_by_role("button", name="查询").click()
     expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("member-total")).to_have_text("共 1 人")
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # htmx pushed the filter into the address bar
     page.get_by_role("link", name=member.name).click()
 
     # Office staff see the full ID number.
