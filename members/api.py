@@ -84,7 +84,10 @@ def _reference_viewset(model, serializer, doc, **extra):
 
 TermViewSet = _reference_viewset(Term, serializers.TermSerializer, "届次", search_fields=["name"])
 SessionViewSet = _reference_viewset(
-    Session, serializers.SessionSerializer, "全体会议（次会议）", filterset_fields=["term"],
+    Session,
+    serializers.SessionSerializer,
+    "全体会议（次会议）",
+    filterset_fields=["term"],
     queryset=Session.objects.select_related("term"),
 )
 SectorViewSet = _reference_viewset(Sector, serializers.SectorSerializer, "界别")

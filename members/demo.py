@@ -18,28 +18,93 @@ from . import idcard
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 SECTORS = [
-    "中国共产党", "中国国民党革命委员会", "中国民主同盟", "中国民主建国会", "中国民主促进会", "中国农工民主党",
-    "中国致公党", "九三学社", "无党派人士", "中国共产主义青年团", "总工会", "妇女联合会", "青年联合会",
-    "工商业联合会", "科学技术协会", "台湾同胞联谊会", "归国华侨联合会", "文化艺术界", "科学技术界",
-    "社会科学界", "经济界", "农业界", "教育界", "体育界", "新闻出版界", "医药卫生界", "对外友好界",
-    "社会福利和社会保障界", "少数民族界", "宗教界", "特邀人士",
+    "中国共产党",
+    "中国国民党革命委员会",
+    "中国民主同盟",
+    "中国民主建国会",
+    "中国民主促进会",
+    "中国农工民主党",
+    "中国致公党",
+    "九三学社",
+    "无党派人士",
+    "中国共产主义青年团",
+    "总工会",
+    "妇女联合会",
+    "青年联合会",
+    "工商业联合会",
+    "科学技术协会",
+    "台湾同胞联谊会",
+    "归国华侨联合会",
+    "文化艺术界",
+    "科学技术界",
+    "社会科学界",
+    "经济界",
+    "农业界",
+    "教育界",
+    "体育界",
+    "新闻出版界",
+    "医药卫生界",
+    "对外友好界",
+    "社会福利和社会保障界",
+    "少数民族界",
+    "宗教界",
+    "特邀人士",
 ]
 PARTIES = [
-    ("中国共产党", "中共"), ("中国国民党革命委员会", "民革"), ("中国民主同盟", "民盟"), ("中国民主建国会", "民建"),
-    ("中国民主促进会", "民进"), ("中国农工民主党", "农工党"), ("中国致公党", "致公党"), ("九三学社", "九三学社"),
-    ("台湾民主自治同盟", "台盟"), ("无党派人士", "无党派"), ("群众", "群众"),
+    ("中国共产党", "中共"),
+    ("中国国民党革命委员会", "民革"),
+    ("中国民主同盟", "民盟"),
+    ("中国民主建国会", "民建"),
+    ("中国民主促进会", "民进"),
+    ("中国农工民主党", "农工党"),
+    ("中国致公党", "致公党"),
+    ("九三学社", "九三学社"),
+    ("台湾民主自治同盟", "台盟"),
+    ("无党派人士", "无党派"),
+    ("群众", "群众"),
 ]
 COMMITTEES = [
-    "提案委员会", "经济委员会", "社会和法制委员会", "教科文卫体委员会", "人口资源环境委员会",
-    "文史和学习委员会", "港澳台侨和外事委员会", "农业和农村委员会",
+    "提案委员会",
+    "经济委员会",
+    "社会和法制委员会",
+    "教科文卫体委员会",
+    "人口资源环境委员会",
+    "文史和学习委员会",
+    "港澳台侨和外事委员会",
+    "农业和农村委员会",
 ]
 GROUPS = [f"第{n}委员活动组" for n in "一二三四五六七八九十"]
 UNITS = [
-    "区发展和改革委员会", "区教育局", "区科学技术局", "区工业和信息化局", "区公安分局", "区民政局", "区司法局",
-    "区财政局", "区人力资源和社会保障局", "区自然资源和规划分局", "区生态环境分局", "区住房和城乡建设局",
-    "区交通运输局", "区水务局", "区农业农村局", "区商务局", "区文化和旅游局", "区卫生健康委员会",
-    "区退役军人事务局", "区应急管理局", "区审计局", "区市场监督管理局", "区统计局", "区医疗保障局",
-    "区城市管理局", "区体育局", "区信访局", "区数据资源管理局", "区税务局", "区城中村改造办公室",
+    "区发展和改革委员会",
+    "区教育局",
+    "区科学技术局",
+    "区工业和信息化局",
+    "区公安分局",
+    "区民政局",
+    "区司法局",
+    "区财政局",
+    "区人力资源和社会保障局",
+    "区自然资源和规划分局",
+    "区生态环境分局",
+    "区住房和城乡建设局",
+    "区交通运输局",
+    "区水务局",
+    "区农业农村局",
+    "区商务局",
+    "区文化和旅游局",
+    "区卫生健康委员会",
+    "区退役军人事务局",
+    "区应急管理局",
+    "区审计局",
+    "区市场监督管理局",
+    "区统计局",
+    "区医疗保障局",
+    "区城市管理局",
+    "区体育局",
+    "区信访局",
+    "区数据资源管理局",
+    "区税务局",
+    "区城中村改造办公室",
 ]
 ETHNICITIES = ["汉族"] * 46 + ["回族", "满族", "蒙古族", "壮族"]
 EMPLOYERS = {
@@ -93,8 +158,13 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
         for n in range(1, 6):
             start = dt.date(first_year + n - 1, 1, 8 + n)
             Session.objects.get_or_create(
-                term=term, number=n,
-                defaults={"name": f"第{numerals[n - 1]}次会议", "start_date": start, "end_date": start + dt.timedelta(days=3)},
+                term=term,
+                number=n,
+                defaults={
+                    "name": f"第{numerals[n - 1]}次会议",
+                    "start_date": start,
+                    "end_date": start + dt.timedelta(days=3),
+                },
             )
     sectors = _reference(Sector, SECTORS)
     parties = _reference(Party, [p[0] for p in PARTIES], **{p[0]: {"short_name": p[1]} for p in PARTIES})
@@ -147,10 +217,19 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
             if i >= member_count - 15:
                 status = Member.Status.RESIGNED if i % 3 else Member.Status.REMOVED
             member = Member(
-                name=name, gender=gender, ethnicity=rng.choice(ETHNICITIES), birth_date=birth, id_number=number,
-                phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}", sector=sector, party=party,
-                group=groups[i % len(groups)], employer=rng.choice(employers), title=rng.choice(TITLES),
-                is_standing=i < 45, status=status,
+                name=name,
+                gender=gender,
+                ethnicity=rng.choice(ETHNICITIES),
+                birth_date=birth,
+                id_number=number,
+                phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+                sector=sector,
+                party=party,
+                group=groups[i % len(groups)],
+                employer=rng.choice(employers),
+                title=rng.choice(TITLES),
+                is_standing=i < 45,
+                status=status,
             )
             if i == 0:
                 member.post = Member.Post.CHAIR

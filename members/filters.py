@@ -13,7 +13,9 @@ class MemberFilterSet(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(
         field_name="committees", queryset=SpecialCommittee.objects.all(), label="专委会"
     )
-    term = django_filters.ModelChoiceFilter(field_name="terms", queryset=Term.objects.all(), label="届次", empty_label="全部")
+    term = django_filters.ModelChoiceFilter(
+        field_name="terms", queryset=Term.objects.all(), label="届次", empty_label="全部"
+    )
     status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态", empty_label="全部")
     gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别", empty_label="全部")
     post = django_filters.ChoiceFilter(choices=Member.Post.choices[1:], label="领导职务", empty_label="全部")

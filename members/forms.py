@@ -8,8 +8,23 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "sector", "party", "group",
-            "committees", "is_standing", "post", "employer", "title", "terms", "status", "note",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "sector",
+            "party",
+            "group",
+            "committees",
+            "is_standing",
+            "post",
+            "employer",
+            "title",
+            "terms",
+            "status",
+            "note",
         ]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

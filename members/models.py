@@ -141,9 +141,7 @@ class Member(TimeStampedModel):
     group = models.ForeignKey(
         MemberGroup, verbose_name="委员组", on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
-    committees = models.ManyToManyField(
-        SpecialCommittee, verbose_name="所属专委会", related_name="members", blank=True
-    )
+    committees = models.ManyToManyField(SpecialCommittee, verbose_name="所属专委会", related_name="members", blank=True)
     is_standing = models.BooleanField("常委", default=False)
     post = models.CharField("领导职务", max_length=20, choices=Post.choices, blank=True, default="")
     terms = models.ManyToManyField(Term, verbose_name="任职届次", related_name="members", blank=True)
@@ -176,15 +174,15 @@ class Member(TimeStampedModel):
             if reason:
                 raise ValidationError({"id_number": reason})
 
-    def refresh_sort_keys(self):
-        self.name_stroke_key = stroke_key(self.name)
-        self.name_pinyin = pinyin_key(self.name)
-
     def save(self, *args, **kwargs):
         self.refresh_sort_keys()
         if self.id_number == "":
             self.id_number = None
         super().save(*args, **kwargs)
+
+    def refresh_sort_keys(self):
+        self.name_stroke_key = stroke_key(self.name)
+        self.name_pinyin = pinyin_key(self.name)
 
     @property
     def id_number_masked(self) -> str:

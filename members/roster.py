@@ -75,10 +75,23 @@ def template_workbook() -> Workbook:
     party = Party.objects.order_by("order").first()
     ws.append(
         [
-            "张三", "男", "汉族", "1975-03-08", example_id, "13800000000",
-            sector.name if sector else "经济界", party.name if party else "中共", "", "", "否", "",
-            "某某公司", "总经理", Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
-            "在任", "示例行，导入前请删除",
+            "张三",
+            "男",
+            "汉族",
+            "1975-03-08",
+            example_id,
+            "13800000000",
+            sector.name if sector else "经济界",
+            party.name if party else "中共",
+            "",
+            "",
+            "否",
+            "",
+            "某某公司",
+            "总经理",
+            Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
+            "在任",
+            "示例行，导入前请删除",
         ]
     )
     ws.cell(row=2, column=5).number_format = "@"
@@ -216,8 +229,13 @@ def roster_import(*, actor, file) -> ImportResult:
                 data["birth_date"] = dt.date.fromisoformat(birth[:10].replace("/", "-").replace(".", "-"))
             except ValueError:
                 problems.append(f"出生日期“{birth}”无效，应为 YYYY-MM-DD")
-        for header_name, attr in (("民族", "ethnicity"), ("手机号码", "phone"), ("工作单位", "employer"),
-                                  ("职务", "title"), ("备注", "note")):
+        for header_name, attr in (
+            ("民族", "ethnicity"),
+            ("手机号码", "phone"),
+            ("工作单位", "employer"),
+            ("职务", "title"),
+            ("备注", "note"),
+        ):
             if cells.get(header_name):
                 data[attr] = cells[header_name]
         if problems:

@@ -56,10 +56,33 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "gender", "gender_display", "ethnicity", "birth_date", "id_number", "phone",
-            "employer", "title", "sector", "sector_name", "party", "party_name", "group", "group_name",
-            "committees", "is_standing", "post", "post_display", "terms", "status", "status_display",
-            "note", "name_pinyin", "created_at", "updated_at",
+            "id",
+            "name",
+            "gender",
+            "gender_display",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "employer",
+            "title",
+            "sector",
+            "sector_name",
+            "party",
+            "party_name",
+            "group",
+            "group_name",
+            "committees",
+            "is_standing",
+            "post",
+            "post_display",
+            "terms",
+            "status",
+            "status_display",
+            "note",
+            "name_pinyin",
+            "created_at",
+            "updated_at",
         ]
 
     def _policy(self, obj):
@@ -84,8 +107,23 @@ class MemberWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "employer", "title", "sector",
-            "party", "group", "committees", "is_standing", "post", "terms", "status", "note",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "employer",
+            "title",
+            "sector",
+            "party",
+            "group",
+            "committees",
+            "is_standing",
+            "post",
+            "terms",
+            "status",
+            "note",
         ]
 
     def validate_id_number(self, value):

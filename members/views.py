@@ -42,7 +42,12 @@ def member_detail(request, pk):
     return render(
         request,
         "members/member_detail.html",
-        {"member": member, "policy": policy, "id_display": policy.id_number(member), "phone_display": policy.phone(member)},
+        {
+            "member": member,
+            "policy": policy,
+            "id_display": policy.id_number(member),
+            "phone_display": policy.phone(member),
+        },
     )
 
 
@@ -87,7 +92,9 @@ def member_edit(request, pk):
         )
         if response:
             return response
-    return render(request, "members/member_form.html", {"form": form, "title": f"编辑委员：{member.name}", "member": member})
+    return render(
+        request, "members/member_form.html", {"form": form, "title": f"编辑委员：{member.name}", "member": member}
+    )
 
 
 @never_cache
@@ -110,7 +117,9 @@ def roster_import(request):
 @role_required(Role.OFFICE)
 def roster_template(request):
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     roster.template_workbook().save(response)
     return response
 

@@ -1,6 +1,6 @@
 """Screenshot the main pages of a running server (default http://127.0.0.1:8000) into docs/screenshots/.
 
-    .venv/bin/python scripts/screenshots.py [BASE_URL] [PASSWORD]
+.venv/bin/python scripts/screenshots.py [BASE_URL] [PASSWORD]
 """
 
 import sys
@@ -11,8 +11,14 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 PASSWORD = sys.argv[2] if len(sys.argv) > 2 else "Cppcc@2026"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 SHOTS = [
     (None, "/accounts/login/", "login"),

@@ -14,7 +14,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         summary = seed_registry(password=options["password"], seed=options["seed"], member_count=options["members"])
         if summary["members_created"]:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示数据：{summary['members_created']} 位委员，{summary['units']} 个承办单位。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已创建演示数据：{summary['members_created']} 位委员，{summary['units']} 个承办单位。"
+                )
+            )
         else:
             self.stdout.write(f"演示数据已存在（{summary['members']} 位委员），未重复创建。")
         self.stdout.write(
