@@ -167,18 +167,18 @@ class Member(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.refresh_sort_keys()
+        if self.id_number == "":
+            self.id_number = None
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.id_number:
             self.id_number = idcard.normalize(self.id_number)
             reason = idcard.validation_error(self.id_number)
             if reason:
                 raise ValidationError({"id_number": reason})
-
-    def save(self, *args, **kwargs):
-        self.refresh_sort_keys()
-        if self.id_number == "":
-            self.id_number = None
-        super().save(*args, **kwargs)
 
     def refresh_sort_keys(self):
         self.name_stroke_key = stroke_key(self.name)
