@@ -44,14 +44,19 @@ def audit_log(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    logged_types = LogEntry.objects.values_list("content_type", flat=True).distinct()
+    labels = {
+        ct.pk: (ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
+        for ct in ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type").distinct())
+    }
+    for entry in page:
+        entry.type_label = labels.get(entry.content_type_id, entry.content_type.model)
     return render(
         request,
         "audit/log_list.html",
         {
             "page": page,
             "query": query.urlencode(),
-            "content_types": ContentType.objects.filter(pk__in=logged_types),
+            "content_types": sorted(labels.items(), key=lambda item: str(item[1])),
             "actions": LogEntry.Action.choices,
             "params": request.GET,
         },

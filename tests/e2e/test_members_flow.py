@@ -34,6 +34,12 @@ def test_office_finds_a_member_and_edits_them(page, demo):
     member.refresh_from_db()
     assert member.title == "区政协委员联络处主任"
 
+    # The change is in the audit log, with who made it.
+    page.get_by_role("link", name="操作日志").click()
+    row = page.locator("tbody tr").filter(has_text=member.name).first
+    expect(row).to_contain_text("office")
+    expect(row).to_contain_text("区政协委员联络处主任")
+
 
 def test_office_sees_a_clear_error_for_a_bad_id_number(page, demo):
     member = Member.objects.order_by("id").first()
