@@ -136,6 +136,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
+# --- proposals ------------------------------------------------------------------------------
+PROPOSAL_NUMBER_FORMAT = os.environ.get("PROPOSAL_NUMBER_FORMAT", "第{number:04d}号")
+PROPOSAL_REPLY_MONTHS = int(os.environ.get("PROPOSAL_REPLY_MONTHS", 3))
+PROPOSAL_MAX_REPLY_MONTHS = int(os.environ.get("PROPOSAL_MAX_REPLY_MONTHS", 6))
+PROPOSAL_RETURN_WORKDAYS = int(os.environ.get("PROPOSAL_RETURN_WORKDAYS", 10))
+PROPOSAL_FEEDBACK_WORKDAYS = int(os.environ.get("PROPOSAL_FEEDBACK_WORKDAYS", 15))
+PROPOSAL_REHANDLE_MONTHS = int(os.environ.get("PROPOSAL_REHANDLE_MONTHS", 1))
+PROPOSAL_MAX_REHANDLES = int(os.environ.get("PROPOSAL_MAX_REHANDLES", 1))
+PROPOSAL_ATTACHMENT_MAX_BYTES = int(os.environ.get("PROPOSAL_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,594 @@
+"""Every write to proposals: one function per action, each in a transaction, each recording an event.
+
+State and role come from `workflow.TRANSITIONS`; a wrong role answers 403, a wrong state 409.
+"""
+
+import datetime as dt
+
+from auditlog.context import set_actor
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cppcc.errors import ApplicationError, Conflict, PermissionDenied
+from cppcc.roles import Role, has_role
+from cppcc.workdays import add_workdays
+from members.models import HandlingUnit, Member, Term
+
+from . import uploads
+from .models import (
+    Assignment,
+    Attachment,
+    CoSigner,
+    Proposal,
+    ProposalCounter,
+    ProposalEvent,
+    Reply,
+    Satisfaction,
+    State,
+)
+from .workflow import TRANSITIONS
+
+EDITABLE_FIELDS = (
+    "term",
+    "session",
+    "title",
+    "category",
+    "background",
+    "suggestions",
+    "kind",
+    "lead_proposer",
+    "collective_party",
+    "collective_sector",
+    "collective_group",
+    "collective_committee",
+    "contact_name",
+    "contact_phone",
+)
+COLLECTIVE_FIELDS = ("collective_party", "collective_sector", "collective_group", "collective_committee")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _is_owner(user, proposal: Proposal) -> bool:
+    return proposal.created_by_id == user.pk or (
+        proposal.lead_proposer_id is not None and proposal.lead_proposer.user_id == user.pk
+    )
+
+
+def _user_unit_ids(user) -> set[int]:
+    return set(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("lead_proposer").get(pk=proposal.pk)
+
+
+def _check(actor, proposal: Proposal, action: str) -> None:
+    """Role, then scope, then state — the order of the answers 403, 403, 409."""
+    transition = TRANSITIONS[action]
+    if not has_role(actor, *transition.roles):
+        raise PermissionDenied(f"您的角色无权对提案进行“{transition.label}”操作。")
+    office = has_role(actor, Role.OFFICE)
+    if transition.scope == "owner" and not (_is_owner(actor, proposal) or (office and action == "feedback")):
+        raise PermissionDenied(f"只有提案人本人可以{transition.label}。")
+    if transition.scope == "cosigner" and not proposal.cosigners.filter(member__user=actor).exists():
+        raise PermissionDenied("您不在该提案的附议人之列。")
+    if proposal.state not in transition.sources:
+        raise Conflict(f"提案当前状态为“{proposal.get_state_display()}”，不能{transition.label}。")
+
+
+def _event(proposal, actor, action, from_state, note="", **data):
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=proposal.state,
+        note=note or "",
+        data=data,
+    )
+
+
+def _move(proposal: Proposal, actor, action: str, to_state: str | None, note="", **data) -> Proposal:
+    from_state = proposal.state
+    if to_state:
+        proposal.state = to_state
+    proposal.save()
+    _event(proposal, actor, action, from_state, note, **data)
+    return proposal
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _unit_assignment(proposal: Proposal, actor, unit_id) -> Assignment:
+    if unit_id is None:
+        raise ApplicationError("请指定承办单位。", errors={"unit": ["请指定承办单位。"]})
+    if has_role(actor, Role.UNIT) and int(unit_id) not in _user_unit_ids(actor):
+        raise PermissionDenied("您只能以本单位的名义办理。")
+    assignment = (
+        proposal.assignments.select_for_update().select_related("unit").filter(unit_id=unit_id, is_active=True).first()
+    )
+    if assignment is None:
+        raise ApplicationError("该单位没有承办此提案。", errors={"unit": ["该单位没有承办此提案。"]})
+    return assignment
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError(message, errors={field: [message]})
+    return value
+
+
+# --- drafting --------------------------------------------------------------------------------------
+
+
+def _apply_fields(proposal: Proposal, actor, data: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(proposal, field, data[field])
+    if has_role(actor, Role.MEMBER) and not has_role(actor, Role.OFFICE):
+        # A member writes in their own name; collective proposals are entered by the office.
+        me = Member.objects.filter(user=actor).first()
+        if me is None:
+            raise PermissionDenied("您的账号未关联委员信息，请联系机关工作人员。")
+        proposal.kind = Proposal.Kind.INDIVIDUAL
+        proposal.lead_proposer = me
+        for field in COLLECTIVE_FIELDS:
+            setattr(proposal, field, None)
+    if proposal.kind == Proposal.Kind.INDIVIDUAL:
+        if proposal.lead_proposer_id is None:
+            raise ApplicationError("个人提案须有第一提案人。", errors={"lead_proposer": ["请选择第一提案人。"]})
+        for field in COLLECTIVE_FIELDS:
+            setattr(proposal, field, None)
+    else:
+        bodies = [f for f in COLLECTIVE_FIELDS if getattr(proposal, f + "_id")]
+        if len(bodies) != 1:
+            raise ApplicationError(
+                "集体提案须且只能指定一个提案单位（党派、界别、委员组或专委会）。",
+                errors={"collective_party": ["请指定一个提案单位。"]},
+            )
+    if proposal.term_id is None:
+        proposal.term = Term.objects.filter(is_current=True).first()
+        if proposal.term is None:
+            raise ApplicationError("尚未设置本届届次。")
+    if proposal.session_id and proposal.session.term_id != proposal.term_id:
+        raise ApplicationError("会议不属于所选届次。", errors={"session": ["会议不属于所选届次。"]})
+    if proposal.lead_proposer_id and not proposal.contact_name:
+        proposal.contact_name = proposal.lead_proposer.name
+        proposal.contact_phone = proposal.contact_phone or proposal.lead_proposer.phone
+
+
+def _set_cosigners(proposal: Proposal, members) -> None:
+    wanted = {m.pk for m in members} - {proposal.lead_proposer_id}
+    proposal.cosigners.exclude(member_id__in=wanted).delete()
+    existing = set(proposal.cosigners.values_list("member_id", flat=True))
+    CoSigner.objects.bulk_create([CoSigner(proposal=proposal, member_id=pk) for pk in wanted - existing])
+
+
+def proposal_create(*, actor, data: dict, cosigners=(), files=()) -> Proposal:
+    if not has_role(actor, Role.MEMBER, Role.OFFICE):
+        raise PermissionDenied("只有委员或机关工作人员可以撰写提案。")
+    with set_actor(actor), transaction.atomic():
+        proposal = Proposal(created_by=actor)
+        _apply_fields(proposal, actor, data)
+        proposal.save()
+        _set_cosigners(proposal, cosigners)
+        for upload in files:
+            _store_attachment(proposal, actor, upload)
+        _event(proposal, actor, "create", "", "创建草稿")
+        return proposal
+
+
+def proposal_update(*, actor, proposal: Proposal, data: dict, cosigners=None, files=()) -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        if not _is_owner(actor, proposal):
+            raise PermissionDenied("只有提案人本人可以修改提案。")
+        if proposal.state != State.DRAFT:
+            raise Conflict(f"提案当前状态为“{proposal.get_state_display()}”，只有草稿可以修改。")
+        _apply_fields(proposal, actor, data)
+        proposal.save()
+        if cosigners is not None:
+            _set_cosigners(proposal, cosigners)
+        for upload in files:
+            _store_attachment(proposal, actor, upload)
+        _event(proposal, actor, "update", proposal.state, "修改草稿")
+        return proposal
+
+
+def _store_attachment(proposal, actor, upload) -> Attachment:
+    content_type = uploads.validate(upload)
+    return Attachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        original_name=uploads.clean_name(upload.name),
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+
+
+def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        if not _is_owner(actor, proposal):
+            raise PermissionDenied("只有提案人本人可以上传附件。")
+        if proposal.state != State.DRAFT:
+            raise Conflict("只有草稿可以添加附件。")
+        attachment = _store_attachment(proposal, actor, upload)
+        _event(proposal, actor, "attach", proposal.state, attachment.original_name)
+        return attachment
+
+
+# --- member and office review --------------------------------------------------------------------
+
+
+def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "submit")
+        missing = {
+            field: ["此项不能为空。"]
+            for field in ("title", "background", "suggestions")
+            if not (getattr(proposal, field) or "").strip()
+        }
+        if missing:
+            raise ApplicationError("提案内容不完整：案题、案由和建议都须填写。", errors=missing)
+        proposal.submitted_at = timezone.now()
+        proposal.revision_note = ""
+        return _move(proposal, actor, "submit", State.SUBMITTED)
+
+
+def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "withdraw")
+        return _move(proposal, actor, "withdraw", State.WITHDRAWN, note)
+
+
+def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "cosign")
+        signature = proposal.cosigners.select_for_update().get(member__user=actor)
+        if signature.confirmed_at:
+            raise Conflict("您已确认附议该提案。")
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["confirmed_at"])
+        return _move(proposal, actor, "cosign", None, "确认附议", member=signature.member_id)
+
+
+def proposal_return_for_revision(*, actor, proposal: Proposal, note: str) -> Proposal:
+    note = _require_text(note, "note", "请填写退回补充的意见。")
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "return_for_revision")
+        proposal.revision_note = note
+        return _move(proposal, actor, "return_for_revision", State.DRAFT, note)
+
+
+def _next_number(term) -> int:
+    """Lock the term's counter row and take the next number: concurrent filings queue here."""
+    try:
+        with transaction.atomic():
+            ProposalCounter.objects.get_or_create(term=term)
+    except IntegrityError:
+        pass  # another transaction created it at the same instant; the lock below waits for it
+    counter = ProposalCounter.objects.select_for_update().get(term=term)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def proposal_file(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "file")
+        proposal.number = _next_number(proposal.term)
+        proposal.filed_at = timezone.now()
+        return _move(proposal, actor, "file", State.FILED, note, number=proposal.number)
+
+
+def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -> Proposal:
+    from .models import RejectReason
+
+    if reason not in RejectReason.values:
+        raise ApplicationError("请选择不予立案的理由。", errors={"reason": ["请选择不予立案的理由。"]})
+    if reason == RejectReason.OTHER:
+        note = _require_text(note, "note", "理由为“其他”时须写明具体说明。")
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "reject")
+        proposal.reject_reason, proposal.reject_note = reason, note
+        return _move(proposal, actor, "reject", State.NOT_FILED, note or RejectReason(reason).label, reason=reason)
+
+
+def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "merge")
+        if into.pk == proposal.pk or into.number is None or into.state in (State.MERGED,):
+            raise ApplicationError("只能并入已立案的提案。", errors={"into": ["只能并入已立案的提案。"]})
+        if into.term_id != proposal.term_id:
+            raise ApplicationError("只能并入同一届的提案。", errors={"into": ["只能并入同一届的提案。"]})
+        proposal.merged_into = into
+        return _move(proposal, actor, "merge", State.MERGED, note or f"并入{into.number_display}", into=into.pk)
+
+
+def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "convert")
+        return _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
+
+
+# --- assignment and handling ----------------------------------------------------------------------
+
+
+def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), split_units=(), note="") -> Proposal:
+    co_units, split_units = list(co_units or ()), list(split_units or ())
+    if bool(lead_unit) == bool(split_units):
+        raise ApplicationError(
+            "请指定一个主办单位（可加会办单位），或指定多个分办单位。",
+            errors={"lead_unit": ["请指定主办单位或分办单位。"]},
+        )
+    plan = [(lead_unit, Assignment.Role.LEAD)] if lead_unit else []
+    plan += [(u, Assignment.Role.CO) for u in co_units] + [(u, Assignment.Role.SPLIT) for u in split_units]
+    unit_ids = [u.pk for u, _ in plan]
+    if len(set(unit_ids)) != len(unit_ids):
+        raise ApplicationError("同一单位不能重复交办。", errors={"co_units": ["同一单位不能重复交办。"]})
+    if any(not u.is_active for u, _ in plan):
+        raise ApplicationError("所选单位已停用。", errors={"lead_unit": ["所选单位已停用。"]})
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "assign")
+        now = timezone.now()
+        today = timezone.localdate(now)
+        due = today + relativedelta(months=settings.PROPOSAL_REPLY_MONTHS)
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    proposal=proposal,
+                    unit=unit,
+                    role=role,
+                    assigned_at=now,
+                    assigned_by=actor,
+                    due_date=due,
+                    max_due_date=today + relativedelta(months=settings.PROPOSAL_MAX_REPLY_MONTHS),
+                    return_deadline=add_workdays(today, settings.PROPOSAL_RETURN_WORKDAYS),
+                )
+                for unit, role in plan
+            ]
+        )
+        summary = "；".join(f"{Assignment.Role(role).label}：{unit.name}" for unit, role in plan)
+        return _move(proposal, actor, "assign", State.ASSIGNED, note or summary, units=unit_ids)
+
+
+def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "accept")
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if assignment.accepted_at:
+            raise Conflict(f"{assignment.unit.name}已签收该提案。")
+        assignment.accepted_at = timezone.now()
+        assignment.save(update_fields=["accepted_at"])
+        waiting = proposal.assignments.filter(is_active=True, accepted_at__isnull=True).exists()
+        return _move(
+            proposal,
+            actor,
+            "accept",
+            None if waiting else State.HANDLING,
+            f"{assignment.unit.name}签收",
+            unit=assignment.unit_id,
+        )
+
+
+def proposal_return(*, actor, proposal: Proposal, unit_id, reason: str) -> Proposal:
+    reason = _require_text(reason, "reason", "请填写退回理由。")
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "return")
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if assignment.accepted_at:
+            raise Conflict("已签收的提案不能退回。")
+        if timezone.localdate() > assignment.return_deadline:
+            raise Conflict(f"已超过退回期限（{assignment.return_deadline:%Y年%m月%d日}），请与提案委员会协商。")
+        now = timezone.now()
+        assignment.returned_at, assignment.return_reason = now, reason
+        assignment.save(update_fields=["returned_at", "return_reason"])
+        # The office reassigns the whole proposal: every assignment of this round ends here.
+        proposal.assignments.filter(is_active=True).update(is_active=False)
+        return _move(
+            proposal, actor, "return", State.FILED, f"{assignment.unit.name}申请退回：{reason}", unit=assignment.unit_id
+        )
+
+
+def proposal_reply(
+    *,
+    actor,
+    proposal: Proposal,
+    unit_id,
+    result: str,
+    content: str,
+    letter_number: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    upload=None,
+) -> Reply:
+    content = _require_text(content, "content", "请填写答复内容。")
+    if result not in Reply.Result.values:
+        raise ApplicationError("请选择办理结果（A、B 或 C 类）。", errors={"result": ["请选择 A、B 或 C。"]})
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "reply")
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if not assignment.accepted_at:
+            raise Conflict("请先签收该提案。")
+        current_round = proposal.rehandle_count + 1
+        replies = Reply.objects.filter(assignment__proposal=proposal, round=current_round)
+        if replies.filter(assignment=assignment).exclude(status=Reply.Status.SENT_BACK).exists():
+            raise Conflict("本单位已答复，正在审核或已通过。")
+        if assignment.role == Assignment.Role.LEAD:
+            co_units = proposal.assignments.filter(is_active=True, role=Assignment.Role.CO)
+            missing = co_units.exclude(pk__in=replies.values("assignment_id")).select_related("unit")
+            if missing:
+                names = "、".join(a.unit.name for a in missing)
+                raise Conflict(f"请待会办单位（{names}）提出会办意见后再答复。")
+        attachment = _store_attachment(proposal, actor, upload) if upload else None
+        is_opinion = assignment.role == Assignment.Role.CO
+        reply = Reply.objects.create(
+            assignment=assignment,
+            round=current_round,
+            result=result,
+            letter_number=letter_number,
+            content=content,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            attachment=attachment,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            # A co-unit's opinion goes to the lead unit, not to the office's review.
+            status=Reply.Status.APPROVED if is_opinion else Reply.Status.PENDING,
+        )
+        label = "会办意见" if is_opinion else "答复"
+        _move(
+            proposal, actor, "reply", None, f"{assignment.unit.name}提交{label}（{result}类）", unit=assignment.unit_id
+        )
+        return reply
+
+
+def proposal_approve_reply(
+    *, actor, proposal: Proposal, unit_id, approve: bool = True, result: str = "", note: str = ""
+) -> Proposal:
+    if result and result not in Reply.Result.values:
+        raise ApplicationError("办理结果应为 A、B 或 C。", errors={"result": ["请选择 A、B 或 C。"]})
+    if not approve:
+        note = _require_text(note, "note", "退回修改时请写明意见。")
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "approve_reply")
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        current_round = proposal.rehandle_count + 1
+        reply = (
+            assignment.replies.select_for_update()
+            .filter(round=current_round, status=Reply.Status.PENDING)
+            .order_by("-id")
+            .first()
+        )
+        if reply is None:
+            raise Conflict(f"{assignment.unit.name}没有待审核的答复。")
+        data = {"unit": assignment.unit_id, "reply": reply.pk}
+        if result and result != reply.result:
+            data["result_corrected"] = [reply.result, result]
+            reply.result = result
+        reply.status = Reply.Status.APPROVED if approve else Reply.Status.SENT_BACK
+        reply.reviewed_by, reply.reviewed_at, reply.review_note = actor, timezone.now(), note
+        reply.save()
+        to_state = None
+        if approve:
+            required = proposal.assignments.filter(is_active=True).exclude(role=Assignment.Role.CO)
+            done = required.filter(replies__round=current_round, replies__status=Reply.Status.APPROVED).distinct()
+            if done.count() == required.count():
+                to_state = State.REPLIED
+                proposal.replied_at = timezone.now()
+                proposal.feedback_due = add_workdays(timezone.localdate(), settings.PROPOSAL_FEEDBACK_WORKDAYS)
+        verdict = "审核通过" if approve else "退回修改"
+        return _move(
+            proposal, actor, "approve_reply", to_state, f"{assignment.unit.name}的答复{verdict}。{note}".strip(), **data
+        )
+
+
+def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "extend")
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if due_date <= assignment.due_date:
+            raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
+        if due_date > assignment.max_due_date:
+            message = (
+                f"延期最长至{assignment.max_due_date:%Y年%m月%d日}（交办后{settings.PROPOSAL_MAX_REPLY_MONTHS}个月）。"
+            )
+            raise ApplicationError(message, errors={"due_date": [message]})
+        old = assignment.due_date
+        assignment.due_date = due_date
+        assignment.extension_count += 1
+        assignment.save(update_fields=["due_date", "extension_count"])
+        return _move(
+            proposal,
+            actor,
+            "extend",
+            None,
+            note or f"{assignment.unit.name}答复期限由{old:%Y-%m-%d}延至{due_date:%Y-%m-%d}",
+            unit=assignment.unit_id,
+            due_date=due_date.isoformat(),
+        )
+
+
+# --- feedback and closing ---------------------------------------------------------------------------
+
+
+def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: str = "") -> Proposal:
+    if satisfaction not in Satisfaction.values:
+        raise ApplicationError("请选择满意、基本满意或不满意。", errors={"satisfaction": ["请选择评价。"]})
+    if satisfaction == Satisfaction.UNSATISFIED:
+        comment = _require_text(comment, "comment", "不满意时请写明理由。")
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "feedback")
+        now = timezone.now()
+        proposal.satisfaction, proposal.feedback_comment, proposal.feedback_at = satisfaction, comment, now
+        label = Satisfaction(satisfaction).label
+        if satisfaction != Satisfaction.UNSATISFIED or proposal.rehandle_count >= settings.PROPOSAL_MAX_REHANDLES:
+            proposal.closed_at = now
+            return _move(
+                proposal, actor, "feedback", State.CLOSED, f"{label}。{comment}".strip(), satisfaction=satisfaction
+            )
+        proposal.rehandle_count += 1
+        proposal.feedback_due = None
+        today = timezone.localdate(now)
+        new_due = today + relativedelta(months=settings.PROPOSAL_REHANDLE_MONTHS)
+        for assignment in proposal.assignments.filter(is_active=True).exclude(role=Assignment.Role.CO):
+            assignment.due_date = new_due
+            assignment.max_due_date = max(assignment.max_due_date, new_due)
+            assignment.save(update_fields=["due_date", "max_due_date"])
+        return _move(proposal, actor, "feedback", State.REHANDLING, f"{label}：{comment}", satisfaction=satisfaction)
+
+
+def proposal_close(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "close")
+        if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
+            raise Conflict(f"评价期限（{proposal.feedback_due:%Y年%m月%d日}）未到，委员尚可评价。")
+        proposal.closed_at = timezone.now()
+        return _move(proposal, actor, "close", State.CLOSED, note or "评价期满，办结")
+
+
+def proposal_set_flags(*, actor, proposal: Proposal, data: dict) -> Proposal:
+    allowed = {"is_key", "key_leader", "supervisor", "supervision_note"}
+    if has_role(actor, Role.OFFICE):
+        allowed.add("is_excellent")
+    refused = set(data) - allowed
+    if refused:
+        raise PermissionDenied("您的角色无权设置：" + "、".join(sorted(refused)))
+    for field in ("key_leader", "supervisor"):
+        user = data.get(field)
+        if user is not None and not has_role(user, Role.LEADER):
+            raise ApplicationError("牵头/督办领导须为领导账号。", errors={field: ["请选择领导账号。"]})
+    with set_actor(actor), transaction.atomic():
+        proposal = _lock(proposal)
+        _check(actor, proposal, "flags")
+        for field, value in data.items():
+            setattr(proposal, field, value)
+        if not proposal.is_key:
+            proposal.key_leader = None
+        changes = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+        return _move(proposal, actor, "flags", None, "设置重点/督办/优秀标记", **changes)
