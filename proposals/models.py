@@ -5,8 +5,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
-from members.models import TimeStampedModel
+from members.models import (
+    HandlingUnit,
+    Member,
+    MemberGroup,
+    Party,
+    Sector,
+    Session,
+    SpecialCommittee,
+    Term,
+    TimeStampedModel,
+)
 
 
 class ProposalCategory(TimeStampedModel):
@@ -195,6 +204,9 @@ class ProposalCounter(models.Model):
         verbose_name = "提案编号计数器"
         verbose_name_plural = "提案编号计数器"
 
+    def __str__(self):
+        return f"{self.term}：{self.last_number}"
+
 
 class CoSigner(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosigners")
@@ -207,6 +219,9 @@ class CoSigner(models.Model):
         verbose_name_plural = "附议人"
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="cosigner_once")]
+
+    def __str__(self):
+        return str(self.member)
 
 
 def _attachment_path(instance, filename):
@@ -311,6 +326,9 @@ class Reply(models.Model):
         ordering = ["submitted_at", "id"]
         indexes = [models.Index(fields=["assignment", "round", "status"])]
 
+    def __str__(self):
+        return f"{self.assignment.unit}答复（{self.result}类）"
+
 
 class ProposalEvent(models.Model):
     """The timeline: every transition and decision, who made it and when."""
@@ -328,3 +346,6 @@ class ProposalEvent(models.Model):
         verbose_name = "提案办理记录"
         verbose_name_plural = "提案办理记录"
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_state}→{self.to_state}"

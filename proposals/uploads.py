@@ -39,7 +39,8 @@ def validate(upload) -> str:
     suffix = PurePath(upload.name or "").suffix.lower()
     if detected not in ALLOWED or suffix not in ALLOWED[detected]:
         raise ApplicationError(
-            f"附件“{clean_name(upload.name)}”的格式不受支持或与扩展名不符：只接受 PDF、Word（.doc/.docx）和 PNG/JPEG 图片。",
+            f"附件“{clean_name(upload.name)}”的格式不受支持或与扩展名不符："
+            "只接受 PDF、Word（.doc/.docx）和 PNG/JPEG 图片。",
             errors={"attachments": ["文件类型不受支持。"]},
         )
     return detected
