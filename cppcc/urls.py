@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from members import api as members_api
+from proposals import api as proposals_api
 
 from . import views
 
@@ -18,6 +19,7 @@ router.register("parties", members_api.PartyViewSet, basename="party")
 router.register("committees", members_api.SpecialCommitteeViewSet, basename="committee")
 router.register("groups", members_api.MemberGroupViewSet, basename="group")
 router.register("units", members_api.HandlingUnitViewSet, basename="unit")
+router.register("proposals", proposals_api.ProposalViewSet, basename="proposal")
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -28,6 +30,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("members/", include("members.urls")),
     path("audit/", views.audit_log, name="audit_log"),
+    path("proposals/", include("proposals.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -107,3 +107,13 @@ def proposal_get(*, user, pk) -> Proposal:
 def proposal_events(*, user, pk):
     proposal = proposal_get(user=user, pk=pk)
     return proposal.events.select_related("actor").order_by("created_at", "id")
+
+
+def attachment_get(*, user, pk):
+    """An attachment is visible to whoever may see its proposal."""
+    from .models import Attachment
+
+    try:
+        return Attachment.objects.get(pk=pk, proposal__in=_visible(user))
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该附件。") from None

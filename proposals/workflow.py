@@ -52,3 +52,34 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 EDITABLE_STATES = (S.DRAFT,)
+
+
+def allowed_actions(user, proposal) -> list[str]:
+    """The actions `user` may take on `proposal` now — the same rules the services enforce.
+    Used for one proposal at a time (detail page and API detail), never per row of a list."""
+    from cppcc.roles import has_role
+
+    from .models import Assignment, CoSigner
+
+    actions = []
+    for name, transition in TRANSITIONS.items():
+        if proposal.state not in transition.sources or not has_role(user, *transition.roles):
+            continue
+        if transition.scope == "owner":
+            owner = proposal.created_by_id == user.pk or (
+                proposal.lead_proposer_id is not None and proposal.lead_proposer.user_id == user.pk
+            )
+            if not owner and not (name == "feedback" and has_role(user, Role.OFFICE)):
+                continue
+        elif transition.scope == "cosigner":
+            pending = CoSigner.objects.filter(proposal=proposal, member__user=user, confirmed_at__isnull=True)
+            if not pending.exists():
+                continue
+        elif transition.scope == "unit":
+            mine = Assignment.objects.filter(proposal=proposal, is_active=True, unit__users=user)
+            if not mine.exists():
+                continue
+        actions.append(name)
+    if proposal.state in EDITABLE_STATES and "submit" in actions:
+        actions.insert(0, "update")
+    return actions

@@ -1,0 +1,111 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cppcc.api import role_permission
+
+from . import actions, selectors, serializers, services
+from .filters import ProposalFilterSet
+
+Readers = role_permission(*selectors.READ_ROLES, write_roles=selectors.READ_ROLES)
+
+
+def _action_view(name: str):
+    payload, _ = actions.ACTIONS[name]
+
+    @extend_schema(
+        request=payload,
+        responses={
+            200: serializers.ProposalDetailSerializer,
+            400: OpenApiResponse(description="请求数据有误"),
+            403: OpenApiResponse(description="角色无权进行此操作"),
+            404: OpenApiResponse(description="提案不存在或不在可见范围"),
+            409: OpenApiResponse(description="提案当前状态不允许此操作"),
+        },
+        summary=actions.TRANSITIONS[name].label,
+    )
+    def view(self, request, pk=None):
+        proposal = self.get_object()
+        actions.perform(name, actor=request.user, proposal=proposal, data=request.data)
+        return self._detail(proposal.pk)
+
+    view.__name__ = name
+    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
+
+
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """提案：列表与详情按角色限定范围；状态流转通过 `POST /proposals/{id}/{action}/`。"""
+
+    permission_classes = [Readers]
+    filterset_class = ProposalFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.proposal_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.proposal_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ProposalListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.ProposalWriteSerializer
+        return serializers.ProposalDetailSerializer
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        proposal = selectors.proposal_get(user=self.request.user, pk=pk)
+        context = self.get_serializer_context()
+        return Response(serializers.ProposalDetailSerializer(proposal, context=context).data, status=code)
+
+    @extend_schema(responses={201: serializers.ProposalDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.ProposalWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        cosigners = data.pop("cosigners", [])
+        proposal = services.proposal_create(actor=request.user, data=data, cosigners=cosigners)
+        return self._detail(proposal.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: serializers.ProposalDetailSerializer})
+    def update(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        partial = kwargs.get("partial", False)
+        serializer = serializers.ProposalWriteSerializer(proposal, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        cosigners = data.pop("cosigners", None)
+        services.proposal_update(actor=request.user, proposal=proposal, data=data, cosigners=cosigners)
+        return self._detail(proposal.pk)
+
+    @extend_schema(responses=serializers.ProposalEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        events = selectors.proposal_events(user=request.user, pk=pk)
+        return Response(serializers.ProposalEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
+        responses={201: serializers.AttachmentSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request, pk=None):
+        proposal = self.get_object()
+        upload = serializers.AttachmentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            actor=request.user, proposal=proposal, upload=upload.validated_data["file"]
+        )
+        return Response(serializers.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    for _name in actions.ACTIONS:
+        locals()[_name] = _action_view(_name)
+    del _name

@@ -1,0 +1,135 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from members.models import Member
+
+from .models import Assignment, Attachment, CoSigner, Proposal, ProposalEvent, Reply
+from .workflow import allowed_actions
+
+
+class AssignmentBriefSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "unit", "unit_name", "role", "role_display", "due_date", "accepted_at", "return_deadline"]
+
+
+class ProposalListSerializer(serializers.ModelSerializer):
+    number_display = serializers.CharField(read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    proposer = serializers.CharField(source="proposer_display", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    reply_overdue = serializers.BooleanField(read_only=True)
+    feedback_overdue = serializers.BooleanField(read_only=True)
+    units = AssignmentBriefSerializer(source="active_assignments", many=True, read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "term", "session", "number", "number_display", "title", "category", "category_name", "kind",
+            "lead_proposer", "proposer", "state", "state_display", "is_key", "is_excellent", "supervisor",
+            "is_overdue", "reply_overdue", "feedback_overdue", "submitted_at", "filed_at", "replied_at",
+            "satisfaction", "units",
+        ]  # fmt: skip
+
+
+class CoSignerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = CoSigner
+        fields = ["member", "name", "confirmed_at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("proposals:attachment", args=[obj.pk])
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    attachment = AttachmentSerializer(read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id", "round", "result", "result_display", "letter_number", "content", "contact_name", "contact_phone",
+            "attachment", "submitted_at", "status", "status_display", "review_note", "reviewed_at",
+        ]  # fmt: skip
+
+
+class AssignmentSerializer(AssignmentBriefSerializer):
+    replies = ReplySerializer(many=True, read_only=True)
+
+    class Meta(AssignmentBriefSerializer.Meta):
+        fields = [
+            *AssignmentBriefSerializer.Meta.fields, "assigned_at", "max_due_date", "extension_count", "is_active",
+            "returned_at", "return_reason", "replies",
+        ]  # fmt: skip
+
+
+class ProposalDetailSerializer(ProposalListSerializer):
+    cosigners = CoSignerSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    assignments = AssignmentSerializer(source="all_assignments", many=True, read_only=True)
+    reject_reason_display = serializers.CharField(source="get_reject_reason_display", read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ProposalListSerializer.Meta):
+        fields = [
+            *ProposalListSerializer.Meta.fields, "background", "suggestions", "contact_name", "contact_phone",
+            "collective_party", "collective_sector", "collective_group", "collective_committee", "cosigners",
+            "attachments", "assignments", "merged_into", "reject_reason", "reject_reason_display", "reject_note",
+            "revision_note", "key_leader", "supervision_note", "feedback_comment", "feedback_at", "feedback_due",
+            "rehandle_count", "closed_at", "allowed_actions",
+        ]  # fmt: skip
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return allowed_actions(self.context["request"].user, obj)
+
+
+class ProposalWriteSerializer(serializers.ModelSerializer):
+    cosigners = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.filter(status=Member.Status.ACTIVE), many=True, required=False, label="附议委员"
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "term", "session", "title", "category", "background", "suggestions", "kind", "lead_proposer",
+            "collective_party", "collective_sector", "collective_group", "collective_committee", "contact_name",
+            "contact_phone", "cosigners",
+        ]  # fmt: skip
+        extra_kwargs = {"term": {"required": False}}
+
+
+class ProposalEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    from_state_display = serializers.CharField(source="get_from_state_display", read_only=True)
+    to_state_display = serializers.CharField(source="get_to_state_display", read_only=True)
+
+    class Meta:
+        model = ProposalEvent
+        fields = [
+            "id", "action", "actor", "actor_name", "from_state", "from_state_display", "to_state",
+            "to_state_display", "note", "data", "created_at",
+        ]  # fmt: skip
+
+    def get_actor_name(self, obj) -> str:
+        if obj.actor is None:
+            return "系统"
+        return obj.actor.get_full_name() or obj.actor.username
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label="附件")
