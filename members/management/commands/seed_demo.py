@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from members.demo import DEFAULT_PASSWORD, seed_registry
+from proposals.demo import seed_proposals
 
 
 class Command(BaseCommand):
@@ -13,6 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = seed_registry(password=options["password"], seed=options["seed"], member_count=options["members"])
+        proposals = seed_proposals(seed=options["seed"])
+        if proposals:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示提案：{proposals} 件。"))
         if summary["members_created"]:
             self.stdout.write(
                 self.style.SUCCESS(
