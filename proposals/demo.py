@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cppcc.roles import Role
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, Term
 
 from . import services
@@ -249,9 +248,10 @@ def _reply_round(proposal, assignments, office, rng, later):
     for a in main:
         later(15, 60)
         result = rng.choices("ABC", weights=[55, 35, 10])[0]
+        prefix = a.unit.name.removeprefix("区")[:2]
         services.proposal_reply(
             actor=a.unit.users.first(), proposal=proposal, unit_id=a.unit_id, result=result,
-            letter_number=f"{a.unit.name.removeprefix('区')[:2]}函〔{timezone.localdate().year}〕{rng.randint(1, 300)}号",
+            letter_number=f"{prefix}函〔{timezone.localdate().year}〕{rng.randint(1, 300)}号",
             content="经研究，现答复如下：您提出的建议很有针对性，我单位高度重视，已将相关工作列入年度计划，"
             "并会同有关部门加快推进。下一步将持续跟踪落实，定期向提案人通报进展。",
             contact_name="李科长", contact_phone="0531-8888" + str(rng.randint(1000, 9999)),
