@@ -228,6 +228,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStateEnum": "proposals.models.State",
+        "ProposalKindEnum": "proposals.models.Proposal.Kind",
+        "HandlingUnitKindEnum": "members.models.HandlingUnit.Kind",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "ReplyStatusEnum": "proposals.models.Reply.Status",
+    },
 }
 
 LOGGING = {

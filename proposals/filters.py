@@ -63,7 +63,7 @@ class ProposalFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(submitted_at__year=value) | Q(submitted_at__isnull=True, created_at__year=value))
 
-    def filter_unit(self, queryset, name, value):
+    def filter_unit(self, queryset, name, value: HandlingUnit):
         if not value:
             return queryset
         return queryset.filter(pk__in=value.assignments.filter(is_active=True).values("proposal_id"))
