@@ -4,7 +4,6 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
@@ -13,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cppcc.audit import acting
 from cppcc.errors import ApplicationError
 
 from . import idcard
@@ -251,7 +251,7 @@ def roster_import(*, actor, file) -> ImportResult:
         raise ApplicationError("文件中没有委员数据。")
 
     existing = {m.id_number: m for m in Member.objects.filter(id_number__in=[d["id_number"] for _, d in parsed])}
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         for row_number, data in parsed:
             m2m = {"committees": data.pop("committees"), "terms": data.pop("terms")}
             member = existing.get(data["id_number"]) or Member()

@@ -1,9 +1,9 @@
 """Every write to the members registry: role checked, in a transaction, recorded in the audit log."""
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
 
@@ -43,13 +43,13 @@ def member_create(*, actor, data: dict) -> Member:
     require_office(actor)
     fields = {k: v for k, v in data.items() if k not in MEMBER_M2M_FIELDS}
     m2m = {k: data[k] for k in MEMBER_M2M_FIELDS if k in data}
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         return save_member(Member(**fields), m2m)
 
 
 def member_update(*, actor, member: Member, data: dict) -> Member:
     require_office(actor)
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         m2m = {}
         for key, value in data.items():
@@ -63,5 +63,5 @@ def member_update(*, actor, member: Member, data: dict) -> Member:
 def reference_save(*, actor, serializer):
     """Create or update a piece of reference data (sectors, parties, units …) from a valid serializer."""
     require_office(actor)
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         return serializer.save()

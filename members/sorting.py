@@ -44,5 +44,22 @@ def stroke_key(name: str) -> str:
     return "".join(parts)[:250]
 
 
+# Surnames read differently from the character's everyday reading (曾 zēng not céng, 单 shàn …).
+# Compound surnames first: they are matched before single characters.
+SURNAME_READINGS = {
+    "万俟": "mo qi", "尉迟": "yu chi", "长孙": "zhang sun", "单于": "chan yu", "澹台": "tan tai",
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
+    "卜": "bu", "乐": "yue", "覃": "qin", "缪": "miao", "翟": "zhai", "盖": "ge", "秘": "bi",
+    "种": "chong", "召": "shao", "折": "she", "员": "yun", "宓": "fu", "句": "gou", "繁": "po",
+    "黑": "he", "隗": "wei", "尉": "yu", "那": "na", "薄": "bo", "柏": "bai", "莘": "shen",
+    "沈": "shen", "任": "ren", "华": "hua", "纪": "ji", "过": "guo", "燕": "yan", "居": "ju",
+}  # fmt: skip
+
+
 def pinyin_key(name: str) -> str:
-    return " ".join(lazy_pinyin(name.strip(), style=Style.NORMAL, errors="default")).lower()[:250]
+    name = name.strip()
+    for surname in sorted(SURNAME_READINGS, key=len, reverse=True):
+        if name.startswith(surname) and len(name) > len(surname):
+            given = lazy_pinyin(name[len(surname) :], style=Style.NORMAL, errors="default")
+            return " ".join([SURNAME_READINGS[surname], *given]).lower()[:250]
+    return " ".join(lazy_pinyin(name, style=Style.NORMAL, errors="default")).lower()[:250]

@@ -5,12 +5,12 @@ State and role come from `workflow.TRANSITIONS`; a wrong role answers 403, a wro
 
 import datetime as dt
 
-from auditlog.context import set_actor
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from cppcc.workdays import add_workdays
@@ -174,7 +174,7 @@ def _set_cosigners(proposal: Proposal, members) -> None:
 def proposal_create(*, actor, data: dict, cosigners=(), files=()) -> Proposal:
     if not has_role(actor, Role.MEMBER, Role.OFFICE):
         raise PermissionDenied("只有委员或机关工作人员可以撰写提案。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = Proposal(created_by=actor)
         _apply_fields(proposal, actor, data)
         proposal.save()
@@ -186,7 +186,7 @@ def proposal_create(*, actor, data: dict, cosigners=(), files=()) -> Proposal:
 
 
 def proposal_update(*, actor, proposal: Proposal, data: dict, cosigners=None, files=()) -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         if not _is_owner(actor, proposal):
             raise PermissionDenied("只有提案人本人可以修改提案。")
@@ -215,7 +215,7 @@ def _store_attachment(proposal, actor, upload) -> Attachment:
 
 
 def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         if not _is_owner(actor, proposal):
             raise PermissionDenied("只有提案人本人可以上传附件。")
@@ -230,7 +230,7 @@ def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
 
 
 def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "submit")
         missing = {
@@ -246,14 +246,14 @@ def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
 
 
 def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "withdraw")
         return _move(proposal, actor, "withdraw", State.WITHDRAWN, note)
 
 
 def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "cosign")
         signature = proposal.cosigners.select_for_update().get(member__user=actor)
@@ -266,7 +266,7 @@ def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
 
 def proposal_return_for_revision(*, actor, proposal: Proposal, note: str) -> Proposal:
     note = _require_text(note, "note", "请填写退回补充的意见。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "return_for_revision")
         proposal.revision_note = note
@@ -287,7 +287,7 @@ def _next_number(term) -> int:
 
 
 def proposal_file(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "file")
         proposal.number = _next_number(proposal.term)
@@ -302,7 +302,7 @@ def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -
         raise ApplicationError("请选择不予立案的理由。", errors={"reason": ["请选择不予立案的理由。"]})
     if reason == RejectReason.OTHER:
         note = _require_text(note, "note", "理由为“其他”时须写明具体说明。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "reject")
         proposal.reject_reason, proposal.reject_note = reason, note
@@ -310,7 +310,7 @@ def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -
 
 
 def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "merge")
         if into.pk == proposal.pk or into.number is None or into.state in (State.MERGED,):
@@ -322,7 +322,7 @@ def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "")
 
 
 def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "convert")
         return _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
@@ -345,7 +345,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
         raise ApplicationError("同一单位不能重复交办。", errors={"co_units": ["同一单位不能重复交办。"]})
     if any(not u.is_active for u, _ in plan):
         raise ApplicationError("所选单位已停用。", errors={"lead_unit": ["所选单位已停用。"]})
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "assign")
         now = timezone.now()
@@ -371,7 +371,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
 
 
 def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "accept")
         assignment = _unit_assignment(proposal, actor, unit_id)
@@ -392,7 +392,7 @@ def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
 
 def proposal_return(*, actor, proposal: Proposal, unit_id, reason: str) -> Proposal:
     reason = _require_text(reason, "reason", "请填写退回理由。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "return")
         assignment = _unit_assignment(proposal, actor, unit_id)
@@ -425,7 +425,7 @@ def proposal_reply(
     content = _require_text(content, "content", "请填写答复内容。")
     if result not in Reply.Result.values:
         raise ApplicationError("请选择办理结果（A、B 或 C 类）。", errors={"result": ["请选择 A、B 或 C。"]})
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "reply")
         assignment = _unit_assignment(proposal, actor, unit_id)
@@ -471,7 +471,7 @@ def proposal_approve_reply(
         raise ApplicationError("办理结果应为 A、B 或 C。", errors={"result": ["请选择 A、B 或 C。"]})
     if not approve:
         note = _require_text(note, "note", "退回修改时请写明意见。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "approve_reply")
         assignment = _unit_assignment(proposal, actor, unit_id)
@@ -506,7 +506,7 @@ def proposal_approve_reply(
 
 
 def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "extend")
         assignment = _unit_assignment(proposal, actor, unit_id)
@@ -540,7 +540,7 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
         raise ApplicationError("请选择满意、基本满意或不满意。", errors={"satisfaction": ["请选择评价。"]})
     if satisfaction == Satisfaction.UNSATISFIED:
         comment = _require_text(comment, "comment", "不满意时请写明理由。")
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "feedback")
         now = timezone.now()
@@ -563,7 +563,7 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
 
 
 def proposal_close(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "close")
         if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
@@ -583,7 +583,7 @@ def proposal_set_flags(*, actor, proposal: Proposal, data: dict) -> Proposal:
         user = data.get(field)
         if user is not None and not has_role(user, Role.LEADER):
             raise ApplicationError("牵头/督办领导须为领导账号。", errors={field: ["请选择领导账号。"]})
-    with set_actor(actor), transaction.atomic():
+    with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "flags")
         for field, value in data.items():

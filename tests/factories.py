@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Test-pass-2026")
+    password = factory.django.Password("Test-pass-2026")
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
