@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "consultations",
     "supervision",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cppcc.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -185,6 +187,18 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "政协提案系统 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- reminders ------------------------------------------------------------------------------
+# Days before a deadline on which a reminder goes out (0 = on the day), then every N days overdue.
+REMINDER_OFFSETS = tuple(int(d) for d in env_list("REMINDER_OFFSETS", "15,3,0"))
+REMINDER_OVERDUE_EVERY_DAYS = int(os.environ.get("REMINDER_OVERDUE_EVERY_DAYS", 7))
+# Overdue this many days: the supervising or leading leader of a key/supervised proposal is told too.
+REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS", 30))
+REMINDER_SCAN_HOUR = int(os.environ.get("REMINDER_SCAN_HOUR", 8))
+REMINDER_SCAN_MINUTE = int(os.environ.get("REMINDER_SCAN_MINUTE", 30))
+REMINDER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REMINDER_EMAIL_MAX_ATTEMPTS", 8))
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -199,6 +213,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict = {
+    "scan-deadlines": {
+        "task": "notifications.scan_deadlines",
+        "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=REMINDER_SCAN_MINUTE),
+    },
+    "retry-email-deliveries": {
+        "task": "notifications.retry_email_deliveries",
+        "schedule": crontab(minute=5),
+    },
     "clear-expired-sessions": {
         "task": "cppcc.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),

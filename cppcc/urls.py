@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from members import api as members_api
+from notifications import api as notifications_api
 from proposals import api as proposals_api
 
 from . import views
@@ -20,6 +21,7 @@ router.register("committees", members_api.SpecialCommitteeViewSet, basename="com
 router.register("groups", members_api.MemberGroupViewSet, basename="group")
 router.register("units", members_api.HandlingUnitViewSet, basename="unit")
 router.register("proposals", proposals_api.ProposalViewSet, basename="proposal")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -31,6 +33,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("proposals/", include("proposals.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

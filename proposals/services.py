@@ -63,7 +63,7 @@ def _user_unit_ids(user) -> set[int]:
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("lead_proposer").get(pk=proposal.pk)
+    return Proposal.objects.select_for_update(of=("self",)).select_related("lead_proposer").get(pk=proposal.pk)
 
 
 def _check(actor, proposal: Proposal, action: str) -> None:

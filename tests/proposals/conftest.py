@@ -13,7 +13,8 @@ def term(db):
 
 @pytest.fixture
 def category(db):
-    return ProposalCategory.objects.get(name="经济建设")
+    # get_or_create: tests with transaction=True flush the rows the data migration made
+    return ProposalCategory.objects.get_or_create(name="经济建设", defaults={"order": 10})[0]
 
 
 @pytest.fixture
@@ -118,3 +119,28 @@ def walk(people):
         return proposal
 
     return to
+
+
+# --- added for the service- and API-level suite (test_transitions, test_api, …) ------------------
+
+
+@pytest.fixture
+def api_as(people):
+    """An APIClient authenticated as `people[key]` (or as the given user object)."""
+    from rest_framework.test import APIClient
+
+    def make(who):
+        user = people[who] if isinstance(who, str) else who
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a throwaway directory, never to var/private."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT

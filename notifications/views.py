@@ -1,0 +1,64 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cppcc.errors import NotFound
+from cppcc.roles import Role
+from cppcc.views_helpers import role_required
+
+from . import registry, selectors, services
+from .models import Delivery
+
+
+@never_cache
+@login_required
+def notification_list(request):
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/notification_list.html", {"page": page, "query": ""})
+
+
+@require_POST
+@login_required
+def notification_read(request, pk):
+    """Mark one notification read and follow its link (or stay on the list)."""
+    try:
+        services.notification_mark_read(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    services.notification_mark_read(user=request.user)
+    return redirect("notifications:list")
+
+
+@never_cache
+@role_required(Role.OFFICE)
+def delivery_list(request):
+    deliveries = selectors.delivery_list(filters=request.GET)
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notifications/delivery_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "params": request.GET,
+            "statuses": Delivery.Status.choices,
+            "channels": Delivery.Channel.choices,
+            "kinds": [(k.name, k.label) for k in registry.kinds()],
+            "kind_labels": {k.name: k.label for k in registry.kinds()},
+        },
+    )
