@@ -18,6 +18,8 @@ class MembersConfig(AppConfig):
             models.SpecialCommittee,
             models.MemberGroup,
             models.HandlingUnit,
+            models.Activity,
+            models.Attendance,
         ):
             auditlog.register(model)
         auditlog.register(models.Member, m2m_fields={"committees", "terms"}, mask_fields=["id_number", "phone"])

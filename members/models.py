@@ -191,3 +191,81 @@ class Member(TimeStampedModel):
     @property
     def phone_masked(self) -> str:
         return idcard.mask_phone(self.phone)
+
+
+class Activity(TimeStampedModel):
+    """Any activity members take part in: meetings, consultations, inspections, trainings, exchanges …
+
+    Consultation activities and inspections link to one of these, so attendance — and with it
+    "X位委员X人次参加" and each member's record — is counted in one place for every kind.
+    """
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "全体会议"
+        STANDING = "standing", "常委会议"
+        CHAIR = "chair", "主席会议"
+        CONSULTATION = "consultation", "协商活动"
+        INSPECTION = "inspection", "视察"
+        RESEARCH = "research", "调研"
+        SUPERVISION = "supervision", "民主监督"
+        TRAINING = "training", "学习培训"
+        GROUP = "group", "委员组活动"
+        EXCHANGE = "exchange", "跨组交流"
+        WELFARE = "welfare", "社会公益"
+        POVERTY = "poverty", "扶贫帮困"
+        PUBLICITY = "publicity", "宣传报道"
+        OTHER = "other", "其他"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, db_index=True)
+    title = models.CharField("名称", max_length=200)
+    start_date = models.DateField("开始日期", db_index=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    organiser_committee = models.ForeignKey(
+        SpecialCommittee, verbose_name="组织专委会", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organiser_group = models.ForeignKey(
+        MemberGroup, verbose_name="组织委员组", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField("内容", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "履职活动"
+        verbose_name_plural = "履职活动"
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="activity_dates_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.start_date:%Y-%m-%d} {self.title}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", "已报名"
+        ATTENDED = "attended", "出席"
+        EXCUSED = "excused", "请假"
+        ABSENT = "absent", "缺席"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, verbose_name="委员", on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField("出勤", max_length=10, choices=Status.choices, default=Status.ATTENDED)
+    note = models.CharField("备注", max_length=200, blank=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "出勤记录"
+        verbose_name_plural = "出勤记录"
+        ordering = ["activity", "member__name_stroke_key"]
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_once_per_member")]
+        indexes = [models.Index(fields=["member", "status"])]
+
+    def __str__(self):
+        return f"{self.member} · {self.activity} · {self.get_status_display()}"

@@ -88,3 +88,14 @@ def units_of_user(user) -> QuerySet[HandlingUnit]:
 
 def id_number_owner(id_number: str) -> Member | None:
     return Member.objects.filter(id_number=idcard.normalize(id_number)).first()
+
+
+def participation(*, activities) -> dict:
+    """Distinct members and person-times (人次) over a set of activities — one aggregate query."""
+    from django.db.models import Count
+
+    from .models import Attendance
+
+    return Attendance.objects.filter(activity__in=activities, status=Attendance.Status.ATTENDED).aggregate(
+        members=Count("member", distinct=True), person_times=Count("id")
+    )

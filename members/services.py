@@ -65,3 +65,42 @@ def reference_save(*, actor, serializer):
     require_office(actor)
     with acting(actor), transaction.atomic():
         return serializer.save()
+
+
+def activity_save(*, actor, activity=None, data: dict):
+    """Create or update an activity (office)."""
+    from .models import Activity
+
+    require_office(actor)
+    with acting(actor), transaction.atomic():
+        if activity is None:
+            activity = Activity(created_by=actor)
+        for key, value in data.items():
+            setattr(activity, key, value)
+        try:
+            activity.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError("活动信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
+        activity.save()
+        return activity
+
+
+def attendance_record(*, actor, activity, entries: dict) -> int:
+    """Set the attendance of many members at once: {member_id: status}. Returns rows written."""
+    from .models import Attendance
+
+    require_office(actor)
+    valid = set(Attendance.Status.values)
+    bad = {str(k): [f"无效的出勤状态：{v}"] for k, v in entries.items() if v not in valid}
+    if bad:
+        raise ApplicationError("出勤状态有误。", errors=bad)
+    known = set(Member.objects.filter(pk__in=list(entries)).values_list("pk", flat=True))
+    unknown = [k for k in entries if int(k) not in known]
+    if unknown:
+        raise ApplicationError("委员不存在：" + "、".join(map(str, unknown)), errors={"member": ["委员不存在。"]})
+    with acting(actor), transaction.atomic():
+        rows = [Attendance(activity=activity, member_id=int(k), status=v) for k, v in entries.items()]
+        Attendance.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["activity", "member"], update_fields=["status", "recorded_at"]
+        )
+        return len(rows)
