@@ -304,7 +304,7 @@ def test_session_sign_in_works_for_the_api(client, users, target):
 # Query counts: bounded, whatever the number of rows
 # ---------------------------------------------------------------------------------------------
 API_LIST_QUERIES = 5  # roles, count, page of members, committees, terms
-LIST_PAGE_QUERIES = 12  # session, user, roles, count, page, 2 prefetches, 5 filter-form choice lists
+LIST_PAGE_QUERIES = 13  # session, user, roles, unread notifications, count, page, 2 prefetches, 5 filter lists
 
 
 @pytest.fixture
