@@ -140,6 +140,24 @@ ACTIONS = {
 assert set(ACTIONS) == set(TRANSITIONS), "every transition needs a payload and a service"
 
 
+def plain_payload(serializer_class, data) -> dict:
+    """Form data (a QueryDict) as a plain dict: many-valued fields as lists, the rest as their last
+    value, empty file inputs dropped. DRF reads a QueryDict as an HTML form and takes every boolean
+    the form does not send as False — which would give a leader's flags form an `is_excellent` it may
+    not set, or turn a missing `approve` into a refusal."""
+    if not hasattr(data, "lists"):
+        return data
+    fields = serializer_class().fields
+    many_types = (serializers.ManyRelatedField, serializers.ListField, serializers.MultipleChoiceField)
+    many = {key for key, field in fields.items() if isinstance(field, many_types)}
+    files = {key for key, field in fields.items() if isinstance(field, serializers.FileField)}
+    return {
+        key: (values if key in many else values[-1])
+        for key, values in data.lists()
+        if key not in ("csrfmiddlewaretoken", "next") and not (key in files and values[-1] in ("", None))
+    }
+
+
 def perform(name: str, *, actor, proposal: Proposal, data) -> None:
     if name not in ACTIONS:
         raise ApplicationError(f"未知的操作：{name}")
@@ -147,6 +165,6 @@ def perform(name: str, *, actor, proposal: Proposal, data) -> None:
     if not has_role(actor, *transition.roles):
         raise PermissionDenied(f"您的角色无权对提案进行“{transition.label}”操作。")
     serializer_class, service = ACTIONS[name]
-    serializer = serializer_class(data=data)
+    serializer = serializer_class(data=plain_payload(serializer_class, data))
     serializer.is_valid(raise_exception=True)
     service(actor=actor, proposal=proposal, **serializer.validated_data)

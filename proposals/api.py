@@ -1,3 +1,4 @@
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +19,10 @@ def _action_view(name: str):
     @extend_schema(
         request=payload,
         responses={
-            200: serializers.ProposalDetailSerializer,
+            200: OpenApiResponse(
+                serializers.ProposalDetailSerializer,
+                description="操作后的提案；若提案已不在操作人的可见范围（如退回补充、单位退回），只返回 id 与新状态",
+            ),
             400: OpenApiResponse(description="请求数据有误"),
             403: OpenApiResponse(description="角色无权进行此操作"),
             404: OpenApiResponse(description="提案不存在或不在可见范围"),
@@ -29,7 +33,19 @@ def _action_view(name: str):
     def view(self, request, pk=None):
         proposal = self.get_object()
         actions.perform(name, actor=request.user, proposal=proposal, data=request.data)
-        return self._detail(proposal.pk)
+        try:
+            return self._detail(proposal.pk)
+        except Http404:
+            # E.g. sent back to draft, or returned by the unit: done, but no longer the actor's to see.
+            proposal.refresh_from_db(fields=["state"])
+            return Response(
+                {
+                    "id": proposal.pk,
+                    "state": proposal.state,
+                    "state_display": proposal.get_state_display(),
+                    "message": "操作已完成，该提案已不在您的可见范围内。",
+                }
+            )
 
     view.__name__ = name
     return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
@@ -89,7 +105,7 @@ class ProposalViewSet(
     @extend_schema(responses=serializers.ProposalEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
-        events = selectors.proposal_events(user=request.user, pk=pk)
+        events = selectors.proposal_events(proposal=self.get_object())
         return Response(serializers.ProposalEventSerializer(events, many=True).data)
 
     @extend_schema(

@@ -59,7 +59,8 @@ def annotate_overdue(qs: QuerySet[Proposal], today=None) -> QuerySet[Proposal]:
     )
 
 
-def proposal_list(*, user, filters=None) -> QuerySet[Proposal]:
+def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Proposal]:
+    """`own_only`: just what the user wrote, leads or co-signs (“我的提案”), whatever else their roles see."""
     from .filters import ProposalFilterSet
 
     active_assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "id")
@@ -77,9 +78,24 @@ def proposal_list(*, user, filters=None) -> QuerySet[Proposal]:
         )
         .prefetch_related(Prefetch("assignments", queryset=active_assignments, to_attr="active_assignments"))
     )
+    if own_only:
+        qs = qs.filter(pk__in=Proposal.objects.filter(_own_q(user)).values("pk"))
     if filters is not None:
         qs = ProposalFilterSet(filters, queryset=qs).qs
     return qs
+
+
+def cosign_invitations(*, user) -> QuerySet[CoSigner]:
+    """Co-sign invitations waiting for the user's confirmation."""
+    from .workflow import TRANSITIONS
+
+    return (
+        CoSigner.objects.filter(
+            member__user=user, confirmed_at__isnull=True, proposal__state__in=TRANSITIONS["cosign"].sources
+        )
+        .select_related("proposal", "proposal__lead_proposer", "proposal__category")
+        .order_by("-invited_at", "-id")
+    )
 
 
 def proposal_get(*, user, pk) -> Proposal:
@@ -104,8 +120,8 @@ def proposal_get(*, user, pk) -> Proposal:
         raise Http404("未找到该提案。") from None
 
 
-def proposal_events(*, user, pk):
-    proposal = proposal_get(user=user, pk=pk)
+def proposal_events(*, proposal: Proposal):
+    """The timeline of a proposal the caller has already obtained through `proposal_get`."""
     return proposal.events.select_related("actor").order_by("created_at", "id")
 
 

@@ -1,9 +1,533 @@
-from django.http import FileResponse
+"""Browser pages for proposals. Thin: parse the request, call selectors / actions / services, render.
+
+Every transition goes through `actions.perform` — the same path as the API — so the pages and the
+API can never disagree about who may do what.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError
 
+from cppcc.errors import ApplicationError
+from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from members.models import HandlingUnit, Session
+from members.selectors import units_of_user
 
-from . import selectors
+from . import actions, selectors, services
+from .filters import ProposalFilterSet
+from .forms import ProposalForm
+from .models import (
+    NUMBERED_STATES,
+    OPEN_STATES,
+    Assignment,
+    RejectReason,
+    Reply,
+    Satisfaction,
+    State,
+)
+from .workflow import TRANSITIONS, allowed_actions
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# The action that moves a proposal on in its state is shown first and open; the rest (refusals,
+# withdrawals, corrections) sit in a collapsible panel.
+PRIMARY_ACTIONS = ("update", "submit", "cosign", "file", "assign", "accept", "reply", "approve_reply", "feedback")
+SUCCESS = {
+    "submit": "已提交，等待提案委员会审查。",
+    "withdraw": "已撤回提案。",
+    "cosign": "已确认附议。",
+    "return_for_revision": "已退回提案人补充。",
+    "reject": "已作不予立案处理。",
+    "merge": "已并案。",
+    "convert": "已转为社情民意信息。",
+    "assign": "已交办。",
+    "accept": "已签收。",
+    "return": "已申请退回，提案委员会将重新交办。",
+    "reply": "已提交答复。",
+    "extend": "已延期。",
+    "feedback": "已提交评价。",
+    "close": "已办结。",
+    "flags": "已保存重点/督办/优秀标记。",
+}
+EVENT_LABELS = {
+    "create": "创建草稿",
+    "update": "修改草稿",
+    "attach": "上传附件",
+    **{name: t.label for name, t in TRANSITIONS.items()},
+}
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _landing(user) -> str:
+    """Where a user goes when the proposal they just acted on is no longer theirs to see."""
+    if has_role(user, Role.OFFICE):
+        return "proposals:review"
+    if has_role(user, Role.LEADER):
+        return "proposals:list"
+    if has_role(user, Role.UNIT):
+        return "proposals:inbox"
+    if has_role(user, Role.MEMBER):
+        return "proposals:mine"
+    return "home"
+
+
+def _render_list(
+    request,
+    queryset,
+    *,
+    title: str,
+    fields: tuple[str, ...],
+    order: tuple[str, ...] | None = None,
+    state_choices=None,
+    fixed: dict | None = None,
+    extra: dict | None = None,
+    subtitle: str = "",
+):
+    """One list page: filters from ProposalFilterSet, 20 rows a page, htmx swaps only the table."""
+    filterset = ProposalFilterSet(request.GET, queryset=queryset)
+    form = filterset.form
+    form.fields["session"].queryset = Session.objects.select_related("term")
+    results = filterset.qs
+    if order and not request.GET.get("ordering"):
+        results = results.order_by(*order)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export_query = query.copy()
+    for key, values in (fixed or {}).items():
+        if not export_query.getlist(key):
+            export_query.setlist(key, list(values))
+    state_selected = form["state"].value() or []
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "page": page,
+        "filter": filterset,
+        "filter_fields": fields,
+        "state_choices": state_choices if state_choices is not None else State.choices,
+        "state_selected": state_selected[0] if state_selected else "",
+        "query": query.urlencode(),
+        "export_query": export_query.urlencode(),
+        "total": page.paginator.count,
+        "can_export": has_role(request.user, Role.OFFICE, Role.LEADER),
+        "my_unit_ids": set(),
+        **(extra or {}),
+    }
+    template = "proposals/_proposal_table.html" if request.headers.get("HX-Request") else "proposals/proposal_list.html"
+    return render(request, template, context)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.MEMBER)
+def proposal_mine(request):
+    return _render_list(
+        request,
+        selectors.proposal_list(user=request.user, own_only=True),
+        title="我的提案",
+        subtitle="本人提出或附议的提案",
+        fields=("q", "state", "category"),
+        extra={"invitations": selectors.cosign_invitations(user=request.user), "show_create": True},
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def proposal_list(request):
+    return _render_list(
+        request,
+        selectors.proposal_list(user=request.user),
+        title="全部提案",
+        fields=("q", "state", "category", "term", "session", "year", "unit", "kind", "is_key", "overdue"),
+        extra={"show_create": has_role(request.user, Role.OFFICE)},
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE)
+def proposal_review(request):
+    queryset = selectors.proposal_list(user=request.user).filter(state=State.SUBMITTED)
+    return _render_list(
+        request,
+        queryset,
+        title="审查队列",
+        subtitle="委员已提交、等待审查立案的提案",
+        fields=("q", "category", "session", "kind"),
+        order=("submitted_at", "id"),
+        fixed={"state": [State.SUBMITTED]},
+        extra={"show_submitted": True},
+    )
+
+
+def _next_due():
+    """The earliest due date among a proposal's active lead/split assignments."""
+    return Subquery(
+        Assignment.objects.filter(proposal=OuterRef("pk"), is_active=True)
+        .exclude(role=Assignment.Role.CO)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def proposal_board(request):
+    queryset = selectors.proposal_list(user=request.user).filter(state__in=OPEN_STATES).annotate(next_due=_next_due())
+    return _render_list(
+        request,
+        queryset,
+        title="督办看板",
+        subtitle="立案后尚未办结的提案，逾期的排在最前",
+        fields=("q", "state", "category", "unit", "is_key", "overdue"),
+        order=("-is_overdue", "-is_key", "next_due", "number"),
+        state_choices=[(s.value, s.label) for s in OPEN_STATES],
+        fixed={"state": [s.value for s in OPEN_STATES]},
+    )
+
+
+@never_cache
+@role_required(Role.UNIT)
+def proposal_inbox(request):
+    user = request.user
+    my_units = list(units_of_user(user))
+    my_due = Subquery(
+        Assignment.objects.filter(proposal=OuterRef("pk"), is_active=True, unit__users=user)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+    queryset = selectors.proposal_list(user=user).annotate(my_due=my_due)
+    return _render_list(
+        request,
+        queryset,
+        title="待办提案",
+        subtitle="交本单位办理的提案：" + "、".join(u.name for u in my_units) if my_units else "",
+        fields=("q", "state", "category", "overdue"),
+        order=("-is_overdue", "my_due", "-id"),
+        extra={"my_unit_ids": {u.pk for u in my_units}},
+    )
+
+
+# --- drafting ---------------------------------------------------------------------------------------
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.errors or not any(field in form.fields for field in exc.errors):
+        if exc.message not in form.non_field_errors():
+            form.add_error(None, exc.message)
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    return "；".join(_flatten(exc.detail))
+
+
+def _save_draft(request, form, save):
+    """Validate, save through the service, then submit if asked; None means: show the form again."""
+    if not form.is_valid():
+        return None
+    data, cosigners, files = form.service_data()
+    try:
+        proposal = save(data, cosigners, files)
+    except ApplicationError as exc:
+        _form_errors(form, exc)
+        return None
+    if form.submitting:
+        try:
+            actions.perform("submit", actor=request.user, proposal=proposal, data={})
+        except (ApplicationError, ValidationError) as exc:
+            messages.warning(request, f"草稿已保存，但未能提交：{_error_text(exc)}")
+            return redirect("proposals:edit", pk=proposal.pk)
+        messages.success(request, f"提案“{proposal.title}”已提交，等待提案委员会审查。")
+    else:
+        messages.success(request, f"已保存草稿“{proposal.title}”。")
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@never_cache
+@role_required(Role.MEMBER, Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def proposal_create(request):
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        office=has_role(request.user, Role.OFFICE),
+        user=request.user,
+        submitting="submit" in request.POST,
+    )
+    if request.method == "POST":
+        response = _save_draft(
+            request,
+            form,
+            lambda data, cosigners, files: services.proposal_create(
+                actor=request.user, data=data, cosigners=cosigners, files=files
+            ),
+        )
+        if response:
+            return response
+    return render(request, "proposals/proposal_form.html", {"form": form, "title": "撰写提案"})
+
+
+@never_cache
+@role_required(Role.MEMBER, Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, pk):
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    if proposal.state != State.DRAFT:
+        messages.error(request, f"提案当前状态为“{proposal.get_state_display()}”，只有草稿可以修改。")
+        return redirect("proposals:detail", pk=proposal.pk)
+    if "update" not in allowed_actions(request.user, proposal):
+        raise DjangoPermissionDenied("只有提案人本人可以修改提案。")
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        office=has_role(request.user, Role.OFFICE),
+        user=request.user,
+        proposal=proposal,
+        submitting="submit" in request.POST,
+    )
+    if request.method == "POST":
+        response = _save_draft(
+            request,
+            form,
+            lambda data, cosigners, files: services.proposal_update(
+                actor=request.user, proposal=proposal, data=data, cosigners=cosigners, files=files
+            ),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "proposals/proposal_form.html",
+        {"form": form, "title": "修改提案草稿", "proposal": proposal},
+    )
+
+
+# --- detail and actions -----------------------------------------------------------------------------
+
+
+def _action_options(user, proposal, allowed) -> tuple[list[str], dict]:
+    """The action forms to show and the choices they need. An allowed action with nothing to act on
+    (e.g. the unit has signed already) is left out."""
+    options: dict = {}
+    my_units = {u.pk for u in units_of_user(user)} if has_role(user, Role.UNIT) else set()
+    active = [a for a in proposal.all_assignments if a.is_active]
+    current_round = proposal.rehandle_count + 1
+    shown = []
+    for name in allowed:
+        if name in ("accept", "return"):
+            units = [a for a in active if a.unit_id in my_units and not a.accepted_at]
+            if not units:
+                continue
+            options["unsigned"] = units
+        elif name == "reply":
+            units = [
+                a
+                for a in active
+                if a.unit_id in my_units
+                and a.accepted_at
+                and not any(r.round == current_round and r.status != Reply.Status.SENT_BACK for r in a.replies.all())
+            ]
+            if not units:
+                continue
+            options["reply_units"] = units
+            if any(a.role == Assignment.Role.LEAD for a in units):
+                # The lead unit answers after the co-units have given their opinion.
+                options["waiting_co"] = [
+                    a.unit.name
+                    for a in active
+                    if a.role == Assignment.Role.CO and not any(r.round == current_round for r in a.replies.all())
+                ]
+            options["results"] = Reply.Result.choices
+        elif name == "approve_reply":
+            pending = [
+                (a, r)
+                for a in active
+                for r in a.replies.all()
+                if r.round == current_round and r.status == Reply.Status.PENDING
+            ]
+            if not pending:
+                continue
+            options["pending_replies"] = pending
+            options["results"] = Reply.Result.choices
+        elif name == "extend":
+            if not active:
+                continue
+            options["extend_units"] = active
+        elif name == "reject":
+            options["reject_reasons"] = RejectReason.choices
+        elif name == "merge":
+            options["merge_targets"] = (
+                selectors.proposal_list(user=user)
+                .prefetch_related(None)
+                .filter(term_id=proposal.term_id, state__in=NUMBERED_STATES)
+                .exclude(pk=proposal.pk)
+                .order_by("number")
+            )
+        elif name == "assign":
+            options["units"] = HandlingUnit.objects.filter(is_active=True)
+        elif name == "feedback":
+            options["satisfactions"] = Satisfaction.choices
+        elif name == "flags":
+            options["leaders"] = (
+                get_user_model().objects.filter(groups__name=Role.LEADER).order_by("username").distinct()
+            )
+        shown.append(name)
+    return shown, options
+
+
+@never_cache
+@role_required(*selectors.READ_ROLES)
+def proposal_detail(request, pk):
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    events = list(selectors.proposal_events(proposal=proposal))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    allowed = allowed_actions(request.user, proposal)
+    shown, options = _action_options(request.user, proposal, allowed)
+    panels = [{"name": name, "label": EVENT_LABELS.get(name, name)} for name in shown]
+    # Active assignments first, the lead and split units before the co-units.
+    assignments = sorted(
+        proposal.all_assignments, key=lambda a: (not a.is_active, a.role == Assignment.Role.CO, a.assigned_at, a.pk)
+    )
+    primary = [p for p in panels if p["name"] in PRIMARY_ACTIONS]
+    secondary = [p for p in panels if p["name"] not in PRIMARY_ACTIONS]
+    return render(
+        request,
+        "proposals/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "assignments": assignments,
+            "events": events,
+            "primary_panels": primary,
+            "secondary_panels": secondary,
+            "opt": options,
+            "current_round": proposal.rehandle_count + 1,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _payload(request):
+    merged = request.POST.copy()
+    merged.update(request.FILES)
+    return merged
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [text for value in detail.values() for text in _flatten(value)]
+    if isinstance(detail, (list, tuple)):
+        return [text for value in detail for text in _flatten(value)]
+    return [str(detail)]
+
+
+def _validation_message(name: str, exc: ValidationError) -> str:
+    fields = actions.ACTIONS[name][0]().fields if name in actions.ACTIONS else {}
+    detail = exc.detail
+    if not isinstance(detail, dict):
+        return "；".join(_flatten(detail))
+    parts = []
+    for key, errors in detail.items():
+        text = "".join(_flatten(errors))
+        field = fields.get(key)
+        label = field.label if field is not None and field.label else ""
+        parts.append(f"{label}：{text}" if label and key != "non_field_errors" else text)
+    return "；".join(parts)
+
+
+def _success_message(name: str, request, proposal) -> str:
+    if name == "file":
+        return f"已立案，提案号为{proposal.number_display}。"
+    if name == "approve_reply":
+        approved = request.POST.get("approve", "true").lower() not in ("false", "0", "")
+        return "答复已审核通过。" if approved else "答复已退回承办单位修改。"
+    return SUCCESS.get(name, "操作已完成。")
+
+
+@never_cache
+@role_required(*selectors.READ_ROLES)
+@require_POST
+def proposal_action(request, pk, name):
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    label = TRANSITIONS[name].label if name in TRANSITIONS else name
+    try:
+        actions.perform(name, actor=request.user, proposal=proposal, data=_payload(request))
+    except ValidationError as exc:
+        messages.error(request, f"未能{label}：{_validation_message(name, exc)}")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        try:
+            proposal = selectors.proposal_get(user=request.user, pk=pk)
+        except Http404:
+            # E.g. returned for revision (a draft again) or returned by the unit: no longer in view.
+            messages.success(request, _success_message(name, request, proposal))
+            return redirect(_landing(request.user))
+        messages.success(request, _success_message(name, request, proposal))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def _exports():
+    """`proposals/exports.py` is written separately; until it exists the buttons answer with a message."""
+    try:
+        from . import exports
+    except ModuleNotFoundError as exc:
+        if exc.name != "proposals.exports":
+            raise
+        return None
+    return exports
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def proposal_export(request):
+    exports = _exports()
+    if exports is None:
+        messages.error(request, "导出功能尚未启用。")
+        return redirect("proposals:list")
+    proposals = selectors.proposal_list(user=request.user, filters=request.GET)
+    out = exports.proposals_xlsx(user=request.user, proposals=proposals)
+    filename = f"提案列表_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@never_cache
+@role_required(*selectors.READ_ROLES)
+def proposal_print(request, pk):
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    exports = _exports()
+    if exports is None:
+        messages.error(request, "打印功能尚未启用。")
+        return redirect("proposals:detail", pk=proposal.pk)
+    out = exports.proposal_docx(proposal)
+    filename = f"提案_{proposal.number_display or proposal.pk}.docx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=DOCX)
 
 
 @never_cache

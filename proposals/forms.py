@@ -1,0 +1,174 @@
+"""The draft form of the browser pages. Validation of the rules lives in the services; this form
+only parses input and returns model instances for `services.proposal_create/proposal_update`."""
+
+from django import forms
+
+from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+
+from .models import Proposal, ProposalCategory
+
+OFFICE_FIELDS = (
+    "kind",
+    "lead_proposer",
+    "collective_party",
+    "collective_sector",
+    "collective_group",
+    "collective_committee",
+)
+COLLECTIVE_FIELDS = OFFICE_FIELDS[2:]
+
+
+class MemberChoiceMixin:
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.sector.name}）"
+
+
+class MemberChoiceField(MemberChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class MemberMultipleChoiceField(MemberChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one `<input type=file multiple>`; each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _active_members():
+    return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label="案题", max_length=200)
+    category = forms.ModelChoiceField(
+        label="类别", queryset=ProposalCategory.objects.filter(is_active=True), empty_label="请选择"
+    )
+    session = forms.ModelChoiceField(
+        label="会议",
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label="闭会期间",
+        help_text="大会期间提出的提案请选择所在会议；留空表示闭会期间提出。",
+    )
+    background = forms.CharField(label="案由", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    suggestions = forms.CharField(label="建议", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    kind = forms.ChoiceField(
+        label="提案方式", choices=Proposal.Kind.choices, initial=Proposal.Kind.INDIVIDUAL, widget=forms.RadioSelect
+    )
+    lead_proposer = MemberChoiceField(
+        label="第一提案人",
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="请选择",
+        help_text="个人提案必填。",
+    )
+    collective_party = forms.ModelChoiceField(
+        label="提案党派", queryset=Party.objects.all(), required=False, empty_label="—"
+    )
+    collective_sector = forms.ModelChoiceField(
+        label="提案界别", queryset=Sector.objects.all(), required=False, empty_label="—"
+    )
+    collective_group = forms.ModelChoiceField(
+        label="提案委员组", queryset=MemberGroup.objects.all(), required=False, empty_label="—"
+    )
+    collective_committee = forms.ModelChoiceField(
+        label="提案专委会", queryset=SpecialCommittee.objects.all(), required=False, empty_label="—"
+    )
+    cosigners = MemberMultipleChoiceField(
+        label="附议委员",
+        queryset=Member.objects.none(),
+        required=False,
+        help_text="按住 Ctrl（Mac 上为 ⌘）可多选。被邀请的委员确认后即成为附议人。",
+    )
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False, help_text="留空则为第一提案人。")
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    attachments = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text="可多选；只接受 PDF、Word（.doc/.docx）和 PNG/JPEG 图片。",
+    )
+
+    def __init__(self, *args, office=False, user=None, proposal=None, submitting=False, **kwargs):
+        self.proposal = proposal
+        self.submitting = submitting
+        if proposal is not None and "initial" not in kwargs:
+            initial = {
+                name: getattr(proposal, name)
+                for name in (
+                    "title",
+                    "category",
+                    "session",
+                    "background",
+                    "suggestions",
+                    "contact_name",
+                    "contact_phone",
+                    *OFFICE_FIELDS,
+                )
+            }
+            initial["cosigners"] = [c.member for c in proposal.cosigners.all()]
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        term = proposal.term if proposal is not None else Term.objects.filter(is_current=True).first()
+        self.fields["session"].queryset = Session.objects.filter(term=term).select_related("term")
+        members = _active_members()
+        # A member does not co-sign their own proposal.
+        self.fields["cosigners"].queryset = members if office or user is None else members.exclude(user=user)
+        self.fields["cosigners"].widget.attrs["size"] = 10
+        if office:
+            self.fields["lead_proposer"].queryset = members
+        else:
+            # A member writes in their own name; the service sets the proposer.
+            for name in OFFICE_FIELDS:
+                del self.fields[name]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"
+
+    @property
+    def is_office(self) -> bool:
+        return "kind" in self.fields
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting:
+            for name in ("background", "suggestions"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, "提交前须填写此项。")
+        return data
+
+    def service_data(self) -> tuple[dict, list, list]:
+        """(fields for the service, co-signers, uploads)."""
+        data = dict(self.cleaned_data)
+        cosigners = list(data.pop("cosigners", []) or [])
+        files = list(data.pop("attachments", []) or [])
+        return data, cosigners, files
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Errors from validation and from the service alike turn their field red.
+        for name in self._errors or {}:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and not isinstance(widget, forms.RadioSelect):
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
