@@ -20,6 +20,11 @@ class MembersConfig(AppConfig):
             models.HandlingUnit,
             models.Activity,
             models.Attendance,
+            models.Regulation,
+            models.AssessmentScheme,
+            models.AssessmentCategory,
+            models.AssessmentRule,
+            models.AssessmentManualItem,
         ):
             auditlog.register(model)
         auditlog.register(models.Member, m2m_fields={"committees", "terms"}, mask_fields=["id_number", "phone"])

@@ -228,6 +228,18 @@ class Activity(TimeStampedModel):
         MemberGroup, verbose_name="组织委员组", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     description = models.TextField("内容", blank=True)
+    half_days = models.PositiveSmallIntegerField("会期（半天）", default=0, help_text="全体会议等按半天计分的会期")
+    # The quantities the annual work report counts (blank when they do not apply).
+    donations_wan = models.DecimalField("捐款捐物（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    funds_raised_wan = models.DecimalField("筹集资金（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    people_served = models.PositiveIntegerField("服务群众（人次）", null=True, blank=True)
+    jobs_offered = models.PositiveIntegerField("提供就业岗位", null=True, blank=True)
+    companies = models.PositiveIntegerField("参与企业（家）", null=True, blank=True)
+    cooperation_intents = models.PositiveIntegerField("达成合作意向（项）", null=True, blank=True)
+    services_provided = models.PositiveIntegerField("提供服务（项）", null=True, blank=True)
+    delegations_received = models.PositiveIntegerField("接待来访团组（个）", null=True, blank=True)
+    visits_made = models.PositiveIntegerField("走访（户/次）", null=True, blank=True)
+    articles_published = models.PositiveIntegerField("刊发稿件（篇）", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
     )
@@ -257,6 +269,7 @@ class Attendance(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(Member, verbose_name="委员", on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField("出勤", max_length=10, choices=Status.choices, default=Status.ATTENDED)
+    speeches = models.PositiveSmallIntegerField("发言次数", default=0)
     note = models.CharField("备注", max_length=200, blank=True)
     recorded_at = models.DateTimeField("记录时间", auto_now=True)
 
@@ -269,3 +282,105 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.activity} · {self.get_status_display()}"
+
+
+class Regulation(TimeStampedModel):
+    """Rules and documents the committee adopted (制度建设), counted in the work report."""
+
+    class Kind(models.TextChoices):
+        RULE = "rule", "制度规定"
+        DOCUMENT = "document", "文件"
+
+    title = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.RULE)
+    adopted_on = models.DateField("通过日期", db_index=True)
+    adopted_at = models.CharField("通过会议", max_length=100, blank=True)
+    note = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = "制度文件"
+        verbose_name_plural = "制度文件"
+        ordering = ["-adopted_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+def default_bands():
+    return [[90, "优秀"], [80, "良好"], [60, "称职"], [0, "不称职"]]
+
+
+class AssessmentScheme(TimeStampedModel):
+    """The points scheme of one year (履职量化考核办法), edited by the office."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    name = models.CharField("名称", max_length=100)
+    bands = models.JSONField("等次", default=default_bands, help_text="[[最低分, 等次], …]，从高到低")
+    max_total = models.DecimalField("满分", max_digits=6, decimal_places=1, default=100)
+
+    class Meta:
+        verbose_name = "考核办法"
+        verbose_name_plural = "考核办法"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.name
+
+    def grade(self, total) -> str:
+        for floor, label in sorted(self.bands, key=lambda b: -b[0]):
+            if total >= floor:
+                return label
+        return self.bands[-1][1] if self.bands else ""
+
+
+class AssessmentCategory(models.Model):
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField("考核类别", max_length=50)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    cap = models.DecimalField("本类上限", max_digits=6, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考核类别"
+        verbose_name_plural = "考核类别"
+        ordering = ["scheme", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="category_name_once_per_scheme")]
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentRule(models.Model):
+    """Points per unit of a source (an attended activity, a filed proposal, an adopted report …)."""
+
+    category = models.ForeignKey(AssessmentCategory, on_delete=models.CASCADE, related_name="rules")
+    source = models.CharField("计分依据", max_length=40)
+    params = models.JSONField("参数", default=dict, blank=True)
+    points = models.DecimalField("每项分值", max_digits=6, decimal_places=1)
+    label = models.CharField("说明", max_length=100)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "计分规则"
+        verbose_name_plural = "计分规则"
+        ordering = ["category", "order", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class AssessmentManualItem(TimeStampedModel):
+    """Points the office adds or deducts by hand, with the reason (audited)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="assessment_items")
+    category = models.ForeignKey(AssessmentCategory, on_delete=models.PROTECT, related_name="manual_items")
+    points = models.DecimalField("分值", max_digits=6, decimal_places=1)
+    reason = models.CharField("理由", max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "手工加减分"
+        verbose_name_plural = "手工加减分"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.member} {self.points:+} {self.reason}"
