@@ -72,10 +72,12 @@ def speeches(year, params, member_ids):
     return _grouped(_attendances(year, member_ids, status=Attendance.Status.ATTENDED), Sum("speeches"))
 
 
-def _proposals_led(year, member_ids, extra=Q()):
+def _proposals_led(year, member_ids, extra: Q | None = None):
     from proposals.models import Proposal
 
-    qs = Proposal.objects.filter(filed_at__year=year, number__isnull=False, lead_proposer__isnull=False).filter(extra)
+    qs = Proposal.objects.filter(filed_at__year=year, number__isnull=False, lead_proposer__isnull=False)
+    if extra is not None:
+        qs = qs.filter(extra)
     if member_ids is not None:
         qs = qs.filter(lead_proposer_id__in=member_ids)
     return {r["lead_proposer_id"]: Decimal(r["n"]) for r in qs.values("lead_proposer_id").annotate(n=Count("id"))}

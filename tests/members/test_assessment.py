@@ -51,7 +51,7 @@ def test_rules_caps_deductions_manual_items_and_bands(scheme, office_user):
     results = {r.member.pk: r for r in assessment.score(year=2026)}
     # a: 3 half-days × 2 + training 3 = 9 (under the cap of 10)
     assert results[a.pk].total == Decimal(9)
-    assert [(l.label, l.quantity, l.score) for l in results[a.pk].categories[0].lines] == [
+    assert [(line.label, line.quantity, line.score) for line in results[a.pk].categories[0].lines] == [
         ("全会每半天", 3, 6), ("培训", 1, 3)
     ]  # fmt: skip
     # b: training 3, unexcused absence −4 → −1, the total never goes below 0
