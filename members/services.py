@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cppcc.audit import acting
-from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 
 from . import idcard
@@ -104,3 +104,40 @@ def attendance_record(*, actor, activity, entries: dict) -> int:
             rows, update_conflicts=True, unique_fields=["activity", "member"], update_fields=["status", "recorded_at"]
         )
         return len(rows)
+
+
+def assessment_scheme_create_default(*, actor, year: int):
+    """The year's scheme from the default rules (the office then adjusts points, caps and bands)."""
+    from .assessment import DEFAULT_SCHEME
+    from .models import AssessmentCategory, AssessmentRule, AssessmentScheme
+
+    require_office(actor)
+    with acting(actor), transaction.atomic():
+        if AssessmentScheme.objects.filter(year=year).exists():
+            raise Conflict(f"{year}年度的考核办法已存在。")
+        scheme = AssessmentScheme.objects.create(year=year, name=f"{year}年度委员履职量化考核")
+        for order, (name, cap, rules) in enumerate(DEFAULT_SCHEME, start=1):
+            category = AssessmentCategory.objects.create(scheme=scheme, name=name, order=order, cap=cap)
+            AssessmentRule.objects.bulk_create(
+                [
+                    AssessmentRule(category=category, source=src, params=params, points=points, label=label, order=i)
+                    for i, (src, params, points, label) in enumerate(rules, start=1)
+                ]
+            )
+        return scheme
+
+
+def assessment_manual_item_add(*, actor, member, category, points, reason: str):
+    """Add or deduct points by hand; the reason is required and the change is audited."""
+    from .models import AssessmentManualItem
+
+    require_office(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写加减分理由。", errors={"reason": ["请填写加减分理由。"]})
+    if points == 0:
+        raise ApplicationError("分值不能为 0。", errors={"points": ["分值不能为 0。"]})
+    with acting(actor), transaction.atomic():
+        return AssessmentManualItem.objects.create(
+            member=member, category=category, points=points, reason=reason, created_by=actor
+        )

@@ -103,3 +103,30 @@ def test_scoring_all_members_costs_the_same_queries_for_5_or_50(scheme, office_u
 def test_no_scheme_no_scores(db):
     MemberFactory()
     assert assessment.score(year=2030) == []
+
+
+def test_default_scheme_and_manual_items_are_office_work(office_user, member_user):
+    from auditlog.models import LogEntry
+
+    from cppcc.errors import ApplicationError, Conflict, PermissionDenied
+
+    scheme = services.assessment_scheme_create_default(actor=office_user, year=2026)
+    assert list(scheme.categories.values_list("name", flat=True))[:3] == ["参加会议", "学习培训", "协商议政"]
+    with pytest.raises(Conflict):
+        services.assessment_scheme_create_default(actor=office_user, year=2026)
+    with pytest.raises(PermissionDenied):
+        services.assessment_scheme_create_default(actor=member_user, year=2027)
+
+    work = scheme.categories.get(name="本职工作")
+    me = member_user.member
+    with pytest.raises(ApplicationError):
+        services.assessment_manual_item_add(actor=office_user, member=me, category=work, points=5, reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.assessment_manual_item_add(actor=member_user, member=me, category=work, points=5, reason="自评")
+    item = services.assessment_manual_item_add(
+        actor=office_user, member=me, category=work, points=Decimal(6), reason="本职工作获市级表彰"
+    )
+    entry = LogEntry.objects.get_for_object(item).get()
+    assert entry.actor == office_user
+    [result] = assessment.score(year=2026, members=type(me).objects.filter(pk=me.pk))
+    assert result.total == Decimal(6)
