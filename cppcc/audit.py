@@ -9,23 +9,17 @@ from auditlog.context import auditlog_value, set_actor
 def acting(actor):
     """Record `actor` on the audit entries written inside the block.
 
-    Inside a request the middleware has already opened an audit context with the client's
-    address; the actor is set on that context (and put back afterwards) so the address is kept
-    and no second signal receiver is connected. Outside a request (Celery, shell) a context of
-    its own is opened. Services pass the actor explicitly because token-authenticated API
-    requests are authenticated after the middleware has run.
+    Services pass the actor explicitly because token-authenticated API requests are authenticated
+    after the audit middleware has run. Inside a request the client's address from the
+    middleware's context is carried over, and the middleware's context is put back afterwards so
+    that the middleware disconnects its own signal receiver when the request ends (auditlog's
+    `set_actor` leaves its own context behind, which would leak one receiver per request).
     """
+    current = auditlog_value.get(None)
+    extra = {key: current.get(key) for key in ("remote_addr", "remote_port")} if current else {}
     try:
-        current = auditlog_value.get()
-    except LookupError:
-        current = None
-    if current is None:
-        with set_actor(actor):
+        with set_actor(actor, **extra):
             yield
-        return
-    previous = current.get("actor")
-    current["actor"] = actor
-    try:
-        yield
     finally:
-        current["actor"] = previous
+        if current is not None:
+            auditlog_value.set(current)
