@@ -36,7 +36,7 @@ def proposals_xlsx(*, user, proposals):
 
     from .models import Assignment, CoSigner
 
-    qs = proposals.select_related("supervisor").prefetch_related(
+    qs = proposals.select_related("supervisor", "session__term").prefetch_related(
         Prefetch("cosigners", queryset=CoSigner.objects.select_related("member")),
         Prefetch(
             "assignments",

@@ -17,6 +17,13 @@ ALLOWED = {
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # legacy .doc (Word 97–2003, WPS)
 
 
+def _size(n: int) -> str:
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= size:
+            return f"{round(n / size, 1):g} {unit}"
+    return f"{n} 字节"
+
+
 def clean_name(name: str) -> str:
     return PurePath(name or "附件").name.replace("\x00", "")[:200] or "附件"
 
@@ -26,7 +33,7 @@ def validate(upload) -> str:
     limit = settings.PROPOSAL_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ApplicationError(
-            f"附件“{clean_name(upload.name)}”超过 {limit // 1024 // 1024} MB 的大小上限。",
+            f"附件“{clean_name(upload.name)}”超过 {_size(limit)} 的大小上限。",
             errors={"attachments": ["文件过大。"]},
         )
     if upload.size == 0:
