@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from consultations import api as consultations_api
 from members import api as members_api
 from notifications import api as notifications_api
 from proposals import api as proposals_api
+from supervision import api as supervision_api
 
 from . import views
 
@@ -22,6 +24,14 @@ router.register("groups", members_api.MemberGroupViewSet, basename="group")
 router.register("units", members_api.HandlingUnitViewSet, basename="unit")
 router.register("proposals", proposals_api.ProposalViewSet, basename="proposal")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
+router.register("consultation-plans", consultations_api.ConsultationPlanViewSet, basename="consultation-plan")
+router.register("consultation-topics", consultations_api.ConsultationTopicViewSet, basename="consultation-topic")
+router.register(
+    "consultation-activities", consultations_api.ConsultationActivityViewSet, basename="consultation-activity"
+)
+router.register("consultation-outcomes", consultations_api.ConsultationOutcomeViewSet, basename="consultation-outcome")
+router.register("inspections", supervision_api.InspectionViewSet, basename="inspection")
+router.register("recommendations", supervision_api.RecommendationViewSet, basename="recommendation")
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -34,6 +44,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("notifications.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from consultations.demo import seed_consultations
 from members.demo import DEFAULT_PASSWORD, seed_registry
 from proposals.demo import seed_proposals
+from supervision.demo import seed_inspections
 
 
 class Command(BaseCommand):
@@ -17,6 +19,12 @@ class Command(BaseCommand):
         proposals = seed_proposals(seed=options["seed"])
         if proposals:
             self.stdout.write(self.style.SUCCESS(f"已创建演示提案：{proposals} 件。"))
+        inspections = seed_inspections(seed=options["seed"])
+        if inspections:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示视察调研活动：{inspections} 项。"))
+        topics = seed_consultations(seed=options["seed"])
+        if topics:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示协商议题：{topics} 个。"))
         if summary["members_created"]:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,0 +1,198 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cppcc.api import role_permission
+
+from . import actions, selectors, serializers, services
+from .filters import InspectionFilterSet, RecommendationFilterSet
+from .models import Inspection, Recommendation
+
+InspectionReaders = role_permission(*selectors.INSPECTION_READ_ROLES, write_roles=selectors.INSPECTION_READ_ROLES)
+RecommendationReaders = role_permission(
+    *selectors.RECOMMENDATION_READ_ROLES, write_roles=selectors.RECOMMENDATION_READ_ROLES
+)
+
+
+def lifecycle_action(kind: str, name: str, response_serializer, noun: str, registry=actions):
+    """`POST /{id}/{name}/` for one transition of the table, documented with its payload.
+
+    `registry` is an app's actions module (LIFECYCLES + perform); the viewset provides `_detail(pk)`."""
+    _, transitions, table = registry.LIFECYCLES[kind]
+    payload, _ = table[name]
+
+    @extend_schema(
+        request=payload,
+        responses={
+            200: response_serializer,
+            400: OpenApiResponse(description="请求数据有误"),
+            403: OpenApiResponse(description="角色无权进行此操作"),
+            404: OpenApiResponse(description=f"{noun}不存在或不在可见范围"),
+            409: OpenApiResponse(description=f"{noun}当前状态不允许此操作"),
+        },
+        summary=transitions[name].label,
+    )
+    def view(self, request, pk=None):
+        obj = self.get_object()
+        registry.perform(kind, name, actor=request.user, obj=obj, data=request.data)
+        return self._detail(obj.pk)
+
+    view.__name__ = name
+    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
+
+
+class InspectionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """视察、调研与民主监督活动（`type` 筛选：inspection / research / supervision）；
+    参加委员通过 `attendance` 登记，计入委员履职活动。"""
+
+    permission_classes = [InspectionReaders]
+    filterset_class = InspectionFilterSet
+    queryset = Inspection.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Inspection.objects.none()
+        return selectors.inspection_list(user=self.request.user).order_by("-activity__start_date", "-id")
+
+    def get_object(self):
+        return selectors.inspection_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.InspectionListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return serializers.InspectionWriteSerializer
+        return serializers.InspectionDetailSerializer
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        inspection = selectors.inspection_get(user=self.request.user, pk=pk)
+        data = serializers.InspectionDetailSerializer(inspection, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    @extend_schema(responses={201: serializers.InspectionDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.InspectionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        inspection = services.inspection_create(actor=request.user, data=dict(serializer.validated_data))
+        return self._detail(inspection.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: serializers.InspectionDetailSerializer})
+    def update(self, request, *args, **kwargs):
+        inspection = self.get_object()
+        serializer = serializers.InspectionWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        services.inspection_update(actor=request.user, inspection=inspection, data=dict(serializer.validated_data))
+        return self._detail(inspection.pk)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=serializers.ActivityAttendanceSerializer(many=True), summary="参加委员"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.ActivityAttendanceWriteSerializer,
+        responses=serializers.ActivityAttendanceResultSerializer,
+        summary="登记参加委员",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attendance(self, request, pk=None):
+        inspection = self.get_object()
+        if request.method == "POST":
+            payload = serializers.ActivityAttendanceWriteSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            written = services.inspection_attendance(
+                actor=request.user, inspection=inspection, entries=payload.validated_data["entries"]
+            )
+            rows = selectors.attendance_rows(activity=inspection.activity)
+            return Response(
+                {"written": written, "attendances": serializers.ActivityAttendanceSerializer(rows, many=True).data}
+            )
+        rows = selectors.attendance_rows(activity=inspection.activity)
+        return Response(serializers.ActivityAttendanceSerializer(rows, many=True).data)
+
+    @extend_schema(responses=serializers.InspectionEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        events = selectors.inspection_events(user=request.user, pk=pk)
+        return Response(serializers.InspectionEventSerializer(events, many=True).data)
+
+    for _name in actions.INSPECTION_ACTIONS:
+        locals()[_name] = lifecycle_action("inspection", _name, serializers.InspectionDetailSerializer, "活动")
+    del _name
+
+
+class RecommendationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """视察建议：机关交办到承办单位，承办单位在期限内反馈（采纳 / 部分采纳 / 未采纳）。
+    承办单位只能看到交给本单位的建议。"""
+
+    permission_classes = [RecommendationReaders]
+    filterset_class = RecommendationFilterSet
+    queryset = Recommendation.objects.none()  # for the schema; requests use the selector
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Recommendation.objects.none()
+        return selectors.recommendation_list(user=self.request.user).order_by(
+            "-inspection__activity__start_date", "inspection_id", "number"
+        )
+
+    def get_object(self):
+        return selectors.recommendation_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.RecommendationSerializer
+        if self.action == "create":
+            return serializers.RecommendationWriteSerializer
+        if self.action in ("update", "partial_update"):
+            return serializers.RecommendationUpdateSerializer
+        return serializers.RecommendationDetailSerializer
+
+    def _detail(self, pk, code=status.HTTP_200_OK):
+        recommendation = selectors.recommendation_get(user=self.request.user, pk=pk)
+        context = self.get_serializer_context()
+        return Response(serializers.RecommendationDetailSerializer(recommendation, context=context).data, code)
+
+    @extend_schema(responses={201: serializers.RecommendationDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = serializers.RecommendationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # Only the office adds recommendations, and it sees every inspection: the service's role check
+        # is the only gate needed here.
+        recommendation = services.recommendation_add(
+            actor=request.user, inspection=data["inspection"], text=data["text"], unit=data.get("unit")
+        )
+        return self._detail(recommendation.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: serializers.RecommendationDetailSerializer})
+    def update(self, request, *args, **kwargs):
+        recommendation = self.get_object()
+        serializer = serializers.RecommendationUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        services.recommendation_update(
+            actor=request.user, recommendation=recommendation, data=dict(serializer.validated_data)
+        )
+        return self._detail(recommendation.pk)
+
+    @extend_schema(responses=serializers.InspectionEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        events = selectors.recommendation_events(user=request.user, pk=pk)
+        return Response(serializers.InspectionEventSerializer(events, many=True).data)
+
+    for _name in actions.RECOMMENDATION_ACTIONS:
+        locals()[_name] = lifecycle_action("recommendation", _name, serializers.RecommendationDetailSerializer, "建议")
+    del _name

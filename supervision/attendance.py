@@ -1,0 +1,47 @@
+"""The attendance checklist shared by the inspection and the consultation-activity pages: every active
+member (and anyone already recorded) with their status, and the parsing of the posted form."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from members.models import Attendance, Member
+
+STATUS_CHOICES = Attendance.Status.choices
+
+
+@dataclass(frozen=True)
+class Row:
+    member: Member
+    status: str  # "" when nothing is recorded for the member
+
+
+def checklist(activity) -> list[Row]:
+    """Two queries whatever the number of members."""
+    statuses = dict(Attendance.objects.filter(activity=activity).values_list("member_id", "status"))
+    members = (
+        Member.objects.filter(Q(status=Member.Status.ACTIVE) | Q(pk__in=list(statuses)))
+        .select_related("sector", "group")
+        .order_by("group__order", "group_id", "name_stroke_key", "id")
+    )
+    return [Row(member, statuses.get(member.pk, "")) for member in members]
+
+
+def summary(activity) -> dict:
+    """{status: count} for the activity, with every status present."""
+    rows = Attendance.objects.filter(activity=activity).order_by().values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return {value: counts.get(value, 0) for value, _ in STATUS_CHOICES}
+
+
+def entries_from(post) -> dict[int, str]:
+    """`status_<member id>` fields of the checklist form; empty ones (not recorded) are left out."""
+    entries = {}
+    for key, value in post.items():
+        if not key.startswith("status_") or not value:
+            continue
+        try:
+            entries[int(key.removeprefix("status_"))] = value
+        except ValueError:
+            continue
+    return entries

@@ -1,0 +1,410 @@
+"""Browser pages for inspections, research and democratic supervision. Thin: parse the request, call
+selectors / actions / services, render. Transitions go through `actions.perform`, the same path as
+the API."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError
+
+from cppcc.errors import ApplicationError
+from cppcc.roles import Role, has_role
+from cppcc.views_helpers import role_required
+from members.models import Activity, Attendance, HandlingUnit
+from members.selectors import member_for_user, participation, units_of_user
+
+from . import actions, attendance, selectors, services
+from .filters import InspectionFilterSet, RecommendationFilterSet
+from .forms import InspectionForm
+from .models import Adoption, Kind, Recommendation, State
+from .workflow import (
+    INSPECTION_TRANSITIONS,
+    RECOMMENDATION_TRANSITIONS,
+    inspection_actions,
+    recommendation_actions,
+)
+
+PAGE_SIZE = 20
+DISPLAY_ORDER = (
+    Attendance.Status.ATTENDED,
+    Attendance.Status.EXCUSED,
+    Attendance.Status.ABSENT,
+    Attendance.Status.SIGNED_UP,
+)
+STATE_LABELS = {**dict(State.choices), **dict(Recommendation.State.choices)}
+EVENT_LABELS = {
+    "create": "登记活动",
+    "update": "修改活动信息",
+    "attendance": "登记参加委员",
+    "recommend": "提出建议",
+    "update_recommendation": "修改建议",
+    **{name: t.label for name, t in INSPECTION_TRANSITIONS.items()},
+    **{name: f"建议{t.label}" for name, t in RECOMMENDATION_TRANSITIONS.items()},
+}
+SUCCESS = {
+    "hold": "已登记活动开展情况。",
+    "close": "活动已办结。",
+    "send": "建议已交办。",
+    "extend": "已延长反馈期限。",
+    "respond": "已提交反馈。",
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [text for value in detail.values() for text in _flatten(value)]
+    if isinstance(detail, (list, tuple)):
+        return [text for value in detail for text in _flatten(value)]
+    return [str(detail)]
+
+
+def error_text(exc) -> str:
+    """The message a page shows for a refused action — the same words the API answers with."""
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    return "；".join(_flatten(exc.detail))
+
+
+def run(request, fn, success: str) -> bool:
+    """Call a service; show its success or its refusal as a flash message. True when it succeeded."""
+    try:
+        fn()
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def timeline(events):
+    events = list(events)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = STATE_LABELS.get(event.from_state, "")
+        event.to_label = STATE_LABELS.get(event.to_state, "")
+    return events
+
+
+def attendance_page(request, *, activity, context: dict, record, back_url: str):
+    """GET: the checklist; POST (office): record the statuses through `record(entries)`."""
+    can_edit = has_role(request.user, Role.OFFICE)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        entries = attendance.entries_from(request.POST)
+        if not entries:
+            messages.error(request, "没有选择任何委员的出勤情况。")
+        else:
+            run(request, lambda: record(entries), f"已登记 {len(entries)} 位委员的参加情况。")
+        return redirect(request.path)
+    rows = attendance.checklist(activity)
+    counts = attendance.summary(activity)
+    labels = dict(attendance.STATUS_CHOICES)
+    groups = sorted({r.member.group.name for r in rows if r.member.group_id})
+    # Who is recorded comes first, attended before the rest; then everyone else by member group.
+    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
+    recorded = sorted((r for r in rows if r.status), key=lambda r: order[r.status])
+    sections = [
+        {"label": "已登记", "rows": recorded},
+        {"label": "其他委员", "rows": [r for r in rows if not r.status]},
+    ]
+    return render(
+        request,
+        "supervision/attendance.html",
+        {
+            **context,
+            "activity": activity,
+            "rows": rows,
+            "sections": sections,
+            "groups": groups,
+            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
+            "status_choices": attendance.STATUS_CHOICES,
+            "can_edit": can_edit,
+            "back_url": back_url,
+        },
+    )
+
+
+# --- inspections ------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def inspection_list(request):
+    filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
+    results = filterset.qs.order_by("-activity__start_date", "-id")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    tab_query = query.copy()
+    tab_query.pop("type", None)
+    counted = participation(activities=Activity.objects.filter(pk__in=filterset.qs.values("activity_id")))
+    return render(
+        request,
+        "supervision/inspection_list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "tab_query": tab_query.urlencode(),
+            "tabs": [("", "全部"), *Kind.choices],
+            "current_type": request.GET.get("type", ""),
+            "total": page.paginator.count,
+            "participation": counted,
+        },
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def inspection_create(request):
+    form = InspectionForm(request.POST or None, initial={"kind": request.GET.get("type") or Kind.INSPECTION})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(actor=request.user, data=dict(form.cleaned_data))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记“{inspection.activity.title}”。请登记参加委员。")
+            return redirect("supervision:detail", pk=inspection.pk)
+    return render(request, "supervision/inspection_form.html", {"form": form, "title": "登记视察调研活动"})
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def inspection_edit(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    form = InspectionForm(request.POST or None, initial=InspectionForm.initial_from(inspection))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(actor=request.user, inspection=inspection, data=dict(form.cleaned_data))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存活动信息。")
+            return redirect("supervision:detail", pk=inspection.pk)
+    return render(
+        request,
+        "supervision/inspection_form.html",
+        {"form": form, "title": "修改活动信息", "inspection": inspection},
+    )
+
+
+@never_cache
+@role_required(*selectors.INSPECTION_READ_ROLES)
+def inspection_detail(request, pk):
+    user = request.user
+    inspection = selectors.inspection_get(user=user, pk=pk)
+    recommendations = inspection.recommendation_rows
+    for r in recommendations:
+        r.actions = recommendation_actions(user, r)
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "activity": inspection.activity,
+            "recommendations": recommendations,
+            "actions": inspection_actions(user, inspection),
+            "events": timeline(selectors.inspection_events(user=user, pk=pk)),
+            "counts": attendance.summary(inspection.activity),
+            "units": HandlingUnit.objects.filter(is_active=True) if has_role(user, Role.OFFICE) else [],
+            "adoptions": Adoption.choices,
+            "today": timezone.localdate(),
+            "can_edit": has_role(user, Role.OFFICE) and inspection.state != State.CLOSED,
+            "can_recommend": has_role(user, Role.OFFICE) and inspection.state == State.HELD,
+        },
+    )
+
+
+@never_cache
+@role_required(*selectors.INSPECTION_READ_ROLES)
+@require_POST
+def inspection_action(request, pk, name):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    run(
+        request,
+        lambda: actions.perform("inspection", name, actor=request.user, obj=inspection, data=request.POST),
+        SUCCESS.get(name, "操作已完成。"),
+    )
+    return redirect("supervision:detail", pk=inspection.pk)
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def inspection_attendance(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    return attendance_page(
+        request,
+        activity=inspection.activity,
+        context={"heading": inspection.activity.title, "inspection": inspection},
+        record=lambda entries: services.inspection_attendance(
+            actor=request.user, inspection=inspection, entries=entries
+        ),
+        back_url=inspection_url(inspection),
+    )
+
+
+def inspection_url(inspection) -> str:
+    return reverse("supervision:detail", args=[inspection.pk])
+
+
+def pk_or_none(value):
+    """A posted id, or None for an empty or malformed one (which the service then reports)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_POST
+def recommendation_add(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    unit = HandlingUnit.objects.filter(pk=pk_or_none(request.POST.get("unit"))).first()
+    run(
+        request,
+        lambda: services.recommendation_add(
+            actor=request.user, inspection=inspection, text=request.POST.get("text", ""), unit=unit
+        ),
+        "已添加建议。",
+    )
+    return redirect(f"{inspection_url(inspection)}#recommendations")
+
+
+# --- recommendations --------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(*selectors.RECOMMENDATION_READ_ROLES)
+def recommendation_detail(request, pk):
+    user = request.user
+    recommendation = selectors.recommendation_get(user=user, pk=pk)
+    inspection = recommendation.inspection
+    can_see_inspection = has_role(user, Role.OFFICE, Role.LEADER) or (
+        has_role(user, Role.MEMBER)
+        and Attendance.objects.filter(activity_id=inspection.activity_id, member__user=user).exists()
+    )
+    return render(
+        request,
+        "supervision/recommendation_detail.html",
+        {
+            "r": recommendation,
+            "inspection": inspection,
+            "can_see_inspection": can_see_inspection,
+            "actions": recommendation_actions(user, recommendation),
+            "events": timeline(selectors.recommendation_events(user=user, pk=pk)),
+            "units": HandlingUnit.objects.filter(is_active=True) if has_role(user, Role.OFFICE) else [],
+            "adoptions": Adoption.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+@role_required(*selectors.RECOMMENDATION_READ_ROLES)
+@require_POST
+def recommendation_action(request, pk, name):
+    recommendation = selectors.recommendation_get(user=request.user, pk=pk)
+    run(
+        request,
+        lambda: actions.perform("recommendation", name, actor=request.user, obj=recommendation, data=request.POST),
+        SUCCESS.get(name, "操作已完成。"),
+    )
+    target = request.POST.get("next")
+    if target == "inspection" and has_role(request.user, Role.OFFICE):
+        return redirect(f"{inspection_url(recommendation.inspection)}#recommendations")
+    return redirect("supervision:recommendation", pk=recommendation.pk)
+
+
+@never_cache
+@role_required(Role.UNIT)
+def recommendation_inbox(request):
+    user = request.user
+    params = request.GET.copy()
+    if "state" not in params:
+        params["state"] = Recommendation.State.SENT
+    filterset = RecommendationFilterSet(params, queryset=selectors.recommendation_list(user=user))
+    results = filterset.qs.order_by("state", "due_date", "id")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    counts = selectors.recommendation_list(user=user).aggregate(
+        waiting=Count("pk", filter=Q(state=Recommendation.State.SENT)),
+        overdue=Count("pk", filter=Q(state=Recommendation.State.SENT, due_date__lt=timezone.localdate())),
+        answered=Count("pk", filter=Q(state=Recommendation.State.RESPONDED)),
+    )
+    return render(
+        request,
+        "supervision/recommendation_inbox.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "units": list(units_of_user(user)),
+            "counts": counts,
+            "today": timezone.localdate(),
+            "state_choices": [
+                ("", "全部"),
+                (Recommendation.State.SENT, "待反馈"),
+                (Recommendation.State.RESPONDED, "已反馈"),
+            ],
+            "current_state": params.get("state", ""),
+        },
+    )
+
+
+# --- members' own record ----------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.MEMBER)
+def my_activities(request):
+    """我的履职活动: every activity the member is recorded for, with links to the casework behind it."""
+    member = member_for_user(request.user)
+    if member is None:
+        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+        rows, totals = [], {}
+    else:
+        year = request.GET.get("year", "")
+        rows = Attendance.objects.filter(member=member).select_related(
+            "activity", "activity__consultation", "activity__inspection"
+        )
+        if year.isdigit():
+            rows = rows.filter(activity__start_date__year=int(year))
+        rows = rows.order_by("-activity__start_date", "-id")
+        totals = rows.aggregate(
+            attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+            absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+            signed_up=Count("pk", filter=Q(status=Attendance.Status.SIGNED_UP)),
+        )
+    years = (
+        Attendance.objects.filter(member=member).dates("activity__start_date", "year", order="DESC") if member else []
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervision/my_activities.html",
+        {
+            "member": member,
+            "page": page,
+            "totals": totals,
+            "years": [d.year for d in years],
+            "current_year": request.GET.get("year", ""),
+            "query": query.urlencode(),
+        },
+    )
