@@ -9,6 +9,7 @@ from consultations import api as consultations_api
 from members import api as members_api
 from notifications import api as notifications_api
 from proposals import api as proposals_api
+from reports.api import AnnualReportView
 from supervision import api as supervision_api
 
 from . import views
@@ -47,6 +48,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

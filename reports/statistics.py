@@ -1,0 +1,323 @@
+"""The annual work report's figures: every number a database aggregate, one place for all callers.
+
+`annual(period)` returns a nested dict with stable keys; the API, the dashboard, the Word draft
+and the Excel workbook all read it, so they always carry the same numbers. Each section runs a
+handful of aggregate queries whatever the size of the history.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from members.models import Activity, Attendance, Regulation, Term
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @property
+    def datetimes(self):
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end, dt.time.max, tzinfo=tz),
+        )
+
+
+def period_for(*, year: int | None = None, term: Term | None = None, start=None, end=None) -> Period:
+    if term is not None:
+        return Period(
+            dt.date(term.start_year, 1, 1),
+            dt.date(term.end_year, 12, 31),
+            f"{term.name}（{term.start_year}—{term.end_year}年）",
+        )
+    if start and end:
+        return Period(start, end, f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}")
+    year = year or timezone.localdate().year
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+
+
+def _rate(part, whole) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _num(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value or 0
+
+
+# --- activities ----------------------------------------------------------------------------------
+
+INSPECTION_KINDS = (Activity.Kind.INSPECTION, Activity.Kind.RESEARCH)
+
+
+def activities(period: Period) -> dict:
+    in_period = Activity.objects.filter(start_date__range=(period.start, period.end))
+    # Inspections and consultations count once they have taken place.
+    held_inspection = Q(inspection__state__in=["held", "closed"])
+    counts = in_period.aggregate(
+        inspection_research=Count("id", filter=Q(kind__in=INSPECTION_KINDS) & held_inspection),
+        inspections=Count("id", filter=Q(kind=Activity.Kind.INSPECTION) & held_inspection),
+        research=Count("id", filter=Q(kind=Activity.Kind.RESEARCH) & held_inspection),
+        supervision=Count("id", filter=Q(kind=Activity.Kind.SUPERVISION) & held_inspection),
+        consultations=Count("id", filter=Q(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)),
+        plenary=Count("id", filter=Q(kind=Activity.Kind.PLENARY)),
+        standing=Count("id", filter=Q(kind=Activity.Kind.STANDING)),
+        chair=Count("id", filter=Q(kind=Activity.Kind.CHAIR)),
+        trainings=Count("id", filter=Q(kind=Activity.Kind.TRAINING)),
+        group_events=Count("id", filter=Q(kind=Activity.Kind.GROUP)),
+        exchanges=Count("id", filter=Q(kind=Activity.Kind.EXCHANGE)),
+        welfare=Count("id", filter=Q(kind=Activity.Kind.WELFARE)),
+        poverty=Count("id", filter=Q(kind=Activity.Kind.POVERTY)),
+        publicity=Count("id", filter=Q(kind=Activity.Kind.PUBLICITY)),
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    quantities = in_period.aggregate(
+        donations_wan=Coalesce(Sum("donations_wan"), Value(Decimal(0)), output_field=money),
+        funds_raised_wan=Coalesce(Sum("funds_raised_wan"), Value(Decimal(0)), output_field=money),
+        people_served=Coalesce(Sum("people_served"), 0),
+        jobs_offered=Coalesce(Sum("jobs_offered"), 0),
+        companies=Coalesce(Sum("companies"), 0),
+        cooperation_intents=Coalesce(Sum("cooperation_intents"), 0),
+        services_provided=Coalesce(Sum("services_provided"), 0),
+        delegations_received=Coalesce(Sum("delegations_received"), 0),
+        visits_made=Coalesce(Sum("visits_made"), 0),
+        articles_published=Coalesce(Sum("articles_published"), 0),
+    )
+    by_form = dict(
+        in_period.filter(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)
+        .values_list("consultation__form")
+        .annotate(n=Count("id"))
+    )
+    return {
+        **counts,
+        **{k: _num(v) for k, v in quantities.items()},
+        "consultations_by_form": by_form,
+    }
+
+
+def participation(period: Period) -> dict:
+    """Distinct members and person-times (人次), over the inspections and consultations the report's
+    sentence names and over every activity; attendance rates of trainings and meetings."""
+    attended = Attendance.objects.filter(
+        activity__start_date__range=(period.start, period.end), status=Attendance.Status.ATTENDED
+    )
+    core = Q(activity__kind__in=INSPECTION_KINDS, activity__inspection__state__in=["held", "closed"]) | Q(
+        activity__kind=Activity.Kind.CONSULTATION, activity__consultation__isnull=False
+    )
+    result = attended.aggregate(
+        members=Count("member", distinct=True),
+        person_times=Count("id"),
+        core_members=Count("member", distinct=True, filter=core),
+        core_person_times=Count("id", filter=core),
+        training_members=Count("member", distinct=True, filter=Q(activity__kind=Activity.Kind.TRAINING)),
+        training_person_times=Count("id", filter=Q(activity__kind=Activity.Kind.TRAINING)),
+    )
+    recorded = Attendance.objects.filter(
+        activity__start_date__range=(period.start, period.end),
+        status__in=[Attendance.Status.ATTENDED, Attendance.Status.EXCUSED, Attendance.Status.ABSENT],
+    ).aggregate(
+        all=Count("id"),
+        attended=Count("id", filter=Q(status=Attendance.Status.ATTENDED)),
+        excused=Count("id", filter=Q(status=Attendance.Status.EXCUSED)),
+        absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
+        training_all=Count("id", filter=Q(activity__kind=Activity.Kind.TRAINING)),
+        training_attended=Count(
+            "id", filter=Q(activity__kind=Activity.Kind.TRAINING, status=Attendance.Status.ATTENDED)
+        ),
+    )
+    result.update(
+        excused=recorded["excused"],
+        absent=recorded["absent"],
+        attendance_rate=_rate(recorded["attended"], recorded["all"]),
+        training_attendance_rate=_rate(recorded["training_attended"], recorded["training_all"]),
+    )
+    return result
+
+
+def regulations(period: Period) -> dict:
+    qs = Regulation.objects.filter(adopted_on__range=(period.start, period.end))
+    counts = qs.aggregate(total=Count("id"), rules=Count("id", filter=Q(kind=Regulation.Kind.RULE)))
+    counts["titles"] = list(qs.order_by("adopted_on").values_list("title", flat=True))
+    return counts
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def proposals(period: Period) -> dict:
+    from proposals.models import Assignment, Proposal, State
+
+    start, end = period.datetimes
+    submitted = Proposal.objects.filter(submitted_at__range=(start, end))
+    numbered = Q(number__isnull=False)
+    counts = submitted.aggregate(
+        submitted=Count("id"),
+        filed=Count("id", filter=numbered),
+        not_filed=Count("id", filter=Q(state=State.NOT_FILED)),
+        merged=Count("id", filter=Q(state=State.MERGED)),
+        converted=Count("id", filter=Q(state=State.CONVERTED)),
+        withdrawn=Count("id", filter=Q(state=State.WITHDRAWN)),
+        pending_review=Count("id", filter=Q(state=State.SUBMITTED)),
+        collective=Count("id", filter=Q(kind=Proposal.Kind.COLLECTIVE)),
+        individual=Count("id", filter=Q(kind=Proposal.Kind.INDIVIDUAL)),
+        collective_filed=Count("id", filter=numbered & Q(kind=Proposal.Kind.COLLECTIVE)),
+        key=Count("id", filter=Q(is_key=True)),
+        excellent=Count("id", filter=Q(is_excellent=True)),
+        closed=Count("id", filter=Q(state=State.CLOSED)),
+        in_handling=Count("id", filter=Q(state__in=[State.ASSIGNED, State.HANDLING, State.REHANDLING])),
+        replied=Count("id", filter=Q(state__in=[State.REPLIED, State.CLOSED])),
+    )
+    counts["filing_rate"] = _rate(counts["filed"], counts["submitted"] - counts["withdrawn"])
+    filed = submitted.filter(numbered)
+    counts["filed_by_category"] = dict(
+        filed.values_list("category__name").annotate(n=Count("id")).order_by("category__order")
+    )
+    # Sector and party: the lead proposer's for individual proposals, the body's for collective ones.
+    counts["filed_by_sector"] = _merge(
+        filed.filter(kind=Proposal.Kind.INDIVIDUAL).values_list("lead_proposer__sector__name").annotate(n=Count("id")),
+        filed.filter(collective_sector__isnull=False).values_list("collective_sector__name").annotate(n=Count("id")),
+    )
+    counts["filed_by_party"] = _merge(
+        filed.filter(kind=Proposal.Kind.INDIVIDUAL).values_list("lead_proposer__party__name").annotate(n=Count("id")),
+        filed.filter(collective_party__isnull=False).values_list("collective_party__name").annotate(n=Count("id")),
+    )
+    counts["by_state"] = dict(submitted.values_list("state").annotate(n=Count("id")))
+    counts["key_by_state"] = dict(submitted.filter(is_key=True).values_list("state").annotate(n=Count("id")))
+
+    # Handling: assignments of the proposals filed in the period.
+    assignments = Assignment.objects.filter(proposal__in=filed, is_active=True)
+    counts["by_unit"] = [
+        {"unit": row["unit__name"], "lead": row["lead"], "co": row["co"], "split": row["split"]}
+        for row in assignments.values("unit__name", "unit__order")
+        .annotate(
+            lead=Count("id", filter=Q(role=Assignment.Role.LEAD)),
+            co=Count("id", filter=Q(role=Assignment.Role.CO)),
+            split=Count("id", filter=Q(role=Assignment.Role.SPLIT)),
+        )
+        .order_by("unit__order", "unit__name")
+    ]
+    counts["replies"] = replies(period)
+    feedback = Proposal.objects.filter(feedback_at__range=(start, end)).exclude(satisfaction="")
+    sat = feedback.aggregate(
+        total=Count("id"),
+        satisfied=Count("id", filter=Q(satisfaction="satisfied")),
+        basically_satisfied=Count("id", filter=Q(satisfaction="basically_satisfied")),
+        unsatisfied=Count("id", filter=Q(satisfaction="unsatisfied")),
+    )
+    sat["rate"] = _rate(sat["satisfied"] + sat["basically_satisfied"], sat["total"])
+    counts["satisfaction"] = sat
+    counts["monthly_submitted"] = _monthly(submitted, "submitted_at")
+    counts["key_list"] = [
+        {"number": n, "title": t, "state": s}
+        for n, t, s in submitted.filter(is_key=True).order_by("number").values_list("number", "title", "state")
+    ]
+    return counts
+
+
+def replies(period: Period) -> dict:
+    """Replies due in the period (lead and split units), on time, late, overdue; result classes."""
+    from proposals.models import Assignment, Reply
+
+    today = timezone.localdate()
+    due = Assignment.objects.filter(due_date__range=(period.start, period.end), is_active=True).exclude(
+        role=Assignment.Role.CO
+    )
+    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
+    counts = due.aggregate(
+        due=Count("id", distinct=True),
+        replied=Count("id", distinct=True, filter=Q(replies__in=first_approved)),
+        on_time=Count(
+            "id", distinct=True, filter=Q(replies__in=first_approved, replies__submitted_at__date__lte=F("due_date"))
+        ),
+    )
+    counts["late"] = counts["replied"] - counts["on_time"]
+    counts["overdue"] = due.filter(due_date__lt=today).exclude(replies__in=first_approved).count()
+    counts["on_time_rate"] = _rate(counts["on_time"], counts["due"])
+    start, end = period.datetimes
+    results = dict(
+        Reply.objects.filter(status=Reply.Status.APPROVED, submitted_at__range=(start, end))
+        .exclude(assignment__role=Assignment.Role.CO)
+        .values_list("result")
+        .annotate(n=Count("id"))
+    )
+    counts["results"] = {k: results.get(k, 0) for k in ("A", "B", "C")}
+    return counts
+
+
+def units_ranking(period: Period) -> list[dict]:
+    """Units by on-time reply rate and proposer satisfaction, for the dashboard."""
+    from proposals.models import Assignment, Reply
+
+    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
+    rows = (
+        Assignment.objects.filter(due_date__range=(period.start, period.end), is_active=True)
+        .exclude(role=Assignment.Role.CO)
+        .values("unit_id", "unit__name")
+        .annotate(
+            due=Count("id", distinct=True),
+            on_time=Count(
+                "id",
+                distinct=True,
+                filter=Q(replies__in=first_approved, replies__submitted_at__date__lte=F("due_date")),
+            ),
+            feedback=Count("proposal", distinct=True, filter=~Q(proposal__satisfaction="")),
+            satisfied=Count(
+                "proposal",
+                distinct=True,
+                filter=Q(proposal__satisfaction__in=["satisfied", "basically_satisfied"]),
+            ),
+        )
+    )
+    ranked = [
+        {
+            "unit": r["unit__name"],
+            "due": r["due"],
+            "on_time": r["on_time"],
+            "on_time_rate": _rate(r["on_time"], r["due"]),
+            "satisfaction_rate": _rate(r["satisfied"], r["feedback"]),
+        }
+        for r in rows
+    ]
+    return sorted(ranked, key=lambda r: (-(r["on_time_rate"] or 0), -(r["satisfaction_rate"] or 0), r["unit"]))
+
+
+def _merge(*grouped) -> dict:
+    total: dict = {}
+    for rows in grouped:
+        for name, n in rows:
+            total[name] = total.get(name, 0) + n
+    return dict(sorted(total.items(), key=lambda item: -item[1]))
+
+
+def _monthly(qs, field: str) -> list[int]:
+    """Counts per calendar month (local time) of `field`."""
+    months = [0] * 12
+    for month, n in qs.annotate(month=ExtractMonth(field)).values_list("month").annotate(n=Count("id")).order_by():
+        months[month - 1] = n
+    return months
+
+
+# --- the whole report ----------------------------------------------------------------------------
+
+SECTIONS = {
+    "activities": activities,
+    "participation": participation,
+    "proposals": proposals,
+    "regulations": regulations,
+}
+
+
+def annual(period: Period) -> dict:
+    data = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}}
+    for key, section in SECTIONS.items():
+        data[key] = section(period)
+    return data
