@@ -47,6 +47,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("consultations/", include("consultations.urls")),
     path("supervision/", include("supervision.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),
     path("api/v1/", include(router.urls)),
