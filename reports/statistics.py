@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from members.models import Activity, Attendance, Regulation, Term
@@ -306,6 +306,126 @@ def _monthly(qs, field: str) -> list[int]:
     return months
 
 
+# --- the dashboard's series ---------------------------------------------------------------------
+# Month by month over the whole period (a term spans several years), and the breakdowns the charts
+# drill into; one grouped query each.
+
+
+def period_months(period: Period) -> list[tuple[int, int]]:
+    """(year, month) of every calendar month the period touches, in order."""
+    months = []
+    year, month = period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def month_labels(period: Period) -> list[str]:
+    months = period_months(period)
+    if len({year for year, _ in months}) == 1:
+        return [f"{month}月" for _, month in months]
+    return [f"{year}.{month:02d}" for year, month in months]
+
+
+def _by_month(period: Period, rows, keys: tuple[str, ...]) -> dict:
+    index = {ym: i for i, ym in enumerate(period_months(period))}
+    series = {key: [0] * len(index) for key in keys}
+    for row in rows:
+        i = index.get((row["y"], row["m"]))
+        if i is not None:
+            for key in keys:
+                series[key][i] = row[key]
+    return {"months": month_labels(period), **series}
+
+
+def monthly_activities(period: Period) -> dict:
+    """Activities per month by start date, counted by the rules of `activities()`: inspections,
+    research and supervision once held, consultations once they are consultation activities;
+    `other` is every meeting, training, group, welfare … activity."""
+    held_inspection = Q(inspection__state__in=["held", "closed"])
+    counted_apart = [*INSPECTION_KINDS, Activity.Kind.SUPERVISION, Activity.Kind.CONSULTATION]
+    rows = (
+        Activity.objects.filter(start_date__range=(period.start, period.end))
+        .annotate(y=ExtractYear("start_date"), m=ExtractMonth("start_date"))
+        .values("y", "m")
+        .annotate(
+            inspection_research=Count("id", filter=Q(kind__in=INSPECTION_KINDS) & held_inspection),
+            supervision=Count("id", filter=Q(kind=Activity.Kind.SUPERVISION) & held_inspection),
+            consultations=Count("id", filter=Q(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)),
+            other=Count("id", filter=~Q(kind__in=counted_apart)),
+        )
+        .order_by()
+    )
+    return _by_month(period, rows, ("inspection_research", "supervision", "consultations", "other"))
+
+
+def monthly_proposals(period: Period) -> dict:
+    """Proposals submitted per month (local time) and how many of them were filed."""
+    from proposals.models import Proposal
+
+    start, end = period.datetimes
+    rows = (
+        Proposal.objects.filter(submitted_at__range=(start, end))
+        .annotate(y=ExtractYear("submitted_at"), m=ExtractMonth("submitted_at"))
+        .values("y", "m")
+        .annotate(submitted=Count("id"), filed=Count("id", filter=Q(number__isnull=False)))
+        .order_by()
+    )
+    return _by_month(period, rows, ("submitted", "filed"))
+
+
+def proposals_by_category(period: Period) -> list[dict]:
+    """Proposals submitted in the period by category, with how many were filed: the filed counts are
+    `proposals()["filed_by_category"]`; the ids let the dashboard link to the filtered list."""
+    from proposals.models import Proposal
+
+    start, end = period.datetimes
+    rows = (
+        Proposal.objects.filter(submitted_at__range=(start, end))
+        .values("category_id", "category__name", "category__order")
+        .annotate(submitted=Count("id"), filed=Count("id", filter=Q(number__isnull=False)))
+        .order_by("category__order", "category_id")
+    )
+    return [
+        {"id": r["category_id"], "name": r["category__name"], "submitted": r["submitted"], "filed": r["filed"]}
+        for r in rows
+    ]
+
+
+def participation_by_kind(period: Period) -> list[dict]:
+    """Members and person-times per kind of activity, over every activity as `participation()`
+    counts them (so the person-times add up to its `person_times`), with each kind's attendance rate."""
+    labels = dict(Activity.Kind.choices)
+    attended = Q(status=Attendance.Status.ATTENDED)
+    rows = (
+        Attendance.objects.filter(activity__start_date__range=(period.start, period.end))
+        .values("activity__kind")
+        .annotate(
+            members=Count("member", distinct=True, filter=attended),
+            person_times=Count("id", filter=attended),
+            recorded=Count(
+                "id",
+                filter=Q(status__in=[Attendance.Status.ATTENDED, Attendance.Status.EXCUSED, Attendance.Status.ABSENT]),
+            ),
+        )
+        .order_by()
+    )
+    order = {kind: i for i, kind in enumerate(labels)}
+    result = [
+        {
+            "kind": r["activity__kind"],
+            "label": labels.get(r["activity__kind"], r["activity__kind"]),
+            "members": r["members"],
+            "person_times": r["person_times"],
+            "attendance_rate": _rate(r["person_times"], r["recorded"]),
+        }
+        for r in rows
+        if r["recorded"] or r["person_times"]
+    ]
+    return sorted(result, key=lambda r: order.get(r["kind"], len(order)))
+
+
 # --- the whole report ----------------------------------------------------------------------------
 
 SECTIONS = {
@@ -321,3 +441,56 @@ def annual(period: Period) -> dict:
     for key, section in SECTIONS.items():
         data[key] = section(period)
     return data
+
+
+# --- handling units: the work report's 承办单位 table ---------------------------------------------
+
+
+def unit_handling(period: Period) -> list[dict]:
+    """Each handling unit's share of the period's proposals and its replies, in one grouped query.
+
+    `lead`/`co`/`split` count the unit's active assignments of proposals filed in the period (as
+    `proposals()["by_unit"]`); `due`, `replied`, `on_time` and `overdue` count its lead and split
+    replies falling due in the period (as `replies()`), so the column totals equal those figures.
+    """
+    from proposals.models import Assignment, Reply
+
+    start, end = period.datetimes
+    today = timezone.localdate()
+    filed = Q(proposal__submitted_at__range=(start, end), proposal__number__isnull=False)
+    due = Q(due_date__range=(period.start, period.end)) & ~Q(role=Assignment.Role.CO)
+    past_due = due & Q(due_date__lt=today)
+    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
+    answered = Q(replies__in=first_approved)
+    rows = (
+        Assignment.objects.filter(is_active=True)
+        .filter(filed | due)
+        .values("unit__name", "unit__order")
+        .annotate(
+            lead=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.LEAD)),
+            co=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.CO)),
+            split=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.SPLIT)),
+            due=Count("id", distinct=True, filter=due),
+            replied=Count("id", distinct=True, filter=due & answered),
+            on_time=Count(
+                "id", distinct=True, filter=due & answered & Q(replies__submitted_at__date__lte=F("due_date"))
+            ),
+            past_due=Count("id", distinct=True, filter=past_due),
+            past_due_replied=Count("id", distinct=True, filter=past_due & answered),
+        )
+        .order_by("unit__order", "unit__name")
+    )
+    return [
+        {
+            "unit": r["unit__name"],
+            "lead": r["lead"],
+            "co": r["co"],
+            "split": r["split"],
+            "due": r["due"],
+            "replied": r["replied"],
+            "on_time": r["on_time"],
+            "overdue": r["past_due"] - r["past_due_replied"],
+            "on_time_rate": _rate(r["on_time"], r["due"]),
+        }
+        for r in rows
+    ]

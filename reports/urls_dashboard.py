@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import dashboard
+
+urlpatterns: list = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+]
