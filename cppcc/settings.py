@@ -188,6 +188,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "政协提案系统 <n
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The district's name in document titles (e.g. "城关区"); "XX区" until set.
+CPPCC_DISTRICT = os.environ.get("CPPCC_DISTRICT", "")
 
 # --- reminders ------------------------------------------------------------------------------
 # Days before a deadline on which a reminder goes out (0 = on the day), then every N days overdue.
