@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from members import attendance
 from members.models import Activity, HandlingUnit, Member, SpecialCommittee
 from members.selectors import participation, units_of_user
-from supervision import attendance
 from supervision.models import Adoption
 from supervision.views import attendance_page, pk_or_none, run
 from supervision.workflow import user_unit_ids

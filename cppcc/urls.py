@@ -6,11 +6,13 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from consultations import api as consultations_api
+from members import activity_api, assessment_api
 from members import api as members_api
 from notifications import api as notifications_api
 from proposals import api as proposals_api
 from reports.api import AnnualReportView
 from supervision import api as supervision_api
+from supervision import opinion_api
 
 from . import views
 
@@ -23,6 +25,9 @@ router.register("parties", members_api.PartyViewSet, basename="party")
 router.register("committees", members_api.SpecialCommitteeViewSet, basename="committee")
 router.register("groups", members_api.MemberGroupViewSet, basename="group")
 router.register("units", members_api.HandlingUnitViewSet, basename="unit")
+router.register("activities", activity_api.ActivityViewSet, basename="activity")
+router.register("attendance", activity_api.AttendanceViewSet, basename="attendance")
+router.register("assessments", assessment_api.AssessmentViewSet, basename="assessment")
 router.register("proposals", proposals_api.ProposalViewSet, basename="proposal")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("consultation-plans", consultations_api.ConsultationPlanViewSet, basename="consultation-plan")
@@ -33,6 +38,7 @@ router.register(
 router.register("consultation-outcomes", consultations_api.ConsultationOutcomeViewSet, basename="consultation-outcome")
 router.register("inspections", supervision_api.InspectionViewSet, basename="inspection")
 router.register("recommendations", supervision_api.RecommendationViewSet, basename="recommendation")
+router.register("opinions", opinion_api.OpinionViewSet, basename="opinion")
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -42,11 +48,14 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("members/", include("members.urls")),
+    path("activities/", include("members.activity_urls")),
+    path("assessment/", include("members.assessment_urls")),
     path("audit/", views.audit_log, name="audit_log"),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("notifications.urls")),
     path("consultations/", include("consultations.urls")),
     path("supervision/", include("supervision.urls")),
+    path("opinions/", include("supervision.opinion_urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),

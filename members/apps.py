@@ -25,6 +25,7 @@ class MembersConfig(AppConfig):
             models.AssessmentCategory,
             models.AssessmentRule,
             models.AssessmentManualItem,
+            models.AssessmentAward,
         ):
             auditlog.register(model)
         auditlog.register(models.Member, m2m_fields={"committees", "terms"}, mask_fields=["id_number", "phone"])

@@ -240,6 +240,10 @@ class Activity(TimeStampedModel):
     delegations_received = models.PositiveIntegerField("接待来访团组（个）", null=True, blank=True)
     visits_made = models.PositiveIntegerField("走访（户/次）", null=True, blank=True)
     articles_published = models.PositiveIntegerField("刊发稿件（篇）", null=True, blank=True)
+    # Sign-up (报名): members see the activity among the open ones and sign up themselves.
+    signup_open = models.BooleanField("开放报名", default=False, help_text="开放后委员可在“活动报名”页自行报名")
+    signup_deadline = models.DateField("报名截止日期", null=True, blank=True, help_text="留空则截止到活动开始前一天")
+    capacity = models.PositiveSmallIntegerField("名额", null=True, blank=True, help_text="留空不限名额")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
     )
@@ -384,3 +388,58 @@ class AssessmentManualItem(TimeStampedModel):
 
     def __str__(self):
         return f"{self.member} {self.points:+} {self.reason}"
+
+
+class AssessmentAward(TimeStampedModel):
+    """The year's 评选 results: outstanding members (优秀委员), outstanding member groups (先进委员组) and
+    excellent group leaders (优秀委员组长), chosen by the office with the ranking in front of them."""
+
+    class Kind(models.TextChoices):
+        OUTSTANDING_MEMBER = "outstanding_member", "优秀委员"
+        OUTSTANDING_GROUP = "outstanding_group", "先进委员组"
+        EXCELLENT_GROUP_LEADER = "excellent_group_leader", "优秀委员组长"
+
+    MEMBER_KINDS = (Kind.OUTSTANDING_MEMBER, Kind.EXCELLENT_GROUP_LEADER)
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    kind = models.CharField("评选类别", max_length=30, choices=Kind.choices)
+    member = models.ForeignKey(
+        Member, verbose_name="委员", on_delete=models.PROTECT, null=True, blank=True, related_name="assessment_awards"
+    )
+    group = models.ForeignKey(
+        MemberGroup,
+        verbose_name="委员组",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment_awards",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "评选结果"
+        verbose_name_plural = "评选结果"
+        ordering = ["-year", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="outstanding_group", group__isnull=False, member__isnull=True)
+                    | Q(
+                        kind__in=["outstanding_member", "excellent_group_leader"],
+                        member__isnull=False,
+                        group__isnull=True,
+                    )
+                ),
+                name="award_names_a_member_or_a_group",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "member"], condition=Q(member__isnull=False), name="award_once_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "group"], condition=Q(group__isnull=False), name="award_once_per_group"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度{self.get_kind_display()}：{self.member or self.group}"

@@ -175,7 +175,16 @@ class Proposal(TimeStampedModel):
                 name="only_filed_proposals_numbered",
             ),
         ]
-        indexes = [models.Index(fields=["term", "state"]), models.Index(fields=["state", "category"])]
+        indexes = [
+            models.Index(fields=["term", "state"]),
+            models.Index(fields=["state", "category"]),
+            # The annual statistics, the dashboard and the list's `year` filter select by submission
+            # date; the default list order walks created_at; satisfaction is counted by feedback date
+            # (bench/README.md has the plans and figures before and after).
+            models.Index(fields=["submitted_at"], name="proposal_submitted_at_idx"),
+            models.Index(fields=["created_at", "id"], name="proposal_created_at_idx"),
+            models.Index(fields=["feedback_at"], name="proposal_feedback_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number_display} {self.title}" if self.number else self.title
@@ -324,7 +333,11 @@ class Reply(models.Model):
         verbose_name = "答复"
         verbose_name_plural = "答复"
         ordering = ["submitted_at", "id"]
-        indexes = [models.Index(fields=["assignment", "round", "status"])]
+        indexes = [
+            models.Index(fields=["assignment", "round", "status"]),
+            # Approved replies by reply date: the result classes (A/B/C) of a period.
+            models.Index(fields=["status", "submitted_at"], name="reply_status_submitted_idx"),
+        ]
 
     def __str__(self):
         return f"{self.assignment.unit}答复（{self.result}类）"

@@ -325,7 +325,12 @@ def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         _check(actor, proposal, "convert")
-        return _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
+        proposal = _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
+        # The report arrives in the office's social-opinion queue in the same transaction.
+        from supervision.opinion_services import opinion_from_proposal
+
+        opinion_from_proposal(actor=actor, proposal=proposal, note=note)
+        return proposal
 
 
 # --- assignment and handling ----------------------------------------------------------------------

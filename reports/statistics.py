@@ -426,6 +426,26 @@ def participation_by_kind(period: Period) -> list[dict]:
     return sorted(result, key=lambda r: order.get(r["kind"], len(order)))
 
 
+# --- opinion reports and assessment --------------------------------------------------------------
+
+
+def opinions(period: Period) -> dict:
+    """Social-opinion reports submitted in the period; adoptions (by level) and instructions dated in it."""
+    from supervision.opinion_statistics import opinion_figures
+
+    figures = opinion_figures(period.start, period.end)
+    figures["adoption_rate"] = _rate(figures["adopted"], figures["submitted"])
+    return figures
+
+
+def assessment(period: Period) -> dict:
+    """Grades of the period's year (the same engine as the ranking) and the year's awards."""
+    from members.assessment import year_summary
+
+    summary = year_summary(year=period.end.year)
+    return {"year": period.end.year, **summary} if summary else {}  # {}: the year has no scheme
+
+
 # --- the whole report ----------------------------------------------------------------------------
 
 SECTIONS = {
@@ -433,6 +453,8 @@ SECTIONS = {
     "participation": participation,
     "proposals": proposals,
     "regulations": regulations,
+    "opinions": opinions,
+    "assessment": assessment,
 }
 
 

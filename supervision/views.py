@@ -16,10 +16,11 @@ from rest_framework.exceptions import ValidationError
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from members import attendance
 from members.models import Activity, Attendance, HandlingUnit
 from members.selectors import member_for_user, participation, units_of_user
 
-from . import actions, attendance, selectors, services
+from . import actions, selectors, services
 from .filters import InspectionFilterSet, RecommendationFilterSet
 from .forms import InspectionForm
 from .models import Adoption, Kind, Recommendation, State

@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
 from consultations.demo import seed_consultations
+from members.activity_demo import seed_activities
 from members.demo import DEFAULT_PASSWORD, seed_registry
 from proposals.demo import seed_proposals
 from supervision.demo import seed_inspections
+from supervision.opinion_demo import seed_opinions
 
 
 class Command(BaseCommand):
@@ -25,6 +27,12 @@ class Command(BaseCommand):
         topics = seed_consultations(seed=options["seed"])
         if topics:
             self.stdout.write(self.style.SUCCESS(f"已创建演示协商议题：{topics} 个。"))
+        opinions = seed_opinions(seed=options["seed"])
+        if opinions:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示社情民意信息：{opinions} 篇。"))
+        activities = seed_activities(seed=options["seed"])
+        if activities:
+            self.stdout.write(self.style.SUCCESS(f"已创建演示履职活动：{activities} 项。"))
         if summary["members_created"]:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,0 +1,95 @@
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from members import assessment
+from members import services as member_services
+from members.models import AssessmentRule, Member
+from supervision.models import OpinionCategory, OpinionReport
+
+from .conftest import login
+
+pytestmark = pytest.mark.e2e
+
+CATEGORIES = ["经济", "政治", "文化", "社会", "生态", "其他"]
+
+
+@pytest.fixture
+def categories(transactional_db):
+    # Transactional tests flush the rows the data migration made; put the office's list back.
+    for order, name in enumerate(CATEGORIES, start=1):
+        OpinionCategory.objects.get_or_create(name=name, defaults={"order": order * 10})
+
+
+def _score(member, year):
+    [result] = assessment.score(year=year, members=Member.objects.filter(pk=member.pk))
+    opinions = next(c for c in result.categories if c.name == "民意提交")
+    return result.total, {line.label: line.score for line in opinions.lines}
+
+
+def test_member_submits_office_edits_forwards_and_city_adopts_and_the_score_follows(page, demo, categories):
+    year = timezone.localdate().year
+    office = get_user_model().objects.get(username="office")
+    scheme = member_services.assessment_scheme_create_default(actor=office, year=year)
+    opinions = scheme.categories.get(name="民意提交")
+    opinions.rules.all().delete()  # the office sets its own points for this category
+    AssessmentRule.objects.create(category=opinions, source="opinion_submitted", points=2, label="提交社情民意")
+    AssessmentRule.objects.create(
+        category=opinions, source="opinion_adopted", params={"level": "city"}, points=5, label="市政协采用"
+    )
+    me = Member.objects.get(user__username="m0001")
+    before, lines = _score(me, year)
+    assert lines == {}
+
+    # The member writes and submits.
+    login(page, "m0001")
+    page.goto("/opinions/mine/")
+    expect(page.get_by_role("heading", name="我的社情民意")).to_be_visible()
+    page.get_by_role("link", name="撰写社情民意").click()
+    page.get_by_label("标题").fill("关于学校周边早晚高峰接送拥堵的情况反映")
+    page.get_by_label("类别").select_option(label="社会")
+    page.get_by_label("内容").fill("多所小学周边上下学时段车辆乱停，家长反映强烈。建议错峰放学、增设临时停车泊位。")
+    page.get_by_role("button", name="保存并提交").click()
+    expect(page.get_by_text("已提交，等待机关编辑")).to_be_visible()
+    expect(page.get_by_test_id("opinion-badges")).to_contain_text("待编辑")
+    report = OpinionReport.objects.get(title="关于学校周边早晚高峰接送拥堵的情况反映")
+    assert report.state == "submitted"
+    assert [(a.member_id, a.is_lead) for a in report.authors.all()] == [(me.pk, True)]
+    page.get_by_role("button", name="退出").click()
+
+    # The office takes it from the queue, edits, forwards, and records the city's adoption.
+    login(page, "office")
+    page.goto("/opinions/queue/")
+    page.get_by_role("link", name=report.title).click()
+    page.get_by_test_id("action-start_editing").get_by_role("button", name="开始编辑").click()
+    expect(page.get_by_text("已开始编辑")).to_be_visible()
+    editor = page.get_by_test_id("editor-form")
+    editor.get_by_label("标题").fill("学校周边接送拥堵亟待治理")
+    editor.get_by_role("button", name="保存编辑").click()
+    expect(page.get_by_text("已保存编辑修改")).to_be_visible()
+    page.get_by_test_id("action-forward").get_by_label("编报说明").fill("报送市政协")
+    page.get_by_role("button", name="编报报送").click()
+    expect(page.get_by_test_id("opinion-badges")).to_contain_text("已编报")
+
+    adopt = page.get_by_test_id("action-adopt")
+    adopt.get_by_label("采用层级").select_option(label="市政协")
+    adopt.get_by_label("刊物").select_option(label="专报")
+    adopt.get_by_label("期号").fill(f"市政协社情民意{year}年第18期")
+    adopt.get_by_role("button", name="登记采用").click()
+    expect(page.get_by_text("已登记采用情况")).to_be_visible()
+    expect(page.get_by_test_id("opinion-badges")).to_contain_text("已采用")
+    expect(page.get_by_test_id("adoptions")).to_contain_text(re.compile(r"市政协\s*专报"))
+
+    report.refresh_from_db()
+    assert report.state == "adopted" and report.title == "学校周边接送拥堵亟待治理"
+    assert report.original_title == "关于学校周边早晚高峰接送拥堵的情况反映"
+    assert [(a.level, a.publication) for a in report.adoptions.all()] == [("city", "special")]
+
+    # One report submitted (2 points) and adopted at city level (5 points).
+    after, lines = _score(me, year)
+    assert lines == {"提交社情民意": Decimal(2), "市政协采用": Decimal(5)}
+    assert after == before + 7
