@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "HandlingUnitKindEnum": "members.models.HandlingUnit.Kind",
         "MemberStatusEnum": "members.models.Member.Status",
         "ReplyStatusEnum": "proposals.models.Reply.Status",
+        "ProposalRejectReasonEnum": "proposals.models.RejectReason",
     },
 }
 

@@ -15,8 +15,8 @@ Readers = role_permission(*selectors.READ_ROLES, write_roles=selectors.READ_ROLE
 
 def _action_view(name: str):
     payload, _ = actions.ACTIONS[name]
-
-    @extend_schema(
+    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
+    schema = extend_schema(
         request=payload,
         responses={
             200: OpenApiResponse(
@@ -30,6 +30,7 @@ def _action_view(name: str):
         },
         summary=actions.TRANSITIONS[name].label,
     )
+
     def view(self, request, pk=None):
         proposal = self.get_object()
         actions.perform(name, actor=request.user, proposal=proposal, data=request.data)
@@ -48,7 +49,7 @@ def _action_view(name: str):
             )
 
     view.__name__ = name
-    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
+    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
 
 
 class ProposalViewSet(
