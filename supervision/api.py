@@ -21,8 +21,8 @@ def lifecycle_action(kind: str, name: str, response_serializer, noun: str, regis
     `registry` is an app's actions module (LIFECYCLES + perform); the viewset provides `_detail(pk)`."""
     _, transitions, table = registry.LIFECYCLES[kind]
     payload, _ = table[name]
-
-    @extend_schema(
+    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
+    schema = extend_schema(
         request=payload,
         responses={
             200: response_serializer,
@@ -33,13 +33,14 @@ def lifecycle_action(kind: str, name: str, response_serializer, noun: str, regis
         },
         summary=transitions[name].label,
     )
+
     def view(self, request, pk=None):
         obj = self.get_object()
         registry.perform(kind, name, actor=request.user, obj=obj, data=request.data)
         return self._detail(obj.pk)
 
     view.__name__ = name
-    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
+    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
 
 
 class InspectionViewSet(
