@@ -23,8 +23,12 @@ TABLES = (Activity, Attendance, AssessmentManualItem, AssessmentAward, Regulatio
 
 
 def test_the_demo_year(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    created = seed_activities(seed=1)
+    call_command("seed_demo", stdout=io.StringIO())  # seed_demo builds the activity year too
+    created = (
+        Activity.objects.filter(title__isnull=False)
+        .exclude(kind__in=["consultation", "inspection", "research", "supervision"])
+        .count()
+    )
     today = timezone.localdate()
     year = today.year
 
