@@ -461,7 +461,9 @@ SECTIONS = {
 def annual(period: Period) -> dict:
     data = {"period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}}
     for key, section in SECTIONS.items():
-        data[key] = section(period)
+        figures = section(period)
+        if figures:  # a section with nothing to report (e.g. no assessment scheme that year) is left out
+            data[key] = figures
     return data
 
 

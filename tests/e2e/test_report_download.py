@@ -59,7 +59,7 @@ def test_a_leader_downloads_the_work_report_draft(page, demo, tmp_path):
     path = tmp_path / "report.docx"
     download.save_as(path)
     text = "\n".join(p.text for p in Document(path).paragraphs)
-    assert f"提交提案{figures['submitted']}件，立案{figures['filed']}件。" in text
+    assert f"提交提案{figures['submitted']}件，立案{figures['filed']}件，反映社情民意" in text
     assert text.startswith("在政协")
 
     with page.expect_download() as info:

@@ -165,7 +165,8 @@ def test_overdue_and_key_proposals(year_of_work, people, client_for):
 def test_sections_added_later_appear_when_annual_carries_them(year_of_work, people, client_for, monkeypatch):
     client = client_for(people["leader"])
     _, html = _page(client, year=2026)
-    assert 'data-testid="figure-opinions"' not in html and 'data-testid="figure-assessment"' not in html
+    # Opinions are always counted (the converted proposal became one); no assessment scheme, no card.
+    assert _value(html, "opinions") == "1" and 'data-testid="figure-assessment"' not in html
 
     real = statistics.annual
 

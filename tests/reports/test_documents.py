@@ -132,9 +132,10 @@ def test_word_draft_carries_the_numbers_of_the_api(as_office, api_numbers):
     text = _text(document)
 
     a, p, r = api_numbers["activities"], api_numbers["participation"], api_numbers["proposals"]
-    assert SENTENCE.format(a=a, p=p, r=r) + "。" in text
-    # …and those are the hand-counted figures of the fixture.
-    assert "开展了2项视察调研和1次协商活动，有2位委员3人次参加，提交提案6件，立案3件。" in text
+    o = api_numbers["opinions"]
+    assert SENTENCE.format(a=a, p=p, r=r) + f"，反映社情民意{o['submitted']}件。" in text
+    # …and those are the hand-counted figures of the fixture (the converted proposal became a report).
+    assert "开展了2项视察调研和1次协商活动，有2位委员3人次参加，提交提案6件，立案3件，反映社情民意1件。" in text
     assert f"经审查立案{r['filed']}件（其中集体提案{r['collective_filed']}件），立案率50%" in text
     assert "并案处理1件，转为社情民意信息1件，不予立案1件" in text
     assert "立案提案中，经济建设类3件（见附表一）" in text
@@ -149,7 +150,7 @@ def test_word_draft_carries_the_numbers_of_the_api(as_office, api_numbers):
     assert "培训出勤率50%" in text
     assert "2026年工作回顾" in text and "2027年工作安排" in text
     # Sections the system does not carry yet leave no trace, and no tag is left unfilled.
-    assert "反映社情民意" not in text and "履职考评" not in text
+    assert "履职考评" not in text  # no assessment scheme for the fixture's year
     assert "{{" not in text and "{%" not in text
 
     categories, units = (_table_rows(t) for t in document.tables)
@@ -165,7 +166,7 @@ def test_excel_workbook_carries_the_numbers_of_the_api(as_office, api_numbers):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(_content(response)))
-    assert workbook.sheetnames == ["活动与参与", "提案", "承办单位", "制度建设"]  # no 社情民意/考核 yet
+    assert workbook.sheetnames == ["活动与参与", "提案", "承办单位", "社情民意", "制度建设"]  # no 考核 scheme that year
 
     # Every named figure of the API, under its label, on its sheet (breakdowns are checked below).
     sheets = {"activities": "活动与参与", "participation": "活动与参与", "proposals": "提案", "regulations": "制度建设"}
@@ -275,7 +276,7 @@ def _zip(**files) -> bytes:
         ),
         (_docx_file("{% for name, n in proposals.filed_by_category.items() %}{{ name }}"), "模板标签有语法错误"),
         (_docx_file("立案{{ proposals.filedd }}件"), "模板使用了统计数据中没有的标签“filedd”"),
-        (_docx_file("社情民意{{ opinions.submitted }}件"), "模板使用了统计数据中没有的标签“opinions”"),
+        (_docx_file("考核{{ assessment.assessed }}人"), "模板使用了统计数据中没有的标签“assessment”"),
         (_docx_file("{{ proposals.__class__.__mro__ }}"), "模板中含有不允许的操作"),
         (_docx_file("{{ proposals.filed / proposals.merged / 0 }}"), "模板中的计算无法用本期数据完成"),
     ],
