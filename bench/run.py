@@ -271,10 +271,16 @@ class Bench:
         period = period_for(year=self.year)
         log(f"\n(1) reports.statistics.annual(period_for(year={self.year}))  — target < 300 ms")
         s = summary(timed(lambda: annual(period), repeat))
-        _, queries = capture(lambda: annual(period))
+        runs = [capture(lambda: annual(period))[1] for _ in range(3)]
+        queries = runs[0]
         log(f"    {fmt_ms(s)}")
         self.report_queries("annual", queries)
-        return {**s, "queries": len(queries)}
+        # Each query's median over three captured runs, in the order annual() issues them.
+        per_query = [
+            {"sql": q["sql"], "ms": statistics.median(float(r[i]["time"]) * 1000 for r in runs)}
+            for i, q in enumerate(queries)
+        ]
+        return {**s, "queries": len(queries), "per_query": per_query}
 
     def api(self, repeat):
         from rest_framework.test import APIClient
@@ -495,6 +501,32 @@ def print_table(result: dict):
         )
     if "work_report" in m:
         row(".docx work report", "< 2 s", m["work_report"])
+    if before.get("annual") and m.get("annual") and len(before["annual"]["per_query"]) == len(m["annual"]["per_query"]):
+        log("\nannual statistics, query by query (median of 3 captured runs), the 12 slowest without the indexes:\n")
+        log("| without | with | query |")
+        log("|---|---|---|")
+        pairs = zip(before["annual"]["per_query"], m["annual"]["per_query"], strict=True)
+        for was, now in sorted(pairs, key=lambda pair: -pair[0]["ms"])[:12]:
+            log(f"| {was['ms']:.1f} ms | {now['ms']:.1f} ms | `{_short(was['sql'])}` |")
+
+
+def _short(sql: str, width: int = 110) -> str:
+    """`<table>: <outermost WHERE>` of a query, cut to `width` — enough to recognise it in a table."""
+
+    def top_level(keyword: str) -> int:
+        depth = 0
+        for i, ch in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0 and sql.startswith(keyword, i):
+                return i
+        return -1
+
+    start = top_level(" FROM ")
+    table = sql[start + 6 :].split()[0].strip('"') if start >= 0 else ""
+    at = top_level(" WHERE ")
+    where = sql[at + 7 :] if at >= 0 else ""
+    where = where.replace('"proposals_', "").replace('"members_', "").replace('"', "")
+    return f"{table}: {where}"[:width].replace("|", "/")
 
 
 def main(argv=None):
