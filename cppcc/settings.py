@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "supervision",
     "reports",
     "notifications",
-    "securitylog",
 ]
 
 MIDDLEWARE = [
@@ -66,13 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cppcc.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Last, so it sees the view's own response: refusals, downloads, token logins (securitylog).
-    "securitylog.middleware.SecurityEventMiddleware",
 ]
 
 ROOT_URLCONF = "cppcc.urls"
@@ -182,12 +178,6 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Personal data at rest (cppcc/crypto.py): ID and mobile numbers are stored encrypted. Comma-separated
-# Fernet keys, the first encrypts and all decrypt (rotation); a separate key for the lookup hashes.
-# Unset, both derive from SECRET_KEY (embedded demo only — `check --deploy` warns).
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
-FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
-
 # --- e-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -247,20 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.retry_email_deliveries",
         "schedule": crontab(minute=5),
     },
-    "purge-audit-logs": {
-        "task": "securitylog.purge",
-        "schedule": crontab(hour=3, minute=45),
-    },
     "clear-expired-sessions": {
         "task": "cppcc.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
 }
-
-# --- security audit trail -------------------------------------------------------------------
-# Days security events and change-log entries are kept; 网络安全法 第二十一条 requires at least six
-# months, so a system check refuses less than 183. The purge job deletes only rows older than this.
-AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 183))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -303,22 +284,8 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # ID and mobile numbers are masked in every record that reaches a handler (request lines included).
-    "filters": {"redact_personal_data": {"()": "cppcc.logging_filters.RedactPersonalData"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_data"]},
-        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact_personal_data"]},
-    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Replace Django's default handlers (unfiltered console, mail_admins) with the filtered ones.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
-        "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
