@@ -10,10 +10,28 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
     ADMIN = "admin", "系统管理员"
     AUDITOR = "auditor", "审计员"
+    SECURITY = "security", "安全管理员"
 
 
 # Roles that take part in casework (everything except system administration and audit).
 CASEWORK_ROLES = (Role.MEMBER, Role.OFFICE, Role.UNIT, Role.LEADER)
+# 三员分立: the system, security and audit administrators are three different people, and none of
+# them also does casework. `accounts.services.set_roles` and a guard on User.groups enforce it.
+ADMINISTRATIVE_ROLES = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+
+
+def role_conflict(roles) -> str | None:
+    """Why a set of role names may not be held together (a Chinese message), or None if it may."""
+    names = set(roles)
+    administrative = [r for r in ADMINISTRATIVE_ROLES if r in names]
+    if len(administrative) > 1:
+        return "系统管理员、安全管理员、审计员（三员）须由不同人员担任，不能兼任：" + "、".join(
+            Role(r).label for r in administrative
+        )
+    if administrative and names & set(CASEWORK_ROLES):
+        casework = "、".join(Role(r).label for r in CASEWORK_ROLES if r in names)
+        return f"{Role(administrative[0]).label}不得兼任业务角色（{casework}）。"
+    return None
 
 
 def user_roles(user) -> frozenset[str]:

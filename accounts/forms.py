@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+
+from cppcc.roles import Role
+from members.models import HandlingUnit
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form, plus: the new password may not be the one being replaced."""
+
+    def clean_new_password2(self):
+        password = super().clean_new_password2()
+        if password and self.user.check_password(password):
+            raise forms.ValidationError("新密码不能与原密码相同。", code="password_unchanged")
+        return password
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+USERNAME_HELP = "字母、数字及 @.+-_，开通后不能修改。"
+
+
+def _text(**attrs):
+    return forms.TextInput(attrs={"class": "form-control", **attrs})
+
+
+class MemberAccountForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, help_text=USERNAME_HELP, widget=_text())
+
+
+class UnitAccountForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="承办单位",
+        queryset=HandlingUnit.objects.filter(is_active=True),
+        empty_label="请选择承办单位",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    full_name = forms.CharField(label="使用人姓名", max_length=150, widget=_text())
+    username = forms.CharField(label="用户名", max_length=150, help_text=USERNAME_HELP, widget=_text())

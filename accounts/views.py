@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cppcc.errors import ApplicationError
+from cppcc.roles import Role
+from cppcc.views_helpers import role_required
+from members import selectors as member_selectors
+
+from . import policy, selectors, services
+from .forms import MemberAccountForm, PasswordChangeForm, RolesForm, UnitAccountForm
+
+PAGE_SIZE = 30
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.request.session.get(policy.SESSION_PASSWORD) or policy.password_state(self.request.user)
+        reason = policy.change_reason(state)
+        context.update(
+            reason=reason,
+            reason_message=policy.change_message(reason) if reason else "",
+            expires_on=policy.expires_on(state),
+            next=self._next(),
+        )
+        return context
+
+    def _next(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        ok = url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure())
+        return target if ok else ""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, keeps this session signed in
+        policy.refresh_password_state(self.request.session, self.request.user)
+        if self._next():
+            messages.success(self.request, "密码已修改。")
+            return redirect(self._next())
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+def _page_error(request, form, exc: ApplicationError):
+    placed = False
+    for field, errors in exc.errors.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+# --- security administrator: roles -----------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.SECURITY)
+def user_list(request):
+    query, role = request.GET.get("q", ""), request.GET.get("role", "")
+    users = selectors.user_list(actor=request.user, query=query, role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    for user in page:
+        user.role_names = selectors.role_names(user)
+        user.role_labels = [Role(name).label for name in user.role_names]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "q": query, "role": role, "roles": Role.choices, "query": params.urlencode()},
+    )
+
+
+@never_cache
+@role_required(Role.SECURITY)
+@require_http_methods(["GET", "POST"])
+def user_roles(request, pk):
+    target = selectors.user_get(actor=request.user, pk=pk)
+    if target.pk == request.user.pk:
+        raise PermissionDenied("不能修改自己的角色和权限。")
+    current = selectors.role_names(target)
+    form = RolesForm(request.POST or None, initial={"roles": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_roles(actor=request.user, user=target, roles=form.cleaned_data["roles"])
+        except ApplicationError as exc:
+            _page_error(request, form, exc)
+        else:
+            messages.success(request, f"已更新 {target.username} 的角色。")
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_roles.html",
+        {"target": target, "form": form, "current": current},
+    )
+
+
+# --- office: opening accounts ----------------------------------------------------------------------
+
+
+def _opened(request, user, password, back_url, back_label):
+    response = render(
+        request,
+        "accounts/account_opened.html",
+        {"account": user, "password": password, "back_url": back_url, "back_label": back_label},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def member_account_open(request, pk):
+    member = member_selectors.member_get(user=request.user, pk=pk)
+    back = reverse("members:detail", args=[member.pk])
+    if member.user_id is not None:
+        messages.info(request, f"{member.name}已有登录账号（{member.user.username}）。")
+        return redirect(back)
+    form = MemberAccountForm(
+        request.POST or None, initial={"username": services.suggest_username(member.name_pinyin or "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.account_open_for_member(
+                actor=request.user, member=member, username=form.cleaned_data["username"]
+            )
+        except ApplicationError as exc:
+            _page_error(request, form, exc)
+        else:
+            return _opened(request, user, password, back, f"返回{member.name}的档案")
+    return render(request, "accounts/member_account_form.html", {"member": member, "form": form})
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def unit_account_open(request):
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = request.GET["unit"]
+    form = UnitAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = services.account_open_for_unit(
+                actor=request.user, unit=data["unit"], username=data["username"], full_name=data["full_name"]
+            )
+        except ApplicationError as exc:
+            _page_error(request, form, exc)
+        else:
+            return _opened(request, user, password, reverse("accounts:unit_open"), "继续开通")
+    return render(request, "accounts/unit_account_form.html", {"form": form})
