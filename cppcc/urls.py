@@ -47,6 +47,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("members/", include("members.urls")),
     path("activities/", include("members.activity_urls")),
     path("assessment/", include("members.assessment_urls")),
