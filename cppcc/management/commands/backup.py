@@ -101,7 +101,9 @@ class Command(BaseCommand):
     help = "备份数据库和上传文件 / Back up the database and the uploaded files."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", help=f"备份目录 / output directory (default: BACKUP_DIR, {settings.BACKUP_DIR})")
+        parser.add_argument(
+            "--output", help=f"备份目录 / output directory (default: BACKUP_DIR, {settings.BACKUP_DIR})"
+        )
         parser.add_argument("--database", default="default", help="数据库别名 / database alias")
 
     def handle(self, *args, **options):

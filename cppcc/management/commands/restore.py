@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connections
 
 from .backup import (
@@ -116,7 +116,9 @@ class Command(BaseCommand):
                 tar.extractall(staging, filter="data")
         except (OSError, tarfile.TarError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            raise fail(f"上传文件归档 {archive} 无法解包：{exc}", f"cannot unpack the media archive {archive}: {exc}") from exc
+            raise fail(
+                f"上传文件归档 {archive} 无法解包：{exc}", f"cannot unpack the media archive {archive}: {exc}"
+            ) from exc
         return staging
 
     def _swap_in(self, staging: Path, media_root: Path) -> None:
