@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "supervision",
     "reports",
     "notifications",
+    "securitylog",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees the view's own response: refusals, downloads, token logins (securitylog).
+    "securitylog.middleware.SecurityEventMiddleware",
 ]
 
 ROOT_URLCONF = "cppcc.urls"
@@ -251,11 +254,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.retry_email_deliveries",
         "schedule": crontab(minute=5),
     },
+    "purge-audit-logs": {
+        "task": "securitylog.purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "clear-expired-sessions": {
         "task": "cppcc.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# --- security audit trail -------------------------------------------------------------------
+# Days security events and change-log entries are kept; 网络安全法 第二十一条 requires at least six
+# months, so a system check refuses less than 183. The purge job deletes only rows older than this.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 183))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -52,6 +52,7 @@ urlpatterns = [
     path("activities/", include("members.activity_urls")),
     path("assessment/", include("members.assessment_urls")),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/security/", include("securitylog.urls")),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("notifications.urls")),
     path("consultations/", include("consultations.urls")),

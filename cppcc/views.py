@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from members.models import HandlingUnit, Member
 from members.selectors import member_for_user, units_of_user
+from securitylog import selectors as securitylog_selectors
 
 from .roles import Role, has_role
 from .views_helpers import role_required
@@ -24,8 +25,12 @@ def home(request):
     return render(request, "home.html", context)
 
 
+# The change log (django-auditlog): office staff, the auditor, and the security administrator if defined.
+AUDIT_LOG_ROLES = tuple(role for role in (Role.OFFICE, Role.AUDITOR, getattr(Role, "SECURITY", None)) if role)
+
+
 @never_cache
-@role_required(Role.OFFICE, Role.AUDITOR)
+@role_required(*AUDIT_LOG_ROLES)
 def audit_log(request):
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
@@ -59,5 +64,6 @@ def audit_log(request):
             "content_types": sorted(labels.items(), key=lambda item: str(item[1])),
             "actions": LogEntry.Action.choices,
             "params": request.GET,
+            "can_view_security": securitylog_selectors.can_read(request.user),
         },
     )

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from securitylog import note_id_view
+
 from . import idcard
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 from .selectors import member_policy
@@ -89,7 +91,10 @@ class MemberSerializer(serializers.ModelSerializer):
         return member_policy(user=self.context["request"].user, member=obj)
 
     def get_id_number(self, obj) -> str | None:
-        return self._policy(obj).id_number(obj)
+        policy = self._policy(obj)
+        if policy.id_full and obj.id_number:
+            note_id_view(self.context["request"], obj)  # 等保: full ID numbers shown are on the security log
+        return policy.id_number(obj)
 
     def get_phone(self, obj) -> str | None:
         return self._policy(obj).phone(obj)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
 from cppcc.views_helpers import role_required
+from securitylog import note_id_view
 
 from . import roster, selectors, services
 from .filters import MemberFilterSet
@@ -39,6 +40,8 @@ def member_list(request):
 def member_detail(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     policy = selectors.member_policy(user=request.user, member=member)
+    if policy.id_full and member.id_number:
+        note_id_view(request, member)  # 等保: every view of a full ID number is on the security log
     return render(
         request,
         "members/member_detail.html",
