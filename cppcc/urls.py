@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenLoginView
 from consultations import api as consultations_api
 from members import activity_api, assessment_api
 from members import api as members_api
@@ -59,7 +59,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("opinions/", include("supervision.opinion_urls")),
     path("reports/", include("reports.urls")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/auth/token/", TokenLoginView.as_view(), name="api_token"),
     path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
