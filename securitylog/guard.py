@@ -29,7 +29,7 @@ BEGIN
         RAISE EXCEPTION '审计日志不可修改 (%: UPDATE refused)', TG_TABLE_NAME USING ERRCODE = '42501';
     END IF;
     written := (to_jsonb(OLD) ->> TG_ARGV[1])::timestamptz;
-    IF written > now() - keep THEN
+    IF written > clock_timestamp() - keep THEN
         RAISE EXCEPTION '审计日志保存期内不可删除 (%: DELETE of a row younger than % refused)', TG_TABLE_NAME, keep
             USING ERRCODE = '42501';
     END IF;
