@@ -66,7 +66,11 @@ class ProposalViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.proposal_list(user=self.request.user)
+        qs = selectors.proposal_list(user=self.request.user)
+        if self.action == "list":
+            # The list shows neither 案由 nor 建议: leave the long texts in the database.
+            qs = qs.defer("background", "suggestions")
+        return qs
 
     def get_object(self):
         return selectors.proposal_get(user=self.request.user, pk=self.kwargs["pk"])

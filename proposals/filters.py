@@ -11,7 +11,7 @@ YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
 class ProposalFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态")
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态", distinct=False)
     category = django_filters.ModelChoiceFilter(
         queryset=ProposalCategory.objects.all(), label="类别", empty_label="全部"
     )

@@ -12,25 +12,33 @@ READ_ROLES = (Role.MEMBER, Role.OFFICE, Role.UNIT, Role.LEADER)
 
 
 def _own_q(user) -> Q:
-    return Q(created_by=user) | Q(lead_proposer__user=user) | Q(cosigners__member__user=user)
+    """Written, led or co-signed by the user — flat (no join that repeats rows), so it combines
+    with other conditions in one WHERE clause instead of a `pk IN (subquery)` semi-join."""
+    return (
+        Q(created_by=user)
+        | Q(lead_proposer__user=user)
+        | Exists(CoSigner.objects.filter(proposal=OuterRef("pk"), member__user=user))
+    )
 
 
 def _visible(user) -> QuerySet[Proposal]:
     qs = Proposal.objects.all()
     if has_role(user, Role.OFFICE, Role.LEADER):
         # Everything except other people's drafts: a draft is its author's until submitted.
-        visible = ~Q(state=State.DRAFT) | _own_q(user)
-        return qs.filter(pk__in=Proposal.objects.filter(visible).values("pk"))
+        return qs.filter(~Q(state=State.DRAFT) | _own_q(user))
     conditions = Q(pk__in=[])
     if has_role(user, Role.MEMBER):
-        conditions |= Q(pk__in=Proposal.objects.filter(_own_q(user)).values("pk"))
+        conditions |= _own_q(user)
     if has_role(user, Role.UNIT):
-        conditions |= Q(
-            pk__in=Assignment.objects.filter(unit__users=user)
-            .filter(Q(is_active=True) | Q(replies__isnull=False))
-            .values("proposal_id")
+        conditions |= Exists(
+            Assignment.objects.filter(proposal=OuterRef("pk"), unit__users=user).filter(
+                Q(is_active=True) | Q(replies__isnull=False)
+            )
         )
     return qs.filter(conditions)
+
+
+OPEN_STATES = [State.ASSIGNED, State.HANDLING, State.REHANDLING]
 
 
 def annotate_overdue(qs: QuerySet[Proposal], today=None) -> QuerySet[Proposal]:
@@ -43,14 +51,21 @@ def annotate_overdue(qs: QuerySet[Proposal], today=None) -> QuerySet[Proposal]:
         round=OuterRef("proposal__rehandle_count") + 1,
     )
     late_assignment = (
-        Assignment.objects.filter(proposal=OuterRef("pk"), is_active=True, due_date__lt=today)
+        Assignment.objects.filter(
+            proposal=OuterRef("pk"),
+            # Only open proposals can be overdue; saying so here keeps the subquery off the
+            # history's closed assignments (bench/README.md).
+            proposal__state__in=OPEN_STATES,
+            is_active=True,
+            due_date__lt=today,
+        )
         .exclude(role=Assignment.Role.CO)
         .annotate(done=Exists(approved_reply))
         .filter(done=False)
     )
     return qs.annotate(
         reply_overdue=ExpressionWrapper(
-            Q(state__in=[State.ASSIGNED, State.HANDLING, State.REHANDLING]) & Exists(late_assignment),
+            Q(state__in=OPEN_STATES) & Exists(late_assignment),
             output_field=BooleanField(),
         ),
         feedback_overdue=ExpressionWrapper(Q(state=State.REPLIED, feedback_due__lt=today), output_field=BooleanField()),
@@ -79,7 +94,7 @@ def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Pro
         .prefetch_related(Prefetch("assignments", queryset=active_assignments, to_attr="active_assignments"))
     )
     if own_only:
-        qs = qs.filter(pk__in=Proposal.objects.filter(_own_q(user)).values("pk"))
+        qs = qs.filter(_own_q(user))
     if filters is not None:
         qs = ProposalFilterSet(filters, queryset=qs).qs
     return qs

@@ -101,7 +101,8 @@ def _render_list(
     filterset = ProposalFilterSet(request.GET, queryset=queryset)
     form = filterset.form
     form.fields["session"].queryset = Session.objects.select_related("term")
-    results = filterset.qs
+    # The table shows neither 案由 nor 建议: leave the long texts in the database.
+    results = filterset.qs.defer("background", "suggestions")
     if order and not request.GET.get("ordering"):
         results = results.order_by(*order)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

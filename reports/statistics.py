@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -223,6 +223,17 @@ def proposals(period: Period) -> dict:
     return counts
 
 
+def _first_approved_reply() -> Q:
+    """An assignment's joined reply row is its approved first-round reply.
+
+    Filtering the joined row (rather than `replies__in=<subquery>`) keeps PostgreSQL from hashing
+    the ids of every approved reply in the history on each query (bench/README.md).
+    """
+    from proposals.models import Reply
+
+    return Q(replies__round=1, replies__status=Reply.Status.APPROVED)
+
+
 def replies(period: Period) -> dict:
     """Replies due in the period (lead and split units), on time, late, overdue; result classes."""
     from proposals.models import Assignment, Reply
@@ -231,16 +242,18 @@ def replies(period: Period) -> dict:
     due = Assignment.objects.filter(due_date__range=(period.start, period.end), is_active=True).exclude(
         role=Assignment.Role.CO
     )
-    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
+    answered = _first_approved_reply()
     counts = due.aggregate(
         due=Count("id", distinct=True),
-        replied=Count("id", distinct=True, filter=Q(replies__in=first_approved)),
-        on_time=Count(
-            "id", distinct=True, filter=Q(replies__in=first_approved, replies__submitted_at__date__lte=F("due_date"))
-        ),
+        replied=Count("id", distinct=True, filter=answered),
+        on_time=Count("id", distinct=True, filter=answered & Q(replies__submitted_at__date__lte=F("due_date"))),
     )
     counts["late"] = counts["replied"] - counts["on_time"]
-    counts["overdue"] = due.filter(due_date__lt=today).exclude(replies__in=first_approved).count()
+    counts["overdue"] = (
+        due.filter(due_date__lt=today)
+        .filter(~Exists(Reply.objects.filter(assignment=OuterRef("pk"), round=1, status=Reply.Status.APPROVED)))
+        .count()
+    )
     counts["on_time_rate"] = _rate(counts["on_time"], counts["due"])
     start, end = period.datetimes
     results = dict(
@@ -255,9 +268,8 @@ def replies(period: Period) -> dict:
 
 def units_ranking(period: Period) -> list[dict]:
     """Units by on-time reply rate and proposer satisfaction, for the dashboard."""
-    from proposals.models import Assignment, Reply
+    from proposals.models import Assignment
 
-    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
     rows = (
         Assignment.objects.filter(due_date__range=(period.start, period.end), is_active=True)
         .exclude(role=Assignment.Role.CO)
@@ -267,7 +279,7 @@ def units_ranking(period: Period) -> list[dict]:
             on_time=Count(
                 "id",
                 distinct=True,
-                filter=Q(replies__in=first_approved, replies__submitted_at__date__lte=F("due_date")),
+                filter=_first_approved_reply() & Q(replies__submitted_at__date__lte=F("due_date")),
             ),
             feedback=Count("proposal", distinct=True, filter=~Q(proposal__satisfaction="")),
             satisfied=Count(
@@ -477,15 +489,14 @@ def unit_handling(period: Period) -> list[dict]:
     `proposals()["by_unit"]`); `due`, `replied`, `on_time` and `overdue` count its lead and split
     replies falling due in the period (as `replies()`), so the column totals equal those figures.
     """
-    from proposals.models import Assignment, Reply
+    from proposals.models import Assignment
 
     start, end = period.datetimes
     today = timezone.localdate()
     filed = Q(proposal__submitted_at__range=(start, end), proposal__number__isnull=False)
     due = Q(due_date__range=(period.start, period.end)) & ~Q(role=Assignment.Role.CO)
     past_due = due & Q(due_date__lt=today)
-    first_approved = Reply.objects.filter(status=Reply.Status.APPROVED, round=1)
-    answered = Q(replies__in=first_approved)
+    answered = _first_approved_reply()
     rows = (
         Assignment.objects.filter(is_active=True)
         .filter(filed | due)
