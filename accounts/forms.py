@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.hashers import check_password
 
 from cppcc.roles import Role
 from members.models import HandlingUnit
@@ -8,11 +9,15 @@ from members.models import HandlingUnit
 class PasswordChangeForm(DjangoPasswordChangeForm):
     """Django's form, plus: the new password may not be the one being replaced."""
 
-    def clean_new_password2(self):
-        password = super().clean_new_password2()
-        if password and self.user.check_password(password):
-            raise forms.ValidationError("新密码不能与原密码相同。", code="password_unchanged")
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password1")
+        # hashers.check_password, not user.check_password: that one may re-save an upgraded hash.
+        if password and not self.has_error("new_password2") and check_password(password, self.user.password):
+            self.add_error(
+                "new_password2", forms.ValidationError("新密码不能与原密码相同。", code="password_unchanged")
+            )
+        return cleaned
 
 
 class RolesForm(forms.Form):

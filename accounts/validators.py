@@ -2,6 +2,7 @@
 
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -15,6 +16,16 @@ CLASSES = (
 
 def character_classes(password: str) -> set[str]:
     return {name for name, chars in CLASSES if any(c in chars for c in password)}
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with its error in Chinese (Django 5.2's reworded message has no zh-hans translation)."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少 {self.min_length} 个字符。"
 
 
 class CharacterClassValidator:
