@@ -178,8 +178,8 @@ def check_field_keys(app_configs=None, **kwargs):
             checks.Warning(
                 "FIELD_ENCRYPTION_KEYS / FIELD_HASH_KEY are not set: personal data is encrypted with keys "
                 "derived from SECRET_KEY.",
-                hint="Set FIELD_ENCRYPTION_KEYS (Fernet keys: python -c \"from cryptography.fernet import "
-                "Fernet; print(Fernet.generate_key().decode())\") and FIELD_HASH_KEY (a long random string) "
+                hint='Set FIELD_ENCRYPTION_KEYS (Fernet keys: python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())") and FIELD_HASH_KEY (a long random string) '
                 "in the environment, then run `manage.py reencrypt_personal_data`.",
                 id="cppcc.W001",
             )

@@ -28,4 +28,12 @@ class MembersConfig(AppConfig):
             models.AssessmentAward,
         ):
             auditlog.register(model)
-        auditlog.register(models.Member, m2m_fields={"committees", "terms"}, mask_fields=["id_number", "phone"])
+        # The change log says that an ID or phone number changed, never what it was or became; the
+        # lookup hash stays out of it altogether.
+        auditlog.register(
+            models.Member,
+            m2m_fields={"committees", "terms"},
+            mask_fields=["id_number", "phone"],
+            mask_callable="cppcc.crypto.mask_all",
+            exclude_fields=["id_number_hash"],
+        )

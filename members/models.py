@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from cppcc.crypto import EncryptedCharField, KeyedHashField
+
 from . import idcard
 from .sorting import pinyin_key, stroke_key
 
@@ -132,8 +134,10 @@ class Member(TimeStampedModel):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField("身份证号码", max_length=18, unique=True, null=True, blank=True)
-    phone = models.CharField("手机号码", max_length=30, blank=True)
+    # Encrypted at rest (cppcc/crypto.py); found and kept unique through the keyed hash.
+    id_number = EncryptedCharField("身份证号码", max_length=18, null=True, blank=True)
+    id_number_hash = KeyedHashField("身份证号码检索哈希", source="id_number", unique=True)
+    phone = EncryptedCharField("手机号码", max_length=30, blank=True)
     employer = models.CharField("工作单位", max_length=200, blank=True)
     title = models.CharField("职务", max_length=200, blank=True)
     sector = models.ForeignKey(Sector, verbose_name="界别", on_delete=models.PROTECT, related_name="members")
@@ -172,6 +176,26 @@ class Member(TimeStampedModel):
         if self.id_number == "":
             self.id_number = None
         super().save(*args, **kwargs)
+
+    @classmethod
+    def id_number_hash_of(cls, id_number: str) -> str:
+        """The lookup hash of an ID number as typed: `Member.objects.filter(id_number_hash=…)`."""
+        return cls._meta.get_field("id_number_hash").compute(cls(id_number=idcard.normalize(id_number)))
+
+    def validate_unique(self, exclude=None):
+        exclude = set(exclude or ()) | {"id_number_hash"}
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if self.id_number and "id_number" not in exclude:
+            digest = self._meta.get_field("id_number_hash").compute(self)
+            if Member.objects.exclude(pk=self.pk).filter(id_number_hash=digest).exists():
+                duplicate = ValidationError("具有该身份证号码的委员已存在。", code="unique")
+                errors.setdefault("id_number", []).append(duplicate)
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         if self.id_number:

@@ -250,7 +250,9 @@ def roster_import(*, actor, file) -> ImportResult:
     if not parsed:
         raise ApplicationError("文件中没有委员数据。")
 
-    existing = {m.id_number: m for m in Member.objects.filter(id_number__in=[d["id_number"] for _, d in parsed])}
+    # ID numbers are stored encrypted: members are matched through the keyed hash of the number.
+    hashes = [Member.id_number_hash_of(d["id_number"]) for _, d in parsed]
+    existing = {m.id_number: m for m in Member.objects.filter(id_number_hash__in=hashes)}
     with acting(actor), transaction.atomic():
         for row_number, data in parsed:
             m2m = {"committees": data.pop("committees"), "terms": data.pop("terms")}

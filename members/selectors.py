@@ -87,7 +87,10 @@ def units_of_user(user) -> QuerySet[HandlingUnit]:
 
 
 def id_number_owner(id_number: str) -> Member | None:
-    return Member.objects.filter(id_number=idcard.normalize(id_number)).first()
+    """The member registered with this ID number, found through its keyed hash (the column is encrypted)."""
+    if not idcard.normalize(id_number):
+        return None
+    return Member.objects.filter(id_number_hash=Member.id_number_hash_of(id_number)).first()
 
 
 def participation(*, activities) -> dict:
