@@ -26,6 +26,8 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
             "ALLOWED_HOSTS": "cppcc.example.gov.cn",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "FIELD_ENCRYPTION_KEYS": "uO0pW5mYg3Zb1Qm9cXyH4bKq2TnR8sVe6aLdJfGiPkE=",
+            "FIELD_HASH_KEY": "hash-" + "Qw7e" * 12,
         },
         "check",
         "--deploy",
