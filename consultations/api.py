@@ -132,7 +132,7 @@ class ConsultationTopicViewSet(
         return self._detail(topic.pk)
 
     @extend_schema(responses=serializers.ConsultationEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.topic_events(user=request.user, pk=pk)
         return Response(serializers.ConsultationEventSerializer(events, many=True).data)
@@ -206,7 +206,7 @@ class ConsultationActivityViewSet(
         responses=ActivityAttendanceResultSerializer,
         summary="登记参加委员",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def attendance(self, request, pk=None):
         consultation = self.get_object()
         if request.method == "POST":
@@ -258,7 +258,7 @@ class ConsultationOutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         return Response(serializers.OutcomeDetailSerializer(outcome, context=self.get_serializer_context()).data, code)
 
     @extend_schema(responses=serializers.ConsultationEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.outcome_events(user=request.user, pk=pk)
         return Response(serializers.ConsultationEventSerializer(events, many=True).data)

@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from cppcc.filters import YearFilter
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit, SpecialCommittee
 
@@ -37,7 +38,7 @@ class TopicFilterSet(_Styled):
     plan = django_filters.ModelChoiceFilter(
         queryset=ConsultationPlan.objects.all(), label="年度计划", empty_label="全部"
     )
-    year = django_filters.NumberFilter(field_name="plan__year", label="年度")
+    year = YearFilter(field_name="plan__year", label="年度")
     state = django_filters.MultipleChoiceFilter(choices=TopicState.choices, label="状态")
     source = django_filters.ChoiceFilter(choices=Source.choices, label="来源", empty_label="全部")
     form = django_filters.ChoiceFilter(choices=Form.choices, label="协商形式", empty_label="全部")
@@ -64,7 +65,7 @@ class TopicFilterSet(_Styled):
 class ActivityFilterSet(_Styled):
     q = django_filters.CharFilter(method="search", label="关键词")
     topic = django_filters.NumberFilter(field_name="topic_id", label="议题")
-    year = django_filters.NumberFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     form = django_filters.ChoiceFilter(choices=Form.choices, label="协商形式", empty_label="全部")
 
     class Meta:
@@ -81,7 +82,7 @@ class ActivityFilterSet(_Styled):
 class OutcomeFilterSet(_Styled):
     q = django_filters.CharFilter(method="search", label="关键词")
     state = django_filters.MultipleChoiceFilter(choices=OutcomeState.choices, label="状态")
-    year = django_filters.NumberFilter(field_name="topic__plan__year", label="年度")
+    year = YearFilter(field_name="topic__plan__year", label="年度")
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.all(), method="filter_unit", label="承办单位", empty_label="全部"
     )

@@ -176,7 +176,7 @@ class ConsultationActivitySerializer(serializers.ModelSerializer):
     plan_year = serializers.IntegerField(source="topic.plan.year", read_only=True)
     title = serializers.CharField(source="activity.title", read_only=True)
     start_date = serializers.DateField(source="activity.start_date", read_only=True)
-    end_date = serializers.DateField(source="activity.end_date", read_only=True)
+    end_date = serializers.DateField(source="activity.end_date", read_only=True, allow_null=True)
     place = serializers.CharField(source="activity.place", read_only=True)
     form_display = serializers.CharField(source="get_form_display", read_only=True)
     organiser_committee_name = serializers.CharField(

@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from cppcc.filters import YearFilter
+
 from .models import Activity, Attendance, MemberGroup, SpecialCommittee
 
 
@@ -19,7 +21,7 @@ class _Styled(django_filters.FilterSet):
 class ActivityFilterSet(_Styled):
     q = django_filters.CharFilter(method="search", label="关键词")
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label="类型", empty_label="全部")
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="start_date", lookup_expr="year", label="年度")
     organiser_group = django_filters.ModelChoiceFilter(
         queryset=MemberGroup.objects.all(), label="组织委员组", empty_label="全部"
     )
@@ -39,7 +41,7 @@ class ActivityFilterSet(_Styled):
 
 
 class AttendanceFilterSet(_Styled):
-    year = django_filters.NumberFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     kind = django_filters.ChoiceFilter(
         field_name="activity__kind", choices=Activity.Kind.choices, label="活动类型", empty_label="全部"
     )

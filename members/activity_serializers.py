@@ -22,8 +22,12 @@ def _check_code(value, choices, label):
 class ActivitySerializer(serializers.ModelSerializer):
     kind = code_field(Activity.Kind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    organiser_committee_name = serializers.CharField(source="organiser_committee.name", read_only=True, default=None)
-    organiser_group_name = serializers.CharField(source="organiser_group.name", read_only=True, default=None)
+    organiser_committee_name = serializers.CharField(
+        source="organiser_committee.name", read_only=True, default=None, allow_null=True
+    )
+    organiser_group_name = serializers.CharField(
+        source="organiser_group.name", read_only=True, default=None, allow_null=True
+    )
     attended_count = serializers.IntegerField(read_only=True, help_text="出席人数")
     excused_count = serializers.IntegerField(read_only=True, help_text="请假人数")
     absent_count = serializers.IntegerField(read_only=True, help_text="缺席人数")

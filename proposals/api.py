@@ -108,7 +108,7 @@ class ProposalViewSet(
         return self._detail(proposal.pk)
 
     @extend_schema(responses=serializers.ProposalEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.proposal_events(proposal=self.get_object())
         return Response(serializers.ProposalEventSerializer(events, many=True).data)

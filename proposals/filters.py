@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from cppcc.filters import YearFilter
 from members.models import HandlingUnit, Member, Session, Term
 
 from .models import Proposal, ProposalCategory, State
@@ -17,7 +18,7 @@ class ProposalFilterSet(django_filters.FilterSet):
     )
     term = django_filters.ModelChoiceFilter(queryset=Term.objects.all(), label="届次", empty_label="全部")
     session = django_filters.ModelChoiceFilter(queryset=Session.objects.all(), label="会议", empty_label="全部")
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
+    year = YearFilter(method="filter_year", label="年度")
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.all(), method="filter_unit", label="承办单位", empty_label="全部"
     )

@@ -85,6 +85,10 @@ class InspectionViewSet(
         return self._detail(inspection.pk, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: serializers.InspectionDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses={200: serializers.InspectionDetailSerializer})
     def update(self, request, *args, **kwargs):
         inspection = self.get_object()
         serializer = serializers.InspectionWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -101,7 +105,7 @@ class InspectionViewSet(
         responses=serializers.ActivityAttendanceResultSerializer,
         summary="登记参加委员",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def attendance(self, request, pk=None):
         inspection = self.get_object()
         if request.method == "POST":
@@ -118,7 +122,7 @@ class InspectionViewSet(
         return Response(serializers.ActivityAttendanceSerializer(rows, many=True).data)
 
     @extend_schema(responses=serializers.InspectionEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.inspection_events(user=request.user, pk=pk)
         return Response(serializers.InspectionEventSerializer(events, many=True).data)
@@ -179,6 +183,10 @@ class RecommendationViewSet(
         return self._detail(recommendation.pk, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: serializers.RecommendationDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses={200: serializers.RecommendationDetailSerializer})
     def update(self, request, *args, **kwargs):
         recommendation = self.get_object()
         serializer = serializers.RecommendationUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
@@ -189,7 +197,7 @@ class RecommendationViewSet(
         return self._detail(recommendation.pk)
 
     @extend_schema(responses=serializers.InspectionEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.recommendation_events(user=request.user, pk=pk)
         return Response(serializers.InspectionEventSerializer(events, many=True).data)

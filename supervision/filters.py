@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from cppcc.filters import YearFilter
 from members.models import HandlingUnit, SpecialCommittee
 
 from .models import Inspection, Kind, Recommendation, State
@@ -20,7 +21,7 @@ class InspectionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     type = django_filters.ChoiceFilter(field_name="kind", choices=Kind.choices, label="类型", empty_label="全部")
     state = django_filters.ChoiceFilter(choices=State.choices, label="状态", empty_label="全部")
-    year = django_filters.NumberFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     committee = django_filters.ModelChoiceFilter(
         queryset=SpecialCommittee.objects.all(),
         field_name="activity__organiser_committee",
@@ -51,7 +52,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
     )
     inspection = django_filters.NumberFilter(field_name="inspection_id", label="活动")
     unit = django_filters.ModelChoiceFilter(queryset=HandlingUnit.objects.all(), label="承办单位", empty_label="全部")
-    year = django_filters.NumberFilter(field_name="inspection__activity__start_date", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="inspection__activity__start_date", lookup_expr="year", label="年度")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期", widget=forms.Select(choices=YES_NO))
 
     class Meta:

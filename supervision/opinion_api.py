@@ -110,7 +110,7 @@ class OpinionViewSet(
         return self._detail(report.pk)
 
     @extend_schema(responses=serializers.OpinionEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         events = selectors.opinion_events(user=request.user, report=self.get_object())
         return Response(serializers.OpinionEventSerializer(events, many=True).data)

@@ -73,13 +73,15 @@ class RecommendationUpdateSerializer(serializers.Serializer):
 class InspectionListSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="activity.title", read_only=True)
     start_date = serializers.DateField(source="activity.start_date", read_only=True)
-    end_date = serializers.DateField(source="activity.end_date", read_only=True)
+    end_date = serializers.DateField(source="activity.end_date", read_only=True, allow_null=True)
     place = serializers.CharField(source="activity.place", read_only=True)
     type = choice_text(Kind.choices, source="kind")
     type_display = serializers.CharField(source="get_kind_display", read_only=True)
     organiser_display = serializers.CharField(source="get_organiser_display", read_only=True)
-    organiser_committee = serializers.IntegerField(source="activity.organiser_committee_id", read_only=True)
-    organiser_group = serializers.IntegerField(source="activity.organiser_group_id", read_only=True)
+    organiser_committee = serializers.IntegerField(
+        source="activity.organiser_committee_id", read_only=True, allow_null=True
+    )
+    organiser_group = serializers.IntegerField(source="activity.organiser_group_id", read_only=True, allow_null=True)
     organiser_name = serializers.SerializerMethodField()
     state = choice_text(State.choices)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
