@@ -13,7 +13,7 @@ from cppcc.roles import Role, role_conflict, user_roles
 User = get_user_model()
 
 A, S, AU = Role.ADMIN, Role.SECURITY, Role.AUDITOR
-M, O, U, L = Role.MEMBER, Role.OFFICE, Role.UNIT, Role.LEADER
+M, O, U, L = Role.MEMBER, Role.OFFICE, Role.UNIT, Role.LEADER  # noqa: E741
 
 
 @pytest.mark.parametrize(
