@@ -95,6 +95,8 @@ def member_edit(request, pk):
         )
         if response:
             return response
+    if member.id_number:
+        note_id_view(request, member)  # the edit form shows the full ID number too
     return render(
         request, "members/member_form.html", {"form": form, "title": f"编辑委员：{member.name}", "member": member}
     )

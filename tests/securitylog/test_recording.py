@@ -263,3 +263,10 @@ def test_purge_command_runs(db, capsys):
     call_command("purge_audit")
     assert "保存期限 183 天" in capsys.readouterr().out
     assert SecurityEvent.objects.filter(action=Action.PURGE).count() == 1
+
+
+def test_the_member_edit_form_shows_the_full_id_and_is_recorded(client_for, office_user, events):
+    member = MemberFactory()
+    response = client_for(office_user).get(reverse("members:edit", args=[member.pk]))
+    assert response.status_code == 200 and member.id_number in response.content.decode()
+    assert [e.object_id for e in events(Action.VIEW_ID)] == [str(member.pk)]
