@@ -270,3 +270,27 @@ def test_the_member_edit_form_shows_the_full_id_and_is_recorded(client_for, offi
     response = client_for(office_user).get(reverse("members:edit", args=[member.pk]))
     assert response.status_code == 200 and member.id_number in response.content.decode()
     assert [e.object_id for e in events(Action.VIEW_ID)] == [str(member.pk)]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('attachment; filename="proposals.xlsx"', "proposals.xlsx"),
+        ("attachment; filename*=utf-8''%E6%8F%90%E6%A1%88%E6%B1%87%E6%80%BB.xlsx", "提案汇总.xlsx"),
+        ('inline; filename="a.pdf"', None),
+        ("", None),
+    ],
+)
+def test_attachment_filename(header, expected):
+    from securitylog.middleware import attachment_filename
+
+    assert attachment_filename(header) == expected
+
+
+def test_chinese_filename_from_file_response_is_recorded(client_for, people, draft, events):
+    proposal = draft()
+    response = client_for(people["proposer"]).get(reverse("proposals:print", args=[proposal.pk]))
+    assert response.status_code == 200
+    [export] = events(Action.EXPORT)
+    assert export.detail["filename"].endswith(".docx") and export.object_repr == export.detail["filename"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in export.object_repr), export.object_repr
