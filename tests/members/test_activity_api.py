@@ -14,20 +14,20 @@ from .conftest import ROLES
 
 API_TABLE = [
     # resource      view        method    anon member other office unit leader admin auditor
-    ("activities",  "list",     "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("activities",  "list",     "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("activities",  "detail",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("activities",  "detail",   "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("activities",  "detail",   "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("activities",  "detail",   "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("activities",  "signup",   "POST",   403, 409, 200, 403, 403, 403, 403, 403),
-    ("activities",  "cancel-signup", "POST", 403, 409, 409, 403, 403, 403, 403, 403),
-    ("attendance",  "list",     "GET",    403, 200, 200, 200, 403, 200, 403, 403),
-    ("attendance",  "list",     "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("attendance",  "detail",   "GET",    403, 200, 404, 200, 403, 200, 403, 403),
-    ("attendance",  "detail",   "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("attendance",  "detail",   "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("attendance",  "detail",   "DELETE", 403, 403, 403, 204, 403, 403, 403, 403),
+    ("activities",  "list",     "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("activities",  "list",     "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("activities",  "detail",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("activities",  "detail",   "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("activities",  "detail",   "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("activities",  "detail",   "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("activities",  "signup",   "POST",   401, 409, 200, 403, 403, 403, 403, 403),
+    ("activities",  "cancel-signup", "POST", 401, 409, 409, 403, 403, 403, 403, 403),
+    ("attendance",  "list",     "GET",    401, 200, 200, 200, 403, 200, 403, 403),
+    ("attendance",  "list",     "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("attendance",  "detail",   "GET",    401, 200, 404, 200, 403, 200, 403, 403),
+    ("attendance",  "detail",   "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("attendance",  "detail",   "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("attendance",  "detail",   "DELETE", 401, 403, 403, 204, 403, 403, 403, 403),
 ]  # fmt: skip
 
 

@@ -18,11 +18,11 @@ YEAR = 2026
 API_TABLE = [
     # A read-only resource: writes are refused by the permission check (403) before the method (405).
     # view      method    anon member other office unit leader admin auditor
-    ("list",    "GET",    403, 200, 200, 200, 403, 200, 403, 403),
-    ("list",    "POST",   403, 403, 403, 403, 403, 403, 403, 403),
-    ("detail",  "GET",    403, 200, 404, 200, 403, 200, 403, 403),
-    ("detail",  "PUT",    403, 403, 403, 403, 403, 403, 403, 403),
-    ("detail",  "DELETE", 403, 403, 403, 403, 403, 403, 403, 403),
+    ("list",    "GET",    401, 200, 200, 200, 403, 200, 403, 403),
+    ("list",    "POST",   401, 403, 403, 403, 403, 403, 403, 403),
+    ("detail",  "GET",    401, 200, 404, 200, 403, 200, 403, 403),
+    ("detail",  "PUT",    401, 403, 403, 403, 403, 403, 403, 403),
+    ("detail",  "DELETE", 401, 403, 403, 403, 403, 403, 403, 403),
 ]  # fmt: skip
 
 

@@ -25,54 +25,54 @@ from .conftest import ROLES, TARGET_ID, make_id
 # --------------------------------------------------------------------------------------------
 API_TABLE = [
     # resource     view      method    anon member other office unit leader admin auditor
-    ("members",    "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("members",    "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("members",    "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("members",    "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("members",    "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("members",    "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("terms",      "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("terms",      "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("terms",      "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("terms",      "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("terms",      "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("terms",      "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("sessions",   "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("sessions",   "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("sessions",   "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("sessions",   "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("sessions",   "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("sessions",   "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("sectors",    "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("sectors",    "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("sectors",    "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("sectors",    "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("sectors",    "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("sectors",    "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("parties",    "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("parties",    "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("parties",    "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("parties",    "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("parties",    "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("parties",    "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("committees", "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("committees", "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("committees", "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("committees", "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("committees", "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("committees", "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("groups",     "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("groups",     "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("groups",     "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("groups",     "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("groups",     "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("groups",     "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
-    ("units",      "list",   "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("units",      "list",   "POST",   403, 403, 403, 201, 403, 403, 403, 403),
-    ("units",      "detail", "GET",    403, 200, 200, 200, 200, 200, 403, 403),
-    ("units",      "detail", "PUT",    403, 403, 403, 200, 403, 403, 403, 403),
-    ("units",      "detail", "PATCH",  403, 403, 403, 200, 403, 403, 403, 403),
-    ("units",      "detail", "DELETE", 403, 403, 403, 405, 403, 403, 403, 403),
+    ("members",    "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("members",    "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("members",    "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("members",    "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("members",    "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("members",    "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("terms",      "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("terms",      "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("terms",      "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("terms",      "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("terms",      "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("terms",      "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("sessions",   "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("sessions",   "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("sessions",   "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("sessions",   "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("sessions",   "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("sessions",   "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("sectors",    "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("sectors",    "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("sectors",    "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("sectors",    "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("sectors",    "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("sectors",    "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("parties",    "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("parties",    "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("parties",    "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("parties",    "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("parties",    "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("parties",    "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("committees", "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("committees", "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("committees", "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("committees", "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("committees", "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("committees", "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("groups",     "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("groups",     "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("groups",     "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("groups",     "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("groups",     "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("groups",     "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
+    ("units",      "list",   "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("units",      "list",   "POST",   401, 403, 403, 201, 403, 403, 403, 403),
+    ("units",      "detail", "GET",    401, 200, 200, 200, 200, 200, 403, 403),
+    ("units",      "detail", "PUT",    401, 403, 403, 200, 403, 403, 403, 403),
+    ("units",      "detail", "PATCH",  401, 403, 403, 200, 403, 403, 403, 403),
+    ("units",      "detail", "DELETE", 401, 403, 403, 405, 403, 403, 403, 403),
 ]  # fmt: skip
 
 MODELS = {
@@ -182,10 +182,10 @@ def test_api_table_is_complete():
     assert rows == expected
 
 
-def test_anonymous_api_caller_gets_403_without_www_authenticate(api_client, target):
+def test_anonymous_api_caller_gets_401_with_a_token_challenge(api_client, target):
     response = api_client.get("/api/v1/members/")
-    assert response.status_code == 403
-    assert "WWW-Authenticate" not in response.headers
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Token")
     body = response.json()
     assert body["errors"] == {} and body["message"]
 
@@ -193,7 +193,7 @@ def test_anonymous_api_caller_gets_403_without_www_authenticate(api_client, targ
 def test_invalid_token_is_refused(api_client, target):
     api_client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
     response = api_client.get("/api/v1/members/")
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert "results" not in response.json()
 
 
