@@ -64,3 +64,19 @@ class MemberForm(forms.ModelForm):
 
 class RosterImportForm(forms.Form):
     file = forms.FileField(label="委员名册（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class IdNumberLookupForm(forms.Form):
+    """Find a member by ID number. Posted, never a GET parameter: the number stays out of URLs,
+    browser history and access logs."""
+
+    id_number = forms.CharField(
+        label="身份证号码", max_length=18, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def clean_id_number(self):
+        value = idcard.normalize(self.cleaned_data["id_number"])
+        reason = idcard.validation_error(value)
+        if reason:
+            raise forms.ValidationError(reason)
+        return value

@@ -13,7 +13,7 @@ from securitylog import note_id_view
 
 from . import roster, selectors, services
 from .filters import MemberFilterSet
-from .forms import MemberForm, RosterImportForm
+from .forms import IdNumberLookupForm, MemberForm, RosterImportForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
@@ -69,6 +69,22 @@ def _save_form(request, form, save):
             messages.success(request, f"已保存委员“{member.name}”的信息。")
             return redirect("members:detail", pk=member.pk)
     return None
+
+
+@role_required(Role.OFFICE)
+@require_http_methods(["POST"])
+def member_find(request):
+    """按身份证号码查找 (office): POSTed and matched through the keyed hash; the answer is a redirect to
+    the member's page (its URL carries the id only), or back to the list without echoing the number."""
+    form = IdNumberLookupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "身份证号码有误：" + "；".join(form.errors["id_number"]))
+        return redirect("members:list")
+    member = selectors.id_number_owner(form.cleaned_data["id_number"])
+    if member is None:
+        messages.info(request, "没有登记该身份证号码的委员。")
+        return redirect("members:list")
+    return redirect("members:detail", pk=member.pk)
 
 
 @never_cache

@@ -249,3 +249,49 @@ def test_audit_log_records_the_change_not_the_values(keys, office_user, target):
     stored = str(entry.changes)
     for secret in (TARGET_ID, TARGET_ID[9:], make_id(7)[9:], TARGET_PHONE[6:], "00000001"):
         assert secret not in stored
+
+
+# --- 按身份证号码查找: POSTed, matched through the hash, never echoed ---------------------------------------------
+
+FIND = "/members/find/"
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("office", 302),
+        ("leader", 403),
+        ("member", 403),
+        ("unit", 403),
+        ("admin", 403),
+        ("auditor", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_find_by_id_number_roles(page_as, target, role, status):
+    response = page_as(role).post(FIND, {"id_number": TARGET_ID.lower()})
+    assert response.status_code == status
+    if role == "office":
+        assert response["Location"] == f"/members/{target.pk}/"
+    elif role == "anonymous":
+        assert "/login" in response["Location"] or "/accounts/login" in response["Location"]
+
+
+def test_find_by_id_number_is_post_only(page_as, target):
+    assert page_as("office").get(FIND, {"id_number": TARGET_ID}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "number, message", [(make_id(999), "没有登记该身份证号码的委员。"), (TARGET_ID[:-1] + "1", "身份证号码校验位错误")]
+)
+def test_find_by_id_number_misses_do_not_echo_the_number(page_as, target, number, message):
+    response = page_as("office").post(FIND, {"id_number": number}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/members/"
+    assert message in html
+    assert number not in html
+
+
+def test_list_page_offers_the_lookup_to_the_office_only(page_as, target):
+    assert 'action="/members/find/"' in page_as("office").get("/members/").content.decode()
+    assert 'action="/members/find/"' not in page_as("leader").get("/members/").content.decode()
