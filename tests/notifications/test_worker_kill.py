@@ -127,8 +127,8 @@ def mail_lines(directory: Path) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-@needs_redis
 @needs_postgres
+@needs_redis  # nearest the function: its reason is the one reported when both are missing
 @pytest.mark.parametrize("round_", range(1, ROUNDS + 1), ids=lambda n: f"round{n}")
 @pytest.mark.parametrize("point", ["before_commit", "after_commit", "email_sent"])
 def test_worker_killed_mid_reminder_sends_it_exactly_once(assigned, draft, walk, people, tmp_path, point, round_):
