@@ -181,7 +181,16 @@ class Proposal(TimeStampedModel):
             # The annual statistics, the dashboard and the list's `year` filter select by submission
             # date; the default list order walks created_at; satisfaction is counted by feedback date
             # (bench/README.md has the plans and figures before and after).
-            models.Index(fields=["submitted_at"], name="proposal_submitted_at_idx"),
+            # On PostgreSQL the period's figures are read from the index alone (an index-only scan
+            # reads ~80 pages instead of ~6,300 heap pages for a year); SQLite ignores `include`.
+            models.Index(
+                fields=["submitted_at"],
+                include=[
+                    "id", "number", "state", "kind", "category", "is_key", "is_excellent", "lead_proposer",
+                    "collective_sector", "collective_party",
+                ],
+                name="proposal_period_cover_idx",
+            ),
             models.Index(fields=["created_at", "id"], name="proposal_created_at_idx"),
             models.Index(fields=["feedback_at"], name="proposal_feedback_at_idx"),
         ]
@@ -336,7 +345,9 @@ class Reply(models.Model):
         indexes = [
             models.Index(fields=["assignment", "round", "status"]),
             # Approved replies by reply date: the result classes (A/B/C) of a period.
-            models.Index(fields=["status", "submitted_at"], name="reply_status_submitted_idx"),
+            models.Index(
+                fields=["status", "submitted_at"], include=["id", "assignment", "result"], name="reply_period_cover_idx"
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -223,15 +223,18 @@ def proposals(period: Period) -> dict:
     return counts
 
 
-def _first_approved_reply() -> Q:
-    """An assignment's joined reply row is its approved first-round reply.
+def _first_reply(*, on_time: bool = False) -> Exists:
+    """The assignment has its approved first-round reply (`on_time`: submitted by the due date).
 
-    Filtering the joined row (rather than `replies__in=<subquery>`) keeps PostgreSQL from hashing
-    the ids of every approved reply in the history on each query (bench/README.md).
+    An EXISTS per assignment (an index probe on the reply's assignment) rather than a join to the
+    reply table, which PostgreSQL answers with a scan of every reply in the history.
     """
     from proposals.models import Reply
 
-    return Q(replies__round=1, replies__status=Reply.Status.APPROVED)
+    replies = Reply.objects.filter(assignment=OuterRef("pk"), round=1, status=Reply.Status.APPROVED)
+    if on_time:
+        replies = replies.filter(submitted_at__date__lte=OuterRef("due_date"))
+    return Exists(replies)
 
 
 def replies(period: Period) -> dict:
@@ -242,18 +245,14 @@ def replies(period: Period) -> dict:
     due = Assignment.objects.filter(due_date__range=(period.start, period.end), is_active=True).exclude(
         role=Assignment.Role.CO
     )
-    answered = _first_approved_reply()
+    answered = _first_reply()
     counts = due.aggregate(
-        due=Count("id", distinct=True),
-        replied=Count("id", distinct=True, filter=answered),
-        on_time=Count("id", distinct=True, filter=answered & Q(replies__submitted_at__date__lte=F("due_date"))),
+        due=Count("id"),
+        replied=Count("id", filter=answered),
+        on_time=Count("id", filter=_first_reply(on_time=True)),
+        overdue=Count("id", filter=Q(due_date__lt=today) & ~answered),
     )
     counts["late"] = counts["replied"] - counts["on_time"]
-    counts["overdue"] = (
-        due.filter(due_date__lt=today)
-        .filter(~Exists(Reply.objects.filter(assignment=OuterRef("pk"), round=1, status=Reply.Status.APPROVED)))
-        .count()
-    )
     counts["on_time_rate"] = _rate(counts["on_time"], counts["due"])
     start, end = period.datetimes
     results = dict(
@@ -275,12 +274,8 @@ def units_ranking(period: Period) -> list[dict]:
         .exclude(role=Assignment.Role.CO)
         .values("unit_id", "unit__name")
         .annotate(
-            due=Count("id", distinct=True),
-            on_time=Count(
-                "id",
-                distinct=True,
-                filter=_first_approved_reply() & Q(replies__submitted_at__date__lte=F("due_date")),
-            ),
+            due=Count("id"),
+            on_time=Count("id", filter=_first_reply(on_time=True)),
             feedback=Count("proposal", distinct=True, filter=~Q(proposal__satisfaction="")),
             satisfied=Count(
                 "proposal",
@@ -496,22 +491,20 @@ def unit_handling(period: Period) -> list[dict]:
     filed = Q(proposal__submitted_at__range=(start, end), proposal__number__isnull=False)
     due = Q(due_date__range=(period.start, period.end)) & ~Q(role=Assignment.Role.CO)
     past_due = due & Q(due_date__lt=today)
-    answered = _first_approved_reply()
+    answered = _first_reply()
     rows = (
         Assignment.objects.filter(is_active=True)
         .filter(filed | due)
         .values("unit__name", "unit__order")
         .annotate(
-            lead=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.LEAD)),
-            co=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.CO)),
-            split=Count("id", distinct=True, filter=filed & Q(role=Assignment.Role.SPLIT)),
-            due=Count("id", distinct=True, filter=due),
-            replied=Count("id", distinct=True, filter=due & answered),
-            on_time=Count(
-                "id", distinct=True, filter=due & answered & Q(replies__submitted_at__date__lte=F("due_date"))
-            ),
-            past_due=Count("id", distinct=True, filter=past_due),
-            past_due_replied=Count("id", distinct=True, filter=past_due & answered),
+            lead=Count("id", filter=filed & Q(role=Assignment.Role.LEAD)),
+            co=Count("id", filter=filed & Q(role=Assignment.Role.CO)),
+            split=Count("id", filter=filed & Q(role=Assignment.Role.SPLIT)),
+            due=Count("id", filter=due),
+            replied=Count("id", filter=due & answered),
+            on_time=Count("id", filter=due & _first_reply(on_time=True)),
+            past_due=Count("id", filter=past_due),
+            past_due_replied=Count("id", filter=past_due & answered),
         )
         .order_by("unit__order", "unit__name")
     )
