@@ -177,6 +177,7 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
         "office": ("提案委工作人员", Role.OFFICE),
         "leader": ("区政协领导", Role.LEADER),
         "auditor": ("安全审计员", Role.AUDITOR),
+        "security": ("安全管理员", Role.SECURITY),
     }
     for username, (full, role) in staff.items():
         _users([(username, full)], password_hash, role)
