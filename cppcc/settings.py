@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication, so it sees every response the later middleware and the views give:
+    # refusals (also the accounts middleware's 401/403), downloads, token logins (securitylog).
+    "securitylog.middleware.SecurityEventMiddleware",
     "cppcc.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Session idle/absolute timeout, then the forced password change (accounts/middleware.py).
@@ -75,8 +78,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Last, so it sees the view's own response: refusals, downloads, token logins (securitylog).
-    "securitylog.middleware.SecurityEventMiddleware",
 ]
 
 ROOT_URLCONF = "cppcc.urls"

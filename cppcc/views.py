@@ -25,8 +25,8 @@ def home(request):
     return render(request, "home.html", context)
 
 
-# The change log (django-auditlog): office staff, the auditor, and the security administrator if defined.
-AUDIT_LOG_ROLES = tuple(role for role in (Role.OFFICE, Role.AUDITOR, getattr(Role, "SECURITY", None)) if role)
+# The change log (django-auditlog); the security events have their own page (securitylog).
+AUDIT_LOG_ROLES = (Role.OFFICE, Role.AUDITOR)
 
 
 @never_cache

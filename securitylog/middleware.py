@@ -21,7 +21,7 @@ def attachment_filename(header: str) -> str | None:
 
 
 class SecurityEventMiddleware:
-    """Placed last, so it sees the view's response before the outer middleware change it.
+    """Placed right after AuthenticationMiddleware, so it sees the responses of the later middleware too.
 
     Recorded here:
     - every 401 and 403 (CSRF failures, role checks, DRF permission refusals, anonymous API calls);

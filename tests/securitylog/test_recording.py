@@ -294,3 +294,13 @@ def test_chinese_filename_from_file_response_is_recorded(client_for, people, dra
     [export] = events(Action.EXPORT)
     assert export.detail["filename"].endswith(".docx") and export.object_repr == export.detail["filename"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in export.object_repr), export.object_repr
+
+
+def test_refusals_answered_by_other_middleware_are_recorded_too(client_for, make_user, events):
+    from accounts.services import require_password_change
+
+    user = make_user(Role.OFFICE, username="must_change")
+    require_password_change(user=user)
+    response = client_for(user).get("/api/v1/proposals/")
+    assert response.status_code == 403  # the accounts middleware stops the session before the view
+    assert [(e.actor_id, e.status_code) for e in events(Action.DENIED)] == [(user.pk, 403)]
