@@ -4,7 +4,7 @@ import secrets
 import string
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -97,6 +97,20 @@ def _create_account(*, username: str, full_name: str, role: str) -> tuple[User, 
     user.save()
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     require_password_change(user=user)
+    return user, password
+
+
+def account_create_from_console(*, username: str, full_name: str, role: str) -> tuple[User, str]:
+    """First accounts of a fresh installation (`manage.py create_account`): whoever runs it has the
+    server, so there is no actor to check. The system administrator also gets the Django admin."""
+    if role not in Role.values:
+        raise ApplicationError(f"未知的角色：{role}")
+    with transaction.atomic():
+        user, password = _create_account(username=username, full_name=full_name, role=role)
+        if role == Role.ADMIN:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.user_permissions.set(Permission.objects.filter(content_type__app_label="auth"))
     return user, password
 
 

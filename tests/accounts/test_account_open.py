@@ -268,3 +268,27 @@ def test_role_groups_are_read_only_in_admin(client_for, sysadmin):
 def test_admin_login_with_the_factory_password_still_works(client, sysadmin):
     assert client.post(reverse("login"), {"username": sysadmin.username, "password": PASSWORD}).status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# --- first accounts of an installation -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "staff"), [("security", False), ("admin", True), ("auditor", False)])
+def test_create_account_command(role, staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_account", f"first_{role}", role=role, name="张三", stdout=out)
+    user = User.objects.get(username=f"first_{role}")
+    password = re.search(r"初始密码：(\S+)", out.getvalue()).group(1)
+    assert user.check_password(password) and _flagged(user)
+    assert _roles(user) == {role} and user.is_staff is staff and not user.is_superuser
+
+
+def test_create_account_command_refuses_a_taken_username(people):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="已被使用"):
+        call_command("create_account", "p_office", role="security")
