@@ -20,9 +20,9 @@ from rest_framework.response import Response
 def lockout_message(request) -> str:
     cool_off = get_cool_off(request)
     if cool_off is None:
-        return "登录失败次数过多，账号已锁定，请联系安全管理员解锁。"
+        return "登录失败次数过多，账号已锁定，请联系安全管理员解除锁定。"
     minutes = math.ceil(cool_off.total_seconds() / 60)
-    return f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解锁。"
+    return f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解除锁定。"
 
 
 class TokenLoginView(ObtainAuthToken):

@@ -52,6 +52,22 @@ def user_get(*, actor, pk) -> User:
         raise Http404("未找到该账号。") from None
 
 
+def locked_usernames(usernames) -> set[str]:
+    """Which of these accounts django-axes currently locks (one query)."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(
+        username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return set(attempts.values_list("username", flat=True))
+
+
 def role_names(user) -> list[str]:
     """Role names of a user from a `user_list` row (prefetched groups, no query)."""
     return [g.name for g in user.groups.all() if g.name in Role.values]

@@ -75,6 +75,15 @@ def set_roles(*, actor, user, roles) -> None:
     _forget_roles(user)
 
 
+def account_unlock(*, actor, user) -> int:
+    """The security administrator lifts a login lockout (django-axes) before the cool-off ends."""
+    if not has_role(actor, Role.SECURITY):
+        raise PermissionDenied("只有安全管理员可以解除锁定。")
+    from axes.utils import reset
+
+    return reset(username=user.get_username())
+
+
 def _check_username(username: str) -> str:
     username = (username or "").strip()
     field = User._meta.get_field(User.USERNAME_FIELD)

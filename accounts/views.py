@@ -74,7 +74,9 @@ def user_list(request):
     query, role = request.GET.get("q", ""), request.GET.get("role", "")
     users = selectors.user_list(actor=request.user, query=query, role=role)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = selectors.locked_usernames(user.username for user in page)
     for user in page:
+        user.is_locked = user.username in locked
         user.role_names = selectors.role_names(user)
         user.role_labels = [Role(name).label for name in user.role_names]
     params = request.GET.copy()
@@ -108,6 +110,15 @@ def user_roles(request, pk):
         "accounts/user_roles.html",
         {"target": target, "form": form, "current": current},
     )
+
+
+@role_required(Role.SECURITY)
+@require_http_methods(["POST"])
+def user_unlock(request, pk):
+    target = selectors.user_get(actor=request.user, pk=pk)
+    services.account_unlock(actor=request.user, user=target)
+    messages.success(request, f"已解除 {target.username} 的登录锁定。")
+    return redirect("accounts:users")
 
 
 # --- office: opening accounts ----------------------------------------------------------------------

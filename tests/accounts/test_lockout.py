@@ -98,3 +98,17 @@ def test_successful_login_resets_the_failure_count(client, victim):
     for _ in range(4):
         _page_login(client, WRONG)
     assert _page_login(client, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(("who", "expected"), [("security", 302), ("admin", 403), ("office", 403), ("auditor", 403)])
+def test_security_admin_lifts_a_lock(client, client_for, people, victim, who, expected):
+    for _ in range(5):
+        _page_login(client, WRONG)
+    admin_client = client_for(people[who])
+    if who == "security":
+        listing = admin_client.get(reverse("accounts:users"), {"q": "victim"})
+        assert "已锁定" in listing.content.decode()
+    response = admin_client.post(reverse("accounts:user_unlock", args=[victim.pk]))
+    assert response.status_code == expected
+    client.logout()
+    assert _page_login(client, PASSWORD).status_code == (302 if who == "security" else 429)
