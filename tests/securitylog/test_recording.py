@@ -304,3 +304,29 @@ def test_refusals_answered_by_other_middleware_are_recorded_too(client_for, make
     response = client_for(user).get("/api/v1/proposals/")
     assert response.status_code == 403  # the accounts middleware stops the session before the view
     assert [(e.actor_id, e.status_code) for e in events(Action.DENIED)] == [(user.pk, 403)]
+
+
+def test_password_change_through_the_page_is_recorded_with_the_actor(client, make_user, events):
+    user = make_user(Role.OFFICE, username="pw_page")
+    client.force_login(user)
+    new = "Zx9!quiet-river-42"
+    response = client.post(
+        reverse("accounts:password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [change] = events(Action.PASSWORD_CHANGE)
+    assert (change.actor_id, change.object_id, change.path) == (
+        user.pk,
+        str(user.pk),
+        reverse("accounts:password_change"),
+    )
+
+
+@pytest.mark.skipif(not hasattr(Role, "SECURITY"), reason="no security administrator role")
+def test_role_change_through_the_security_admins_page_is_recorded(client_for, make_user, events):
+    admin = make_user(Role.SECURITY, username="sec_admin")
+    target = make_user(Role.MEMBER, username="target_user")
+    response = client_for(admin).post(reverse("accounts:user_roles", args=[target.pk]), {"roles": [Role.LEADER]})
+    assert response.status_code == 302
+    changes = [(e.actor_username, e.detail) for e in events(Action.ROLE_CHANGE, object_id=str(target.pk))]
+    assert ("sec_admin", {"removed": ["member"]}) in changes and ("sec_admin", {"added": ["leader"]}) in changes
