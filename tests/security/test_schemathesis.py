@@ -1,0 +1,184 @@
+"""Schemathesis against the project's own OpenAPI schema, once per role.
+
+The demo data (`seed_demo`, a small committee) is loaded once per module inside an outer transaction
+that is rolled back at the end; each role's run nests in its own transaction, so what one role's
+requests change does not leak into the next. Every operation of the schema is called in-process
+(WSGI) with the role's API token; path ids are drawn from the objects the role can see, objects only
+the office can see (out of scope: 404 expected) and random numbers. Checks: no 5xx, the status code is
+documented, the body matches the documented schema.
+
+Bounded: SCHEMATHESIS_MAX_EXAMPLES cases per operation and role (default 4, positive and negative
+data); SCHEMATHESIS_SEED changes the (otherwise fixed) random seed.
+"""
+
+import os
+import re
+import time
+import traceback
+from collections import Counter, defaultdict
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from cppcc.roles import Role
+
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2026"))
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+# The demo accounts seed_demo creates, one per role.
+ACCOUNTS = {
+    Role.MEMBER: "m0001",
+    Role.OFFICE: "office",
+    Role.UNIT: "unit01",
+    Role.LEADER: "leader",
+    Role.ADMIN: "admin",
+    Role.AUDITOR: "auditor",
+}
+PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+IDS_PER_SOURCE = 4
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo committee (30 members) and an API token per role, rolled back when the module ends."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    media = tmp_path_factory.mktemp("schemathesis-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", "--members", "30", "--password", "Schema-2026", stdout=open(os.devnull, "w"))
+            users = get_user_model().objects.in_bulk(ACCOUNTS.values(), field_name="username")
+            tokens = {role: Token.objects.get_or_create(user=users[name])[0].key for role, name in ACCOUNTS.items()}
+            yield tokens
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def api_schema(seeded):
+    from drf_spectacular.generators import SchemaGenerator
+
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    # Through JSON, as a client would read it (lazy translations and enums become plain strings).
+    import json
+
+    from rest_framework.utils.encoders import JSONEncoder
+
+    schema = schemathesis.openapi.from_dict(json.loads(json.dumps(raw, cls=JSONEncoder)))
+    schema.app = WSGIHandler()
+    return schema
+
+
+def _collection(path: str) -> str:
+    """`/api/v1/proposals/{id}/assign/` → `/api/v1/proposals/`."""
+    return path[: path.index("{")]
+
+
+def _visible_ids(schema, path: str, token: str) -> list:
+    """Ids (first path parameter) of the first objects the token's user sees in the collection."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.get(_collection(path), {"page_size": 50})
+    if response.status_code != 200:
+        return []
+    data = response.json()
+    rows = data.get("results", data) if isinstance(data, dict) else data
+    name = PATH_PARAMETER.search(path).group(1)
+    key = "id" if name == "id" else name
+    ids = [row.get(key, row.get("id")) for row in rows if isinstance(row, dict)]
+    return [i for i in ids if i is not None][:IDS_PER_SOURCE]
+
+
+def _strategy(operation, own_ids, other_ids):
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    strategies = [operation.as_strategy(generation_mode=mode) for mode in modes]
+    names = PATH_PARAMETER.findall(operation.path)
+    if len(names) == 1:
+        for value in own_ids + other_ids:
+            strategies.append(operation.as_strategy(path_parameters={names[0]: value}))
+    return st.one_of(strategies)
+
+
+
+def _fuzz(strategy, label, headers, cases, statuses, failures, server_errors):
+    """MAX_EXAMPLES cases of one operation; the first failure of each operation is kept for the report."""
+
+    @seed(SEED)
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+    )
+    @given(case=strategy)
+    def run(case):
+        cases[label] += 1
+        # Each case in its own savepoint: a refused write must not spoil the next case's transaction.
+        server_errors.clear()
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            statuses[label][response.status_code] += 1
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except FailureGroup as exc:
+                failures.setdefault(label, str(exc) + "\n".join(server_errors))
+
+    run()
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS), ids=[str(r) for r in ACCOUNTS])
+def test_api_conforms_to_schema(role, seeded, api_schema, db):
+    token = seeded[role]
+    headers = {"Authorization": f"Token {token}"}
+    server_errors: list[str] = []
+    got_request_exception.connect(
+        lambda sender, request=None, **kw: server_errors.append(traceback.format_exc()), weak=False,
+        dispatch_uid="schemathesis-500",
+    )
+    failures: dict[str, str] = {}
+    cases: Counter = Counter()
+    statuses: dict[str, Counter] = defaultdict(Counter)
+    started = time.monotonic()
+    try:
+        for result in api_schema.get_all_operations():
+            operation = result.ok()
+            label = operation.label
+            own_ids = other_ids = []
+            if "{" in operation.path:
+                own_ids = _visible_ids(api_schema, operation.path, token)
+                other_ids = [i for i in _visible_ids(api_schema, operation.path, seeded[Role.OFFICE]) if i not in own_ids]
+
+            _fuzz(_strategy(operation, own_ids, other_ids), label, headers, cases, statuses, failures, server_errors)
+    finally:
+        got_request_exception.disconnect(dispatch_uid="schemathesis-500")
+    elapsed = time.monotonic() - started
+    by_status = Counter()
+    for counter in statuses.values():
+        by_status.update(counter)
+    print(
+        f"\nschemathesis {role}: {len(cases)} operations, {sum(cases.values())} cases, "
+        f"{sum(v for k, v in by_status.items() if k >= 500)} server errors, {len(failures)} failing operations, "
+        f"{elapsed:.1f}s; statuses {dict(sorted(by_status.items()))}"
+    )
+    assert len(cases) > 150, "every operation of the schema was exercised"
+    assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in sorted(failures.items()))
