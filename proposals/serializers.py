@@ -58,7 +58,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class ReplySerializer(serializers.ModelSerializer):
     result_display = serializers.CharField(source="get_result_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    attachment = AttachmentSerializer(read_only=True)
+    attachment = AttachmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Reply

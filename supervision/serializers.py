@@ -178,7 +178,9 @@ class ActivityAttendanceResultSerializer(serializers.Serializer):
 
 class InspectionEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
-    recommendation_number = serializers.IntegerField(source="recommendation.number", read_only=True, default=None)
+    recommendation_number = serializers.IntegerField(
+        source="recommendation.number", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = InspectionEvent
