@@ -21,8 +21,11 @@ def event_filterset(*, user, filters) -> SecurityEventFilterSet:
     return SecurityEventFilterSet(filters, queryset=queryset)
 
 
-def event_list(*, user, filters) -> QuerySet[SecurityEvent]:
-    return event_filterset(user=user, filters=filters).qs
+def event_list(*, user, filters, filterset: SecurityEventFilterSet | None = None) -> QuerySet[SecurityEvent]:
+    """The events matching `filters`; none at all when a filter is malformed (an export of "everything"
+    because a date was mistyped would be the wrong answer)."""
+    filterset = filterset or event_filterset(user=user, filters=filters)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 def object_type_label(label: str) -> str:

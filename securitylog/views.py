@@ -18,7 +18,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @role_required(*selectors.READ_ROLES)
 def events(request):
     filterset = selectors.event_filterset(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    events = selectors.event_list(user=request.user, filters=request.GET, filterset=filterset)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.type_label = selectors.object_type_label(event.object_type)
     query = request.GET.copy()

@@ -138,3 +138,13 @@ def test_security_admin_sees_the_events_but_not_the_change_log_link(client_for, 
     response = client_for(make_user(Role.SECURITY, username="sec1")).get(URL)
     assert response.status_code == 200
     assert f'href="{reverse("audit_log")}"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"action": "no-such-action"}, {"date_from": "2026-13-45"}])
+def test_a_malformed_filter_matches_nothing_and_says_why(auditor_client, sample, query):
+    response = auditor_client.get(URL, query)
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+    assert response.context["filter"].errors
+    rows = list(load_workbook(BytesIO(auditor_client.get(EXPORT, query).content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1  # the header only
