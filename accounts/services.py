@@ -21,7 +21,7 @@ User = get_user_model()
 _LOWER = "abcdefghijkmnpqrstuvwxyz"
 _UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _DIGITS = "23456789"
-_SYMBOLS = "@#$%&*+-=?"
+_SYMBOLS = "@#$%*+-=?"
 
 
 def generate_password(length: int = 12) -> str:
