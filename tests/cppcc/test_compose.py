@@ -117,3 +117,8 @@ def test_image_runs_unprivileged_with_static_files_and_backup_tools():
     assert "collectstatic --noinput" in DOCKERFILE
     assert "postgresql-client" in DOCKERFILE  # pg_dump / pg_restore for the backup service
     assert "MEDIA_ROOT=/var/lib/cppcc/private" in DOCKERFILE and "/backups" in DOCKERFILE
+
+
+def test_secrets_and_data_stay_out_of_the_image():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".env", "backups", "*.sqlite3", "*.pgdump", "var"} <= ignored
