@@ -39,3 +39,18 @@ class RedactPersonalData(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def _add_to_handlers(logger=None, **kwargs):
+    for handler in getattr(logger, "handlers", ()):
+        if not any(isinstance(f, RedactPersonalData) for f in handler.filters):
+            handler.addFilter(RedactPersonalData())
+
+
+def install_on_celery():
+    """A Celery worker replaces the root logger's handlers with its own (worker_hijack_root_logger):
+    put the filter on those too, for the worker's and the tasks' loggers."""
+    from celery import signals
+
+    signals.after_setup_logger.connect(_add_to_handlers, weak=False)
+    signals.after_setup_task_logger.connect(_add_to_handlers, weak=False)

@@ -227,3 +227,18 @@ def test_deploy_check_rejects_a_malformed_key():
 
 def test_check_is_registered_for_deploy():
     assert crypto.check_field_keys in checks.registry.registry.get_checks(include_deployment_checks=True)
+
+
+def test_celery_worker_handlers_get_the_filter_too():
+    from celery import signals
+
+    import cppcc.celery  # noqa: F401  (installs the receivers, as the worker does)
+
+    worker_logger = logging.getLogger("celery-worker-test")
+    buffer = io.StringIO()
+    worker_logger.addHandler(logging.StreamHandler(buffer))
+    worker_logger.propagate = False
+    signals.after_setup_logger.send(sender=None, logger=worker_logger, loglevel=logging.INFO, logfile=None,
+                                    format="", colorize=False)  # fmt: skip
+    worker_logger.warning("任务参数 %s", {"phone": PHONE})
+    assert PHONE not in buffer.getvalue() and PHONE_MASKED in buffer.getvalue()
