@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= Cppcc@2026
 
-.PHONY: install run test lint check-deploy clean
+.PHONY: install run test lint audit check-deploy clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,20 @@ run: install
 	DEBUG=true $(PY) manage.py seed_demo --password '$(DEMO_PASSWORD)'
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) DEMO_PASSWORD='$(DEMO_PASSWORD)' scripts/run.sh
 
-## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise).
-test: install
+## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits.
+test: install audit check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+## Static analysis of the project code (bandit, config in .bandit: medium and high severity fail) and
+## known vulnerabilities of the installed packages (pip-audit; see scripts/pip_audit.py for what
+## happens when the vulnerability service cannot be reached — PIP_AUDIT_STRICT=1 makes that fatal).
+audit: install
+	$(VENV)/bin/bandit -r . --severity-level medium --quiet
+	$(PY) scripts/pip_audit.py
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=cppcc.example.gov.cn \
