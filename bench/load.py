@@ -33,6 +33,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -231,6 +232,46 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 90):
     raise SystemExit(f"gunicorn did not answer within {timeout:.0f} s")
 
 
+def cpu_snapshot(gunicorn: subprocess.Popen) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) so far of gunicorn's processes and of the database backends
+    serving them. On a shared machine the wall-clock figures carry everyone else's load; the CPU
+    the server itself spent per request does not."""
+    import psutil  # comes with locust
+    from django.db import connection
+
+    def cpu(pids) -> dict[int, float]:
+        out = {}
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+                out[pid] = times.user + times.system
+            except psutil.Error:
+                pass
+        return out
+
+    try:
+        master = psutil.Process(gunicorn.pid)
+        web = [master.pid] + [child.pid for child in master.children(recursive=True)]
+    except psutil.Error:
+        web = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return {"gunicorn": cpu(web), "postgresql": cpu(backends)}
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float | None]:
+    """Seconds spent between two snapshots; None where the processes could not be read (another
+    machine's database, or a database server running as another user without root)."""
+    spent = {}
+    for name, now in after.items():
+        spent[name] = sum(t - before[name].get(pid, 0.0) for pid, t in now.items()) if now else None
+    return spent
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -282,14 +323,18 @@ def run_locust(procs, *, host, users, spawn_rate, seconds, prefix, env, html=Tru
     ]  # fmt: skip
     if html:
         cmd += ["--html", f"{prefix}.html"]
-    proc = procs.start("locust", cmd, cwd=REPO, env=env)
-    try:
-        return proc.wait(timeout=seconds + 180)
-    except subprocess.TimeoutExpired:
-        procs.stop(proc)
-        raise SystemExit("locust did not finish in time") from None
-    finally:
-        procs.stop(proc)
+    with open(f"{prefix}.log", "w") as output:
+        proc = procs.start("locust", cmd, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            code = proc.wait(timeout=seconds + 180)
+        except subprocess.TimeoutExpired:
+            raise SystemExit("locust did not finish in time") from None
+        finally:
+            procs.stop(proc)
+    if code not in (0, 1):  # 1: some requests failed, which the statistics show
+        log(Path(f"{prefix}.log").read_text(errors="replace")[-3000:])
+        raise SystemExit(f"locust exited with {code}")
+    return code
 
 
 def read_stats(prefix: Path) -> dict:
@@ -500,14 +545,17 @@ def main(argv=None) -> int:
         if not args.login_during_load:
             from django.conf import settings
 
-            for accounts in plan["accounts"].values():
-                for account in accounts:
-                    account["session"], ms = form_login(host, account["username"], plan["password"])
-                    login_ms.append(ms)
+            accounts = [account for entries in plan["accounts"].values() for account in entries]
+            # As many at a time as there are cores: the server's time goes to hashing the password.
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                logins = list(pool.map(lambda a: form_login(host, a["username"], plan["password"]), accounts))
+            for account, (session, ms) in zip(accounts, logins, strict=True):
+                account["session"] = session
+                login_ms.append(ms)
             plan["session_cookie"] = settings.SESSION_COOKIE_NAME
             plan_path.write_text(json.dumps(plan, ensure_ascii=False))
             log(
-                f"==> {len(login_ms)} sessions opened through the login form, one after the other: POST "
+                f"==> {len(login_ms)} sessions opened through the login form, {os.cpu_count()} at a time: POST "
                 f"median {statistics.median(login_ms):,.0f} ms, max {max(login_ms):,.0f} ms (PBKDF2 hashing)"
             )
 
@@ -535,6 +583,7 @@ def main(argv=None) -> int:
             f"==> load: {args.users} users (spawn rate {args.spawn_rate:g}/s), {args.duration} s, "
             f"think time {think[0]:g}–{think[1]:g} s; load average {load_before[0]:.2f}"
         )
+        cpu_before = cpu_snapshot(gunicorn)
         started = time.perf_counter()
         code = run_locust(
             procs,
@@ -547,6 +596,7 @@ def main(argv=None) -> int:
         )
         wall = time.perf_counter() - started
         load_after = os.getloadavg()
+        cpu = cpu_spent(cpu_before, cpu_snapshot(gunicorn))
         procs.stop(gunicorn)
         stats = read_stats(out / "locust")
         total = stats["total"]
@@ -564,7 +614,23 @@ def main(argv=None) -> int:
             f"{data['counts']['activities']:,} activities ({data['db_size']}); "
             f"load average {load_before[0]:.2f} → {load_after[0]:.2f}"
         )
+        cpu_line = ""
+        if total and total["requests"]:
+            parts = [
+                f"{name} {seconds:.1f} s ({seconds * 1000 / total['requests']:.0f} ms a request)"
+                for name, seconds in cpu.items()
+                if seconds is not None
+            ]
+            cpu_line = f"server CPU during the {args.duration} s: " + ", ".join(parts) if parts else ""
+            if all(v is not None for v in cpu.values()) and sum(cpu.values()):
+                per_request = sum(cpu.values()) / total["requests"]
+                cpu_line += (
+                    f"; with the {mach['cores']} cores to itself the server would do about "
+                    f"{mach['cores'] / per_request:.1f} req/s of this mix"
+                )
         md = table(stats) if total else "(no requests)"
+        if cpu_line:
+            md += "\n\n" + cpu_line
         log("\n" + header + "\n\n" + md)
         for f in stats["failures"]:
             log(f"    ✗ {f['count']}× {f['method']} {f['name']}: {f['error']}")
@@ -592,11 +658,12 @@ def main(argv=None) -> int:
             "wall_s": wall,
             "locust_exit_code": code,
             "server_tracebacks": server_errors,
+            "server_cpu_s": cpu,
             **stats,
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str, ensure_ascii=False))
         (out / "summary.md").write_text(header + "\n\n" + md + "\n")
-        log(f"==> results in {out}/ (summary.json, summary.md, locust_*.csv, locust.html, gunicorn.log)")
+        log(f"==> results in {out}/ (summary.json, summary.md, locust_*.csv, locust.html, locust.log, gunicorn.log)")
         if not total or total["requests"] == 0:
             log("FAILED: no requests were made")
             return 1
