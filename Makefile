@@ -40,6 +40,7 @@ audit: install
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=cppcc.example.gov.cn \
+		FIELD_ENCRYPTION_KEYS=$$(openssl rand -base64 32 | tr '+/' '-_') FIELD_HASH_KEY=$$(openssl rand -hex 32) \
 		DATABASE_URL=postgres://cppcc:x@127.0.0.1/cppcc $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
