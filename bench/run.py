@@ -36,6 +36,8 @@ from generate import FULL, SMALL, Scale  # noqa: E402
 
 # The migration holding the indexes this benchmark asked for. `--compare-indexes` drops them for a
 # first pass and puts them back for the second, to show what they buy.
+BENCH_FIELD_KEY = "Y3BwY2MtYmVuY2gtZmllbGQtZW5jcnlwdGlvbi1rZXk="  # base64 of 32 bytes, bench only
+
 INDEX_MIGRATIONS = [
     "proposals.migrations.0003_period_and_order_indexes",
     "proposals.migrations.0004_covering_period_indexes",
@@ -188,6 +190,10 @@ def setup_django(database_url: str, var_dir: str):
     os.environ["DATABASE_URL"] = database_url
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    # Fixed keys for the members' encrypted ID and phone numbers, so that a kept database can be
+    # measured again (--reuse) by another process (bench data only; never use these anywhere else).
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", BENCH_FIELD_KEY)
+    os.environ.setdefault("FIELD_HASH_KEY", "cppcc-bench-field-hash-key")
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     # The test client speaks plain HTTP; production serves HTTPS with these on.
     os.environ["SECURE_SSL_REDIRECT"] = "false"

@@ -207,6 +207,8 @@ class Proposal(TimeStampedModel):
     @property
     def proposer_display(self) -> str:
         if self.kind == self.Kind.COLLECTIVE:
+            if "collective_name" in self.__dict__:  # annotated by the list selector
+                return self.collective_name or "集体提案"
             body = self.collective_party or self.collective_sector or self.collective_group or self.collective_committee
             return str(body) if body else "集体提案"
         return self.lead_proposer.name if self.lead_proposer else ""

@@ -1,6 +1,7 @@
 """Every read of proposals: scoped by role, annotated so that a list costs the same for 10 or 100 rows."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -74,6 +75,20 @@ def annotate_overdue(qs: QuerySet[Proposal], today=None) -> QuerySet[Proposal]:
     )
 
 
+def _collective_name():
+    from members.models import MemberGroup, Party, Sector, SpecialCommittee
+
+    def name(model, field):
+        return Subquery(model.objects.filter(pk=OuterRef(field)).values("name")[:1])
+
+    return Coalesce(
+        name(Party, "collective_party_id"),
+        name(Sector, "collective_sector_id"),
+        name(MemberGroup, "collective_group_id"),
+        name(SpecialCommittee, "collective_committee_id"),
+    )
+
+
 def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Proposal]:
     """`own_only`: just what the user wrote, leads or co-signs (“我的提案”), whatever else their roles see."""
     from .filters import ProposalFilterSet
@@ -81,16 +96,11 @@ def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Pro
     active_assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "id")
     qs = annotate_overdue(
         _visible(user)
-        .select_related(
-            "term",
-            "session",
-            "category",
-            "lead_proposer",
-            "collective_party",
-            "collective_sector",
-            "collective_group",
-            "collective_committee",
-        )
+        # Only what every list row shows is joined: each further join costs PostgreSQL planning
+        # time on every request (bench/README.md). A collective proposal's body is named by a
+        # scalar subquery instead (read by `Proposal.proposer_display`).
+        .select_related("category", "lead_proposer")
+        .annotate(collective_name=_collective_name())
         .prefetch_related(Prefetch("assignments", queryset=active_assignments, to_attr="active_assignments"))
     )
     if own_only:
@@ -117,6 +127,7 @@ def proposal_get(*, user, pk) -> Proposal:
     try:
         return (
             proposal_list(user=user)
+            .select_related("term", "session__term")
             .prefetch_related(
                 Prefetch("cosigners", queryset=CoSigner.objects.select_related("member")),
                 "attachments",
