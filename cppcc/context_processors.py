@@ -13,4 +13,5 @@ def navigation(request):
         "is_unit": Role.UNIT in roles,
         "is_auditor": Role.AUDITOR in roles,
         "is_sysadmin": Role.ADMIN in roles,
+        "is_security": Role.SECURITY in roles,
     }
