@@ -18,6 +18,7 @@ exit, Ctrl-C and SIGTERM included. See bench/README.md, "Load test".
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -464,6 +465,11 @@ def main(argv=None) -> int:
     try:
         if cluster:
             database_url = cluster.start()
+        if not os.environ.get("SECRET_KEY"):
+            # Personal data is stored encrypted with keys derived from SECRET_KEY (cppcc/crypto.py,
+            # unless FIELD_ENCRYPTION_KEYS is set), so a database reused later must see the same key:
+            # one derived from its URL (which holds the throwaway cluster's random password).
+            os.environ["SECRET_KEY"] = hashlib.sha256(f"cppcc-bench-load|{database_url}".encode()).hexdigest()
         bench.setup_django(database_url, var_dir)
         from django.core.management import call_command
         from django.db import connection, connections
