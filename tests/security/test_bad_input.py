@@ -121,6 +121,7 @@ def test_files_are_served_as_attachments(world, page_client, case, url, key, rol
 
 # --- stored markup renders escaped -------------------------------------------------------------------
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+XSS_SHORT = '<script>alert("xss")</script>'  # fits the 50 characters of a member's name
 ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
 
 
@@ -131,7 +132,7 @@ def _store_markup(world):
 
     Proposal.objects.filter(pk=world["proposal"].pk).update(title="提案" + XSS, background="背景" + XSS)
     OpinionReport.objects.filter(pk=world["opinion"].pk).update(title="社情" + XSS, content="内容" + XSS)
-    Member.objects.filter(pk=world["member_a"].pk).update(name="甲" + XSS)
+    Member.objects.filter(pk=world["member_a"].pk).update(name="甲" + XSS_SHORT)
     Activity.objects.filter(pk=world["inspection"].activity_id).update(title="视察" + XSS)
 
 

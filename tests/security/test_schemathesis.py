@@ -23,8 +23,8 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.core.signals import got_request_exception
-from django.db import transaction
+from django.core.signals import got_request_exception, request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
@@ -162,6 +162,10 @@ def test_api_conforms_to_schema(role, seeded, api_schema, db):
     cases: Counter = Counter()
     statuses: dict[str, Counter] = defaultdict(Counter)
     started = time.monotonic()
+    # As Django's test client does: a request must not close the connection that holds the test's
+    # transaction (close_old_connections closes a connection found inside an atomic block).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         for result in api_schema.get_all_operations():
             operation = result.ok()
@@ -174,6 +178,8 @@ def test_api_conforms_to_schema(role, seeded, api_schema, db):
             _fuzz(_strategy(operation, own_ids, other_ids), label, headers, cases, statuses, failures, server_errors)
     finally:
         got_request_exception.disconnect(dispatch_uid="schemathesis-500")
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     elapsed = time.monotonic() - started
     by_status = Counter()
     for counter in statuses.values():
