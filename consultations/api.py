@@ -4,7 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cppcc.api import role_permission
+from cppcc.api import action_roles, role_permission
+from cppcc.roles import Role
 from supervision.api import lifecycle_action
 from supervision.serializers import (
     ActivityAttendanceResultSerializer,
@@ -34,7 +35,7 @@ class ConsultationPlanViewSet(
 ):
     """年度协商计划：机关编制，经区委审定（`approve`）。"""
 
-    permission_classes = [PlanReaders]
+    permission_classes = [PlanReaders, action_roles(**dict.fromkeys(WRITE, (Role.OFFICE,)))]
     queryset = ConsultationPlan.objects.none()  # for the schema; requests use the selector
     filterset_fields = ["year", "state"]
 
@@ -88,7 +89,7 @@ class ConsultationTopicViewSet(
     """协商议题：来源（出题、征题、选题、点题、汇题），经汇题、定题、安排、协商、报送成果到办结；
     状态流转通过 `POST /consultation-topics/{id}/{action}/`。"""
 
-    permission_classes = [TopicReaders]
+    permission_classes = [TopicReaders, action_roles(**dict.fromkeys(WRITE, (Role.OFFICE, Role.MEMBER)))]
     filterset_class = TopicFilterSet
     queryset = ConsultationTopic.objects.none()  # for the schema; requests use the selector
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -153,7 +154,10 @@ class ConsultationActivityViewSet(
 ):
     """协商活动（会议、调研走访）：日期、地点、参加部门、发言；参加委员通过 `attendance` 登记。"""
 
-    permission_classes = [ActivityReaders]
+    permission_classes = [
+        ActivityReaders,
+        action_roles(**dict.fromkeys((*WRITE, "attendance", "speeches"), (Role.OFFICE,))),
+    ]
     filterset_class = ActivityFilterSet
     queryset = ConsultationActivity.objects.none()  # for the schema; requests use the selector
 

@@ -5,12 +5,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cppcc.api import role_permission
+from cppcc.api import action_roles, role_permission
+from cppcc.roles import Role
 
 from . import actions, selectors, serializers, services
 from .filters import ProposalFilterSet
 
 Readers = role_permission(*selectors.READ_ROLES, write_roles=selectors.READ_ROLES)
+# Writing a proposal is for members and the office; units and leaders act on it through its actions.
+Writers = action_roles(**dict.fromkeys(("create", "update", "partial_update"), (Role.MEMBER, Role.OFFICE)))
 
 
 def _action_view(name: str):
@@ -61,7 +64,7 @@ class ProposalViewSet(
 ):
     """提案：列表与详情按角色限定范围；状态流转通过 `POST /proposals/{id}/{action}/`。"""
 
-    permission_classes = [Readers]
+    permission_classes = [Readers, Writers]
     filterset_class = ProposalFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -3,7 +3,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cppcc.api import role_permission
+from cppcc.api import action_roles, role_permission
+from cppcc.roles import Role
 
 from . import actions, selectors, serializers, services
 from .filters import InspectionFilterSet, RecommendationFilterSet
@@ -53,7 +54,10 @@ class InspectionViewSet(
     """视察、调研与民主监督活动（`type` 筛选：inspection / research / supervision）；
     参加委员通过 `attendance` 登记，计入委员履职活动。"""
 
-    permission_classes = [InspectionReaders]
+    permission_classes = [
+        InspectionReaders,
+        action_roles(**dict.fromkeys(("create", "update", "partial_update", "attendance"), (Role.OFFICE,))),
+    ]
     filterset_class = InspectionFilterSet
     queryset = Inspection.objects.none()  # for the schema; requests use the selector
 
@@ -142,7 +146,7 @@ class RecommendationViewSet(
     """视察建议：机关交办到承办单位，承办单位在期限内反馈（采纳 / 部分采纳 / 未采纳）。
     承办单位只能看到交给本单位的建议。"""
 
-    permission_classes = [RecommendationReaders]
+    permission_classes = [RecommendationReaders, action_roles(create=(Role.OFFICE,))]
     filterset_class = RecommendationFilterSet
     queryset = Recommendation.objects.none()  # for the schema; requests use the selector
 

@@ -5,7 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cppcc.api import role_permission
+from cppcc.api import action_roles, role_permission
+from cppcc.roles import Role
 
 from . import opinion_actions as actions
 from . import opinion_selectors as selectors
@@ -15,6 +16,7 @@ from .opinion_filters import OpinionFilterSet
 from .opinion_models import OpinionReport
 
 OpinionReaders = role_permission(*selectors.OPINION_READ_ROLES, write_roles=selectors.OPINION_READ_ROLES)
+OpinionWriters = action_roles(**dict.fromkeys(("create", "update", "partial_update"), (Role.MEMBER, Role.OFFICE)))
 
 
 def _action_view(name: str):
@@ -65,7 +67,7 @@ class OpinionViewSet(
     """社情民意信息：委员撰写提交，机关编辑、编报，登记各级采用、领导批示，转交部门并收取反馈。
     列表与详情按角色限定范围；状态流转通过 `POST /opinions/{id}/{action}/`。"""
 
-    permission_classes = [OpinionReaders]
+    permission_classes = [OpinionReaders, OpinionWriters]
     filterset_class = OpinionFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = OpinionReport.objects.none()  # for the schema; requests use the selector

@@ -138,7 +138,7 @@ def test_update_after_submit_is_a_conflict(api_as, people, draft):
         ("outsider", False, 404),
         ("office", False, 404),  # someone else's draft is invisible to the office
         ("office", True, 403),
-        ("unit_a", False, 404),
+        ("unit_a", False, 403),  # a unit never writes proposals: refused before the lookup
     ],
 )
 def test_update_by_someone_else(api_as, people, draft, who, submitted, status):

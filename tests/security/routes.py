@@ -54,7 +54,7 @@ def page_routes() -> tuple[tuple[str, str], ...]:
     operations (the API matrix covers those), the format-suffix twins and the admin pages left out above."""
     api = api_route_names()
     seen = {}
-    for name, pattern, p in _walk(get_resolver().url_patterns):
+    for name, pattern, _p in _walk(get_resolver().url_patterns):
         if name is None or name in seen:
             continue  # the admin's catch-all and redirects; a route's `.json` twin
         if name in api:
