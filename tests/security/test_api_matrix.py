@@ -126,7 +126,7 @@ LISTS = [
 
 def _ids(body):
     rows = body["results"] if isinstance(body, dict) and "results" in body else body
-    return {row.get("id", row.get("member_id")) for row in rows}
+    return {row["id"] if "id" in row else row["member"] for row in rows}  # assessments: one row per member
 
 
 @pytest.mark.parametrize("path, key, outsider, insider", [pytest.param(*r, id=f"{r[0]}{r[1]}-{r[2]}") for r in LISTS])
