@@ -101,3 +101,26 @@ def test_office_does_not_see_a_members_draft(world, page_client):
         body = page_client("office").get(reverse(name)).content.decode()
         assert control in body, f"the office should see {control!r} on {name}"
         assert mark not in body, f"the office sees member A's draft on {name}"
+
+
+DRAFT_VIEWS = [
+    # (route or API path, world object)
+    ("proposals:detail", "draft"),
+    ("proposals:print", "draft"),
+    ("opinions:detail", "opinion_draft"),
+    ("/api/v1/proposals/{}/", "draft"),
+    ("/api/v1/opinions/{}/", "opinion_draft"),
+]
+DRAFT_EXPECTED = {"member": 200, "other_member": 404, "office": 404, "unit_a": 404, "leader": 404}
+
+
+@pytest.mark.parametrize("role, expected", DRAFT_EXPECTED.items())
+@pytest.mark.parametrize("view, key", DRAFT_VIEWS)
+def test_a_draft_is_its_authors_alone(world, page_client, api_client_for, view, key, role, expected):
+    """Member A's unsubmitted drafts: by id, nobody else gets them — not another member, not the office."""
+    pk = world[key].pk
+    if view.startswith("/api/"):
+        response = api_client_for(role).get(view.format(pk))
+    else:
+        response = page_client(role).get(reverse(view, kwargs={"pk": pk}))
+    assert response.status_code == expected, f"{view} of A's {key} as {role}"
