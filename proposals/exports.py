@@ -1,7 +1,6 @@
 """Proposal exports: the filtered list as .xlsx (streamed rows) and one proposal as a printable .docx."""
 
 import io
-import tempfile
 
 from django.utils import timezone
 from docx import Document
@@ -9,10 +8,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from cppcc.xlsx_stream import write_sheet
 
 from .models import Reply
 
@@ -22,8 +19,6 @@ COLUMNS = [
     ("答复期限", 12), ("逾期", 6), ("办理结果", 10), ("答复文号", 20), ("委员评价", 10), ("重点提案", 8),
     ("督办领导", 10), ("优秀提案", 8),
 ]  # fmt: skip
-_FILL = PatternFill("solid", fgColor="1F4E79")
-_FONT = Font(bold=True, color="FFFFFF")
 
 
 def _local(value):
@@ -84,8 +79,8 @@ def proposals_xlsx(*, user, proposals):
     """Write every proposal of the (already scoped and filtered) queryset.
 
     Rows are read as plain values, 2,000 proposals at a time with three queries for their
-    co-signers, units and replies, and written through openpyxl's write-only sheet (rows go
-    straight to a temporary file), so time and memory stay flat however many proposals there are.
+    co-signers, units and replies, and streamed into the sheet (`cppcc.xlsx_stream`), so time and
+    memory stay flat however many proposals there are.
     """
     from django.conf import settings
 
@@ -98,17 +93,13 @@ def proposals_xlsx(*, user, proposals):
     number_format = settings.PROPOSAL_NUMBER_FORMAT
     co_role = Assignment.Role.CO
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("提案")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for title, _ in COLUMNS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.fill, cell.font, cell.alignment = _FILL, _FONT, Alignment(horizontal="center")
-        header.append(cell)
-    ws.append(header)
+    rows = _rows(proposals, number_format, co_role, role_labels, state_labels, kind_labels, satisfaction_labels)
+    return write_sheet(title="提案", columns=COLUMNS, rows=rows)
+
+
+def _rows(proposals, number_format, co_role, role_labels, state_labels, kind_labels, satisfaction_labels):
+    from .models import Proposal
+
     rows = proposals.values(*_ROW_FIELDS).iterator(chunk_size=_CHUNK)
     for chunk in _chunks(rows, _CHUNK):
         cosigners, assignments, replies = _related([p["id"] for p in chunk])
@@ -130,34 +121,28 @@ def proposals_xlsx(*, user, proposals):
             if p["supervisor__username"]:
                 full = f"{p['supervisor__first_name']} {p['supervisor__last_name']}".strip()
                 supervisor = full or p["supervisor__username"]
-            ws.append(
-                [
-                    number_format.format(number=p["number"]) if p["number"] is not None else "",
-                    p["title"],
-                    p["category__name"],
-                    kind_labels.get(p["kind"], p["kind"]),
-                    proposer,
-                    "、".join(cosigners.get(p["id"], ())),
-                    f"{p['session__term__name']}{p['session__name']}" if p["session__name"] else "闭会期间",
-                    state_labels.get(p["state"], p["state"]),
-                    _local(p["submitted_at"]),
-                    _local(p["filed_at"]),
-                    "、".join(f"{a[2]}（{role_labels[a[1]]}）" for a in main),
-                    "、".join(a[2] for a in mine if a[1] == co_role),
-                    min((a[3] for a in main), default=None),
-                    "是" if p["is_overdue"] else "",
-                    latest[2] if latest else "",
-                    latest[3] if latest else "",
-                    satisfaction_labels.get(p["satisfaction"], "") if p["satisfaction"] else "",
-                    "是" if p["is_key"] else "",
-                    supervisor,
-                    "是" if p["is_excellent"] else "",
-                ]
+            yield (
+                number_format.format(number=p["number"]) if p["number"] is not None else "",
+                p["title"],
+                p["category__name"],
+                kind_labels.get(p["kind"], p["kind"]),
+                proposer,
+                "、".join(cosigners.get(p["id"], ())),
+                f"{p['session__term__name']}{p['session__name']}" if p["session__name"] else "闭会期间",
+                state_labels.get(p["state"], p["state"]),
+                _local(p["submitted_at"]),
+                _local(p["filed_at"]),
+                "、".join(f"{a[2]}（{role_labels[a[1]]}）" for a in main),
+                "、".join(a[2] for a in mine if a[1] == co_role),
+                min((a[3] for a in main), default=None),
+                "是" if p["is_overdue"] else "",
+                latest[2] if latest else "",
+                latest[3] if latest else "",
+                satisfaction_labels.get(p["satisfaction"], "") if p["satisfaction"] else "",
+                "是" if p["is_key"] else "",
+                supervisor,
+                "是" if p["is_excellent"] else "",
             )
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out
 
 
 def _set_cjk_font(document, name="宋体", size=12):
