@@ -109,7 +109,7 @@ def prepare_plan(*, year: int, seed: int) -> dict:
     from rest_framework.authtoken.models import Token
 
     from cppcc.roles import Role
-    from members.models import HandlingUnit, Member
+    from members.models import HandlingUnit
     from proposals import selectors
     from proposals.demo import TOPICS
     from proposals.models import Assignment, Proposal, ProposalCategory, State
@@ -185,14 +185,11 @@ def prepare_plan(*, year: int, seed: int) -> dict:
     return {
         "password": password,
         "accounts": {str(role): entries for role, entries in plan_accounts.items()},
-        "proposal_ids": {},
         "states": [State.CLOSED, State.HANDLING, State.ASSIGNED, State.REPLIED, State.FILED, State.NOT_FILED],
         "categories": list(ProposalCategory.objects.values_list("pk", flat=True)),
         "years": years[-5:] or [this_year],
         "report_years": sorted({year, this_year}),
         "keywords": keywords[:20],
-        "units": list(HandlingUnit.objects.values_list("pk", flat=True)),
-        "members": Member.objects.count(),
     }
 
 
@@ -604,6 +601,7 @@ def main(argv=None) -> int:
         load_after = os.getloadavg()
         cpu = cpu_spent(cpu_before, cpu_snapshot(gunicorn))
         procs.stop(gunicorn)
+        server_log.close()
         stats = read_stats(out / "locust")
         total = stats["total"]
         errors = total["failures"] if total else 0

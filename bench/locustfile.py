@@ -60,7 +60,7 @@ class Casework(FastHttpUser):
         # Spread the simulated people over the role's accounts, in turn.
         accounts = PLAN["accounts"][self.role]
         self.account = accounts[next(type(self).sequence) % len(accounts)]
-        self.ids = self.account.get("proposal_ids") or PLAN["proposal_ids"].get(self.role) or []
+        self.ids = self.account["proposal_ids"]
         if LOGIN_DURING_LOAD or not self.account.get("session"):
             self.login()
         else:
