@@ -100,6 +100,11 @@ def proposals_xlsx(*, user, proposals):
 def _rows(proposals, number_format, co_role, role_labels, state_labels, kind_labels, satisfaction_labels):
     from .models import Proposal
 
+    zone = timezone.get_current_timezone()
+
+    def local(value):
+        return f"{value.astimezone(zone):%Y-%m-%d %H:%M}" if value else ""
+
     rows = proposals.values(*_ROW_FIELDS).iterator(chunk_size=_CHUNK)
     for chunk in _chunks(rows, _CHUNK):
         cosigners, assignments, replies = _related([p["id"] for p in chunk])
@@ -130,8 +135,8 @@ def _rows(proposals, number_format, co_role, role_labels, state_labels, kind_lab
                 "、".join(cosigners.get(p["id"], ())),
                 f"{p['session__term__name']}{p['session__name']}" if p["session__name"] else "闭会期间",
                 state_labels.get(p["state"], p["state"]),
-                _local(p["submitted_at"]),
-                _local(p["filed_at"]),
+                local(p["submitted_at"]),
+                local(p["filed_at"]),
                 "、".join(f"{a[2]}（{role_labels[a[1]]}）" for a in main),
                 "、".join(a[2] for a in mine if a[1] == co_role),
                 min((a[3] for a in main), default=None),
