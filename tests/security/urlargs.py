@@ -6,6 +6,7 @@ object belongs to member A and/or unit A, so other members and unit B must be re
 PAGE_KWARGS = {
     "accounts:user_roles": lambda o: {"pk": o["member_a"].user_id},
     "accounts:member_open": lambda o: {"pk": o["member_a"].pk},
+    "accounts:user_unlock": lambda o: {"pk": o["member_a"].user_id},
     "members:detail": lambda o: {"pk": o["member_a"].pk},
     "members:edit": lambda o: {"pk": o["member_a"].pk},
     "activities:detail": lambda o: {"pk": o["activity"].pk},
