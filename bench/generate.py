@@ -109,6 +109,10 @@ class CopyWriter:
             if default is None and not f.null and f.attname not in given:
                 raise ValueError(f"{model.__name__}.{f.attname} is required and has no default: give it")
             self.plan.append((f.attname, default))
+        from cppcc.crypto import EncryptedCharField
+
+        # Encrypted columns hold the field's token, as a save through the model would.
+        self.encrypted = {f.attname: f for f in fields if isinstance(f, EncryptedCharField)}
         unknown = set(given) - {a for a, _ in self.plan}
         if unknown:
             raise ValueError(f"{model.__name__} has no field(s) {sorted(unknown)}")
@@ -123,6 +127,9 @@ class CopyWriter:
         row_id = row.get(self.pk) or self.next_id
         self.next_id = max(self.next_id, row_id + 1)
         row[self.pk] = row_id
+        for attname, field in self.encrypted.items():
+            if row.get(attname):
+                row[attname] = field.get_prep_value(row[attname])
         self.buffer.write("\t".join([_fmt(row.get(attname, default)) for attname, default in self.plan]))
         self.buffer.write("\n")
         self.pending += 1

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cppcc.crypto import EncryptedCharField
 from members.models import (
     HandlingUnit,
     Member,
@@ -120,7 +121,8 @@ class Proposal(TimeStampedModel):
         related_name="+",
     )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # The proposer's own (usually mobile) number: encrypted at rest like the members' (docs/personal-data.md).
+    contact_phone = EncryptedCharField("联系电话", max_length=30, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
     )
