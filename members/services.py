@@ -472,7 +472,8 @@ def personal_data_reencrypt() -> int:
     """Re-encrypt every member's ID and phone number under the first FIELD_ENCRYPTION_KEYS key and
     recompute the ID lookup hashes with the current FIELD_HASH_KEY — the second step of a key rotation
     (new key first in the list → this → drop the old key). Rows are read with every configured key,
-    so an interrupted run can simply be repeated. Returns the number of members rewritten.
+    so an interrupted run can simply be repeated; other models' encrypted columns (a proposal's contact
+    phone) go the same way. Returns the number of rows rewritten.
 
     A plain UPDATE per row: the values do not change, so there is nothing for the audit log."""
     hash_field = Member._meta.get_field("id_number_hash")
@@ -482,5 +483,26 @@ def personal_data_reencrypt() -> int:
             Member.objects.filter(pk=member.pk).update(
                 id_number=member.id_number, phone=member.phone, id_number_hash=hash_field.compute(member)
             )
+            count += 1
+        count += _reencrypt_other_models()
+    return count
+
+
+def _reencrypt_other_models() -> int:
+    """Every other model's encrypted columns (e.g. a proposal's contact phone), the same way."""
+    from django.apps import apps
+
+    from cppcc.crypto import EncryptedCharField
+
+    count = 0
+    for model in apps.get_models():
+        if model is Member:
+            continue
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+        if not names:
+            continue
+        rows = model.objects.only("pk", *names).select_for_update().order_by("pk")
+        for row in rows.iterator(chunk_size=500):
+            model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in names})
             count += 1
     return count
