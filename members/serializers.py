@@ -12,6 +12,14 @@ class TermSerializer(serializers.ModelSerializer):
         model = Term
         fields = ["id", "number", "name", "start_year", "end_year", "is_current"]
 
+    def validate(self, attrs):
+        # The table's term_years_ordered constraint, as a 400 rather than an IntegrityError.
+        start = attrs.get("start_year", getattr(self.instance, "start_year", None))
+        end = attrs.get("end_year", getattr(self.instance, "end_year", None))
+        if start is not None and end is not None and end < start:
+            raise serializers.ValidationError({"end_year": ["结束年份不能早于开始年份。"]})
+        return attrs
+
 
 class SessionSerializer(serializers.ModelSerializer):
     class Meta:

@@ -288,6 +288,7 @@ API_BODIES = [
     ("/api/v1/activities/", "office", {"kind": "training", "title": "t", "start_date": "yesterday"}, 400),
     ("/api/v1/members/", "office", {"name": "x", "birth_date": "1975-02-30", "id_number": "' OR 1=1"}, 400),
     ("/api/v1/consultation-plans/", "office", {"year": 10**30}, 400),
+    ("/api/v1/terms/", "office", {"number": 99, "name": "第九十九届", "start_year": 2030, "end_year": 196}, 400),
     ("/api/v1/opinions/", "member", {"title": LONG, "content": "c"}, 400),
 ]
 
