@@ -7,7 +7,7 @@ requests change does not leak into the next. Every operation of the schema is ca
 the office can see (out of scope: 404 expected) and random numbers. Checks: no 5xx, the status code is
 documented, the body matches the documented schema.
 
-Bounded: SCHEMATHESIS_MAX_EXAMPLES cases per operation and role (default 2, positive and negative
+Bounded: SCHEMATHESIS_MAX_EXAMPLES cases per operation and role (default 4, positive and negative
 data); SCHEMATHESIS_SEED changes the (otherwise fixed) random seed.
 """
 
@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from cppcc.roles import Role
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "2"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2026"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
