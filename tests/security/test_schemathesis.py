@@ -48,6 +48,7 @@ ACCOUNTS = {
     Role.LEADER: "leader",
     Role.ADMIN: "admin",
     Role.AUDITOR: "auditor",
+    Role.SECURITY: "security",
 }
 PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 IDS_PER_SOURCE = 4
