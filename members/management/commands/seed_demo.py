@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from consultations.demo import seed_consultations
 from members.activity_demo import seed_activities
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         activities = seed_activities(seed=options["seed"])
         if activities:
             self.stdout.write(self.style.SUCCESS(f"已创建演示履职活动：{activities} 项。"))
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: thousands of rows were just written, and until
+            # autovacuum gets to them PostgreSQL plans as if the tables were empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if summary["members_created"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -42,7 +48,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"演示数据已存在（{summary['members']} 位委员），未重复创建。")
         self.stdout.write(
-            "演示账号（密码均为 {p}）：admin 系统管理员 · office 机关工作人员 · leader 领导 · auditor 审计员 · "
+            "演示账号（密码均为 {p}）：admin 系统管理员 · security 安全管理员 · office 机关工作人员 · leader 领导 · "
+            "auditor 审计员 · "
             "unit01…unit{u:02d} 承办单位 · m0001…m{m:04d} 委员".format(
                 p=summary["password"], u=summary["units"], m=summary["members"]
             )
