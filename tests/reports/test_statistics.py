@@ -89,7 +89,7 @@ def test_annual_api_validates_the_period(year_of_work, api_client, people, param
         ("unit_a", 403),
         ("admin", 403),
         ("auditor", 403),
-        (None, 403),
+        (None, 401),
     ],
 )
 def test_only_office_and_leaders_read_committee_wide_reports(people, api_client, role, status):
