@@ -2,6 +2,7 @@
 so that every state, timeline and deadline is what the system itself would have produced."""
 
 import datetime as dt
+import importlib
 import random
 from contextlib import contextmanager
 from unittest import mock
@@ -101,6 +102,10 @@ def seed_proposals(*, seed: int = 2026) -> int:
     leader = User.objects.get(username="leader")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).select_related("user"))
     units = list(HandlingUnit.objects.filter(is_active=True).prefetch_related("users"))
+    # The categories the data migration creates (a test database flushed by an earlier test lacks them).
+    standard = importlib.import_module("proposals.migrations.0002_categories").CATEGORIES
+    for order, name in enumerate(standard, start=1):
+        ProposalCategory.objects.get_or_create(name=name, defaults={"order": order * 10})
     categories = {c.name: c for c in ProposalCategory.objects.all()}
     bodies = {
         "collective_party": list(Party.objects.exclude(name__in=["中国共产党", "群众"])),
