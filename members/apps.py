@@ -17,7 +17,6 @@ class MembersConfig(AppConfig):
             models.Party,
             models.SpecialCommittee,
             models.MemberGroup,
-            models.HandlingUnit,
             models.Activity,
             models.Attendance,
             models.Regulation,
@@ -29,11 +28,13 @@ class MembersConfig(AppConfig):
         ):
             auditlog.register(model)
         # The change log says that an ID or phone number changed, never what it was or became; the
-        # lookup hash stays out of it altogether.
+        # lookup hash stays out of it altogether. The birth date and the note are private too (the
+        # auditor reads this log and sees no member's personal data), and so is a unit's contact phone.
+        auditlog.register(models.HandlingUnit, mask_fields=["contact_phone"], mask_callable="cppcc.crypto.mask_all")
         auditlog.register(
             models.Member,
             m2m_fields={"committees", "terms"},
-            mask_fields=["id_number", "phone"],
+            mask_fields=["id_number", "phone", "birth_date", "note"],
             mask_callable="cppcc.crypto.mask_all",
             exclude_fields=["id_number_hash"],
         )

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError
+from securitylog import note_id_view
 
 from . import idcard
 from .models import Member, MemberGroup, Party, Sector, SpecialCommittee, Term
@@ -274,10 +275,11 @@ def roster_import(*, actor, file) -> ImportResult:
     return result
 
 
-def export_to_file(*, user, members) -> tempfile.SpooledTemporaryFile:
+def export_to_file(*, user, members, request=None) -> tempfile.SpooledTemporaryFile:
     """Write the members to an .xlsx in write-only mode (rows streamed, constant memory).
 
-    Private columns are masked or left empty according to what `user` may see of each member.
+    Private columns are masked or left empty according to what `user` may see of each member; each
+    full ID number written is noted on the security log (one insert for the whole file).
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("委员名册")
@@ -292,12 +294,14 @@ def export_to_file(*, user, members) -> tempfile.SpooledTemporaryFile:
     ws.append(header_cells)
     for m in members.iterator(chunk_size=500) if hasattr(members, "iterator") else members:
         policy = member_policy(user=user, member=m)
+        if policy.id_full and m.id_number:
+            note_id_view(request, m)
         ws.append(
             [
                 m.name,
                 m.get_gender_display(),
                 m.ethnicity,
-                m.birth_date.isoformat() if policy.private and m.birth_date else "",
+                policy.birth_display(m),
                 policy.id_number(m) or "",
                 policy.phone(m) or "",
                 m.sector.name,

@@ -32,6 +32,22 @@ class MemberPolicy:
             return None
         return member.phone if self.phone_full else member.phone_masked
 
+    # The masked ID number (110105********1234) hides exactly the 8 birth digits: a full birth date
+    # beside it would give the number back. Whoever may not see the full number gets the year only.
+    def birth_date(self, member: Member):
+        """The full date (a `date`) for a role that sees the full ID number, else None."""
+        return member.birth_date if self.private and self.id_full else None
+
+    def birth_year(self, member: Member) -> int | None:
+        return member.birth_date.year if self.private and member.birth_date else None
+
+    def birth_display(self, member: Member) -> str:
+        """出生日期 as pages and exports write it: `1975-03-14` in full, `1975年` masked, "" hidden."""
+        if self.birth_date(member):
+            return member.birth_date.isoformat()
+        year = self.birth_year(member)
+        return f"{year}年" if year else ""
+
 
 FULL = MemberPolicy(private=True, id_full=True, phone_full=True)
 SELF = MemberPolicy(private=True, id_full=False, phone_full=True)
@@ -41,7 +57,8 @@ PUBLIC = MemberPolicy(private=False, id_full=False, phone_full=False)
 
 def member_policy(*, user, member: Member) -> MemberPolicy:
     """Office staff see everything; leaders see all fields masked; a member sees their own record
-    with the ID number masked; everyone else sees the public fields only."""
+    with the ID number masked; everyone else sees the public fields only. Whoever sees the ID number
+    masked sees the birth year, never the month and day (see `MemberPolicy.birth_date`)."""
     if has_role(user, Role.OFFICE):
         return FULL
     if member.user_id is not None and member.user_id == user.pk:

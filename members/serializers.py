@@ -60,7 +60,10 @@ class MemberSerializer(serializers.ModelSerializer):
     post_display = serializers.CharField(source="get_post_display", read_only=True)
     id_number = serializers.SerializerMethodField(help_text="身份证号码；机关工作人员以外的角色只见掩码")
     phone = serializers.SerializerMethodField()
-    birth_date = serializers.SerializerMethodField()
+    birth_date = serializers.SerializerMethodField(
+        help_text="出生日期；不能查看完整身份证号码的角色为 null，只见出生年份（birth_year）"
+    )
+    birth_year = serializers.SerializerMethodField()
     note = serializers.SerializerMethodField()
 
     class Meta:
@@ -72,6 +75,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "gender_display",
             "ethnicity",
             "birth_date",
+            "birth_year",
             "id_number",
             "phone",
             "employer",
@@ -108,7 +112,11 @@ class MemberSerializer(serializers.ModelSerializer):
         return self._policy(obj).phone(obj)
 
     def get_birth_date(self, obj) -> str | None:
-        return obj.birth_date.isoformat() if obj.birth_date and self._policy(obj).private else None
+        birth = self._policy(obj).birth_date(obj)
+        return birth.isoformat() if birth else None
+
+    def get_birth_year(self, obj) -> int | None:
+        return self._policy(obj).birth_year(obj)
 
     def get_note(self, obj) -> str | None:
         return obj.note if self._policy(obj).private else None

@@ -50,6 +50,8 @@ def member_detail(request, pk):
             "policy": policy,
             "id_display": policy.id_number(member),
             "phone_display": policy.phone(member),
+            "birth_date": policy.birth_date(member),
+            "birth_year": policy.birth_year(member),
         },
     )
 
@@ -149,6 +151,6 @@ def roster_template(request):
 @role_required(Role.OFFICE)
 def roster_export(request):
     members = selectors.member_list(user=request.user, filters=request.GET)
-    out = roster.export_to_file(user=request.user, members=members)
+    out = roster.export_to_file(user=request.user, members=members, request=request)
     filename = f"委员名册_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)

@@ -12,6 +12,7 @@ from docx.shared import Cm, Pt
 from cppcc.xlsx_stream import write_sheet
 
 from .models import Reply
+from .selectors import contact_phone_for
 
 COLUMNS = [
     ("提案号", 12), ("案题", 40), ("类别", 12), ("提案方式", 10), ("第一提案人/提案单位", 18), ("附议人", 24),
@@ -163,8 +164,10 @@ def _cell(cell, text, bold=False):
     run.bold = bold
 
 
-def proposal_docx(proposal) -> io.BytesIO:
-    """The customary proposal form (提案单): header table, 案由, 建议, and the handling record."""
+def proposal_docx(proposal, *, user) -> io.BytesIO:
+    """The customary proposal form (提案单): header table, 案由, 建议, and the handling record; the
+    contact phone as `user` may see it."""
+
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -188,7 +191,7 @@ def proposal_docx(proposal) -> io.BytesIO:
         ("提案人", proposal.proposer_display),
         ("附议人", cosigners or "无"),
         ("类别", proposal.category.name),
-        ("联系人", f"{proposal.contact_name}　{proposal.contact_phone}".strip()),
+        ("联系人", f"{proposal.contact_name}　{contact_phone_for(user=user, proposal=proposal)}".strip()),
         ("提交时间", _local(proposal.submitted_at)),
         ("状态", proposal.get_state_display()),
     ]

@@ -215,6 +215,12 @@ class Proposal(TimeStampedModel):
             return str(body) if body else "集体提案"
         return self.lead_proposer.name if self.lead_proposer else ""
 
+    def is_owned_by(self, user) -> bool:
+        """Its author or its lead proposer: who may change a draft and sees the contact phone in full."""
+        return self.created_by_id == user.pk or (
+            self.lead_proposer_id is not None and self.lead_proposer.user_id == user.pk
+        )
+
 
 class ProposalCounter(models.Model):
     """The last number given in a term; its row is locked while a proposal is filed."""

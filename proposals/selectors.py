@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc.roles import Role, has_role
+from members.idcard import mask_phone
 
 from .models import Assignment, CoSigner, Proposal, Reply, State
 
@@ -144,6 +145,18 @@ def proposal_get(*, user, pk) -> Proposal:
         )
     except (Proposal.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该提案。") from None
+
+
+def contact_phone_for(*, user, proposal: Proposal) -> str:
+    """The proposal's contact phone as `user` may see it, by the registry's rule for a member's mobile
+    (docs/roles.md): in full to the office and to the proposal's own author and lead proposer; masked
+    (139****5678) to everyone else who sees the proposal — leaders, units, co-signers."""
+    phone = proposal.contact_phone
+    if not phone:
+        return ""
+    if proposal.is_owned_by(user) or has_role(user, Role.OFFICE):
+        return phone
+    return mask_phone(phone)
 
 
 def proposal_events(*, proposal: Proposal):

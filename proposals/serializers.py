@@ -4,6 +4,7 @@ from rest_framework import serializers
 from members.models import Member
 
 from .models import Assignment, Attachment, CoSigner, Proposal, ProposalEvent, Reply
+from .selectors import contact_phone_for
 from .workflow import allowed_actions
 
 
@@ -84,6 +85,7 @@ class ProposalDetailSerializer(ProposalListSerializer):
     assignments = AssignmentSerializer(source="all_assignments", many=True, read_only=True)
     reject_reason_display = serializers.CharField(source="get_reject_reason_display", read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField(help_text="联系电话；机关和提案人本人以外只见掩码")
 
     class Meta(ProposalListSerializer.Meta):
         fields = [
@@ -93,6 +95,9 @@ class ProposalDetailSerializer(ProposalListSerializer):
             "revision_note", "key_leader", "supervision_note", "feedback_comment", "feedback_at", "feedback_due",
             "rehandle_count", "closed_at", "allowed_actions",
         ]  # fmt: skip
+
+    def get_contact_phone(self, obj) -> str:
+        return contact_phone_for(user=self.context["request"].user, proposal=obj)
 
     def get_allowed_actions(self, obj) -> list[str]:
         return allowed_actions(self.context["request"].user, obj)

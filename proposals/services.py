@@ -53,9 +53,7 @@ COLLECTIVE_FIELDS = ("collective_party", "collective_sector", "collective_group"
 
 
 def _is_owner(user, proposal: Proposal) -> bool:
-    return proposal.created_by_id == user.pk or (
-        proposal.lead_proposer_id is not None and proposal.lead_proposer.user_id == user.pk
-    )
+    return proposal.is_owned_by(user)
 
 
 def _user_unit_ids(user) -> set[int]:

@@ -424,6 +424,7 @@ def proposal_detail(request, pk):
             "opt": options,
             "current_round": proposal.rehandle_count + 1,
             "today": timezone.localdate(),
+            "contact_phone": selectors.contact_phone_for(user=request.user, proposal=proposal),
         },
     )
 
@@ -526,7 +527,7 @@ def proposal_print(request, pk):
     if exports is None:
         messages.error(request, "打印功能尚未启用。")
         return redirect("proposals:detail", pk=proposal.pk)
-    out = exports.proposal_docx(proposal)
+    out = exports.proposal_docx(proposal, user=request.user)
     filename = f"提案_{proposal.number_display or proposal.pk}.docx"
     return FileResponse(out, as_attachment=True, filename=filename, content_type=DOCX)
 

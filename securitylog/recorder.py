@@ -115,7 +115,8 @@ def note_id_view(request, member) -> None:
             record(Action.VIEW_ID, request=request, obj=member)
             return
         pending = plain.__dict__.setdefault("_securitylog_id_views", {})
-        pending.setdefault(member.pk, member)
+        # The fields only, not the row: a roster export notes every member of the register.
+        pending.setdefault(member.pk, _object_fields(member))
     except Exception:  # noqa: BLE001
         logger.exception("could not note an ID view")
 
@@ -125,8 +126,8 @@ def flush_id_views(request) -> None:
     if not pending:
         return
     try:
-        events = [build(Action.VIEW_ID, request=request, obj=member) for member in pending.values()]
+        events = [build(Action.VIEW_ID, request=request, **fields) for fields in pending.values()]
         with transaction.atomic():
-            SecurityEvent.objects.bulk_create(events)
+            SecurityEvent.objects.bulk_create(events, batch_size=500)
     except Exception:  # noqa: BLE001
         logger.exception("could not record %d ID views", len(pending))
