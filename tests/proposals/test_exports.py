@@ -153,8 +153,9 @@ def test_xlsx_query_count_does_not_grow_with_rows(people, draft, walk, term, dja
 # ---------------------------------------------------------------------------------------------
 # The printable proposal form
 # ---------------------------------------------------------------------------------------------
-def read_docx(proposal):
-    return docx.Document(proposal_docx(proposal))
+def read_docx(proposal, user=None):
+    # The author's copy unless a reader is named (the contact phone depends on who prints).
+    return docx.Document(proposal_docx(proposal, user=user or proposal.created_by))
 
 
 def test_docx_has_the_term_title_table_and_text(people, draft, walk):
