@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cppcc.roles import Role, has_role
 from securitylog import note_id_view
 
 from . import idcard
@@ -44,9 +45,22 @@ MemberGroupSerializer = _reference_serializer(MemberGroup)
 
 
 class HandlingUnitSerializer(serializers.ModelSerializer):
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="联系电话；机关工作人员以外只见掩码"
+    )
+
     class Meta:
         model = HandlingUnit
         fields = ["id", "name", "kind", "order", "is_active", "contact_person", "contact_phone"]
+
+    def to_representation(self, instance):
+        # The unit's contact may be a staff member's own mobile: the office sees it in full, every
+        # other reader of the unit list masked (139****5678), as for a member's phone.
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if data.get("contact_phone") and not (request and has_role(request.user, Role.OFFICE)):
+            data["contact_phone"] = idcard.mask_phone(data["contact_phone"])
+        return data
 
 
 class MemberSerializer(serializers.ModelSerializer):

@@ -31,6 +31,7 @@ _MONTH = 3 if timezone.localdate().month not in (2, 3, 4) else 9
 BIRTH = dt.date(1975, _MONTH, 14)
 ID_NUMBER = idcard.make("110105", BIRTH, 123)
 PHONE = "13912345678"
+UNIT_PHONE = "13800138000"  # unit A's contact: the office sees it in full, everyone else masked
 
 _M, _D = BIRTH.month, BIRTH.day
 BIRTH_FORMS = [
@@ -50,7 +51,7 @@ PHONE_MASKED_ROLES = [r for r in MASKED_ROLES if r != "member"]
 @pytest.fixture(scope="module")
 def personal(world, django_db_blocker):
     """Member A's personal data, changed the way the office does it (so the change log has the change),
-    and A's proposal carrying A's mobile as its contact phone."""
+    A's proposal carrying A's mobile as its contact phone, unit A a contact phone."""
     from members import services as ms
 
     with django_db_blocker.unblock():
@@ -59,6 +60,9 @@ def personal(world, django_db_blocker):
             member=world["member_a"],
             data={"id_number": ID_NUMBER, "birth_date": BIRTH, "phone": PHONE, "note": "甲委员备注"},
         )
+        unit = world["unit_a"]
+        unit.contact_phone = UNIT_PHONE
+        unit.save(update_fields=["contact_phone"])
         proposal = world["proposal"]
         proposal.contact_phone = PHONE
         proposal.save(update_fields=["contact_phone"])
@@ -93,6 +97,8 @@ def leaks(text: str, *, phone: bool) -> list[str]:
     found += [f"birth date ({m.group(0)!r})" for pattern in BIRTH_FORMS for m in [pattern.search(text)] if m]
     if phone and PHONE in text:
         found.append("full mobile number")
+    if UNIT_PHONE in text:
+        found.append("unit contact's full phone")
     return found
 
 
@@ -160,6 +166,7 @@ def test_the_collector_sees_what_the_office_sees(personal, page_client, api_clie
         assert "full ID number" in shown[what], what
         assert any(p.startswith("birth date") for p in shown[what]), what
     assert "full mobile number" in shown["proposals:print"]
+    assert "unit contact's full phone" in shown["GET /api/v1/units/"]
 
 
 def test_every_full_id_shown_is_on_the_security_log_once(personal, page_client, api_client_for):
