@@ -58,7 +58,8 @@ IDS_PER_SOURCE = 4
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo committee (30 members) and an API token per role, rolled back when the module ends."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from accounts.tokens import token_issue
 
     media = tmp_path_factory.mktemp("schemathesis-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
@@ -67,7 +68,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             call_command("seed_demo", "--members", "30", "--password", "Schema-2026", stdout=open(os.devnull, "w"))
             users = get_user_model().objects.in_bulk(ACCOUNTS.values(), field_name="username")
-            tokens = {role: Token.objects.get_or_create(user=users[name])[0].key for role, name in ACCOUNTS.items()}
+            tokens = {role: token_issue(user=users[name])[1] for role, name in ACCOUNTS.items()}
             yield tokens
         finally:
             transaction.set_rollback(True)
