@@ -36,6 +36,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from cppcc.roles import Role
 
+# Operations that may end the caller's own token (issue 12): each of their cases is rolled back.
+ENDS_OWN_TOKEN = {"POST /api/v1/auth/logout-everywhere/", "DELETE /api/v1/auth/tokens/{id}/"}
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2026"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -163,6 +165,8 @@ def _fuzz(strategy, label, headers, cases, statuses, failures, server_errors):
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except FailureGroup as exc:
                 failures.setdefault(label, str(exc) + "\n".join(server_errors))
+            if label in ENDS_OWN_TOKEN:  # undone, or every later operation would answer 401
+                transaction.set_rollback(True)
 
     run()
 
