@@ -286,3 +286,40 @@ def test_staff_account_gets_no_other_role_by_any_path(make_user, flag, role, pat
     user.refresh_from_db()
     assert getattr(user, flag) is (path != "save flag")
     assert set(user.groups.values_list("name", flat=True)) == ({role} if path == "save flag" else set())
+
+
+# --- hostile input on the new doors: never a 500, never a mail ----------------------------------------
+
+HOSTILE_IDENTIFIERS = ["\x00", "a" * 10000, "' OR '1'='1", "<script>alert(1)</script>", "%", "x@y\r\nBcc: e@evil.org"]
+
+
+@pytest.mark.parametrize("identifier", HOSTILE_IDENTIFIERS, ids=range(len(HOSTILE_IDENTIFIERS)))
+def test_forgot_password_page_survives_hostile_input(client, accounts, identifier):
+    response = client.post(reverse("accounts:password_reset"), {"identifier": identifier})
+    assert response.status_code in (200, 302)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password/reset/%00/x/",
+        "/accounts/password/reset/" + "A" * 2000 + "/t-t/",
+        "/accounts/password/reset/MQ/set-password/",
+    ],
+)
+def test_reset_link_survives_hostile_paths(client, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert response.status_code == 404 or response.context["validlink"] is False
+
+
+# WSGI hands headers over decoded as latin-1: UTF-8 text arrives as its latin-1 reading.
+@pytest.mark.parametrize(
+    "header", ["Token " + "x" * 500, "Token " + "中文".encode().decode("latin-1"), "Token a b", "Token ", "Token \x00"]
+)
+def test_hostile_token_headers_answer_401(header):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/auth/tokens/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
