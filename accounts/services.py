@@ -1,5 +1,6 @@
 """Every write on accounts: opening accounts, role assignment (三员分立), the password-change flag."""
 
+import datetime as dt
 import secrets
 import string
 
@@ -7,11 +8,13 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import ADMINISTRATIVE_ROLES, Role, has_role, role_conflict
 from members.models import HandlingUnit, Member
+from securitylog.models import SecurityEvent
 from securitylog.recorder import Action, Outcome, record
 
 from . import tokens
@@ -192,6 +195,10 @@ def password_reset_request(*, actor, user) -> str:
     return channel.masked(address)
 
 
+# The 忘记密码 page sends an account at most one link in this many seconds.
+SELF_RESET_INTERVAL = 300
+
+
 def password_reset_by_identifier(*, identifier: str) -> None:
     """The 忘记密码 page: the holder names their account (username or e-mail address). Whatever the
     outcome — no such account, several, no address — the page answers the same; the log knows."""
@@ -210,8 +217,24 @@ def password_reset_by_identifier(*, identifier: str) -> None:
             detail={"requested_by": "self", "reason": "unknown" if not matches else "ambiguous"},
         )
         return
+    user = matches[0]
+    recent = timezone.now() - dt.timedelta(seconds=SELF_RESET_INTERVAL)
+    if SecurityEvent.objects.filter(
+        action=Action.RESET_REQUEST,
+        outcome=Outcome.SUCCESS,
+        object_type="auth.user",
+        object_id=str(user.pk),
+        at__gte=recent,
+    ).exists():  # one link per few minutes: the page must not become a way to flood a mailbox
+        record(
+            Action.RESET_REQUEST,
+            obj=user,
+            outcome=Outcome.FAILURE,
+            detail={"requested_by": "self", "reason": "throttled"},
+        )
+        return
     try:
-        password_reset_request(actor=None, user=matches[0])
+        password_reset_request(actor=None, user=user)
     except ApplicationError:
         pass  # recorded; the page must not tell whether the account exists or has an address
 

@@ -323,3 +323,14 @@ def test_hostile_token_headers_answer_401(header):
 
     response = APIClient().get("/api/v1/auth/tokens/", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
+
+
+def test_forgot_password_page_sends_one_link_per_few_minutes(client, accounts):
+    url = reverse("accounts:password_reset")
+    for _ in range(3):
+        assert client.post(url, {"identifier": "r_member"}).status_code == 302
+    assert len(mail.outbox) == 1
+    assert _events(accounts["member"], outcome="failure").count() == 2
+    with time_machine.travel(dt.datetime.now().astimezone() + dt.timedelta(minutes=6), tick=False):
+        client.post(url, {"identifier": "r_member"})
+    assert len(mail.outbox) == 2
