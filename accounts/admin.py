@@ -1,17 +1,21 @@
-"""Django admin for the system administrator: create and deactivate accounts, never grant roles.
+"""Django admin for the system administrator: create and deactivate accounts, never grant roles,
+never know a password.
 
 Roles (groups), permissions and the superuser/staff flags are read-only here; they change only
-through the security administrator's page (三员分立). An account added here, or whose password is
-set here by someone else, must change its password at first login.
+through the security administrator's page (三员分立). There is no password field and no password
+form (issue 12): an account is created with an unusable password, and a password is (re)set only by
+the holder, through a one-time link sent to the holder's own address (action “发送密码重置链接”).
 """
 
-from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.http import Http404
 
+from cppcc.errors import ApplicationError
 from cppcc.roles import Role
 
 from . import services
@@ -20,6 +24,21 @@ User = get_user_model()
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+
+
+class AccountAddForm(forms.ModelForm):
+    """A new account has no password anyone knows: the holder sets it through the link."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 @admin.register(User)
@@ -35,7 +54,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ()
     fieldsets = (
-        (None, {"fields": ("username", "password", "password_status")}),
+        (None, {"fields": ("username", "password_status")}),
         ("个人信息", {"fields": ("first_name", "last_name", "email")}),
         ("状态", {"fields": ("is_active",)}),
         (
@@ -44,7 +63,18 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
+    add_form = AccountAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("username", "first_name", "last_name", "email"),
+                "description": "新账号没有初始密码：保存后系统把设置密码的一次性链接发到本人的电子邮箱。",
+            },
+        ),
+    )
     list_display = ("username", "first_name", "role_list", "is_active", "must_change", "last_login")
+    actions = ["send_password_reset"]
     list_filter = ("is_active", "groups")
 
     def get_queryset(self, request):
@@ -69,17 +99,31 @@ class UserAdmin(DjangoUserAdmin):
         return f"上次设置：{changed}；" + ("首次登录须修改" if security.must_change_password else "无须修改")
 
     def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email", "") if change else ""
         super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.account_email_changed(actor=request.user, user=obj, old=old_email or "")
         if not change:
-            services.require_password_change(user=obj)
+            self._send_link(request, obj, created=True)
+
+    def _send_link(self, request, user, *, created=False) -> None:
+        try:
+            to = services.password_reset_request(actor=request.user, user=user)
+        except ApplicationError as exc:
+            prefix = f"账号“{user.username}”已创建，但未发出设置密码链接：" if created else ""
+            self.message_user(request, prefix + exc.message, messages.ERROR)
+        else:
+            what = "设置密码" if created else "重置密码"
+            self.message_user(request, f"已把{what}的一次性链接发送到“{user.username}”本人的地址 {to}。")
+
+    @admin.action(description="发送密码重置链接（发给账号本人）")
+    def send_password_reset(self, request, queryset):
+        for user in queryset:
+            self._send_link(request, user)
 
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, unquote(id))
-            if user is not None and user.pk != request.user.pk:
-                services.require_password_change(user=user)
-        return response
+        # 三员分立: nobody sets another person's password; the holder uses a reset link.
+        raise Http404("密码只能由账号本人通过重置链接设置。")
 
 
 @admin.register(Group)

@@ -1,20 +1,26 @@
-"""The token endpoint, with django-axes' lockout answered as such.
+"""The token endpoint, the caller's own tokens, and logout everywhere.
 
-DRF's `obtain_auth_token` authenticates inside a serializer: axes counts the failures and refuses a
-locked account, but Django's `authenticate()` swallows axes' refusal and the view answers 400
-“invalid credentials”, and axes' middleware never sees the flag (it is set on DRF's request). Here
-a refused attempt on a locked account answers 429 with the lockout message, like the login page.
+DRF's `AuthTokenSerializer` authenticates: axes counts the failures and refuses a locked account,
+but Django's `authenticate()` swallows axes' refusal and the serializer answers 400 “invalid
+credentials”, and axes' middleware never sees the flag (it is set on DRF's request). Here a refused
+attempt on a locked account answers 429 with the lockout message, like the login page.
+
+Every call of the token endpoint issues a new token (a user may hold one per device or script);
+tokens end by themselves (idle and absolute lifetimes, accounts/tokens.py).
 """
 
 import math
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services, tokens
+from .models import ApiToken
 
 
 def lockout_message(request) -> str:
@@ -25,16 +31,25 @@ def lockout_message(request) -> str:
     return f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解除锁定。"
 
 
-class TokenLoginView(ObtainAuthToken):
+class TokenLoginView(APIView):
+    """Sign in with username and password; answers a new token (shown once) and when it expires."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    serializer_class = AuthTokenSerializer
+
     @extend_schema(
+        request=AuthTokenSerializer,
         responses={
-            200: OpenApiResponse(description='`{"token": …}`'),
+            200: inline_serializer(
+                "TokenIssued", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+            ),
             400: OpenApiResponse(description="用户名或密码不正确"),
             429: OpenApiResponse(description="登录失败次数过多，账号已锁定"),
-        }
+        },
     )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             username = request.data.get("username") if hasattr(request.data, "get") else None
             if username and AxesProxyHandler.is_locked(request._request, {"username": username}):
@@ -43,5 +58,46 @@ class TokenLoginView(ObtainAuthToken):
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
                 )
             serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        agent = request.META.get("HTTP_USER_AGENT", "")
+        token, key = tokens.token_issue(user=serializer.validated_data["user"], name=agent)
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="是否为本次请求所用的令牌")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "name", "created_at", "last_used_at", "expires_at", "current"]
+
+    def get_current(self, obj) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == obj.pk
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own live API tokens; DELETE revokes one. Another user's token id answers 404."""
+
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return tokens.tokens_of(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.token_revoke(actor=self.request.user, token=instance)
+
+
+class LogoutEverywhereView(APIView):
+    """End every session and every API token of the caller (this one included)."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "LoggedOutEverywhere", {"sessions": serializers.IntegerField(), "tokens": serializers.IntegerField()}
+            )
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return Response(services.logout_everywhere(actor=request.user))

@@ -1,19 +1,19 @@
-"""Token authentication that also applies the password rules (the middleware sees only sessions)."""
+"""Token authentication with expiring, hashed tokens (accounts/tokens.py) and the password rules
+(the middleware sees only sessions)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from . import policy
+from . import policy, tokens
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>`, as DRF's, but checked against `accounts.ApiToken`."""
+
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        try:
-            # The security record comes with the token's own query: no extra query per API call.
-            token = model.objects.select_related("user", "user__security").get(key=key)
-        except model.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        token = tokens.token_lookup(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("令牌无效或已过期，请重新登录获取。"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         reason = policy.change_reason(policy.password_state(token.user))

@@ -46,3 +46,9 @@ class UnitAccountForm(forms.Form):
     )
     full_name = forms.CharField(label="使用人姓名", max_length=150, widget=_text())
     username = forms.CharField(label="用户名", max_length=150, help_text=USERNAME_HELP, widget=_text())
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label="用户名或电子邮箱", max_length=254, widget=_text(autocomplete="username", autofocus=True)
+    )

@@ -19,3 +19,31 @@ class AccountSecurity(models.Model):
 
     def __str__(self):
         return f"{self.user}"
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`). A user may hold several (one per device or script).
+
+    Only a SHA-256 digest of the key is stored: the key is shown once, when it is issued. A token
+    ends after `API_TOKEN_IDLE_TIMEOUT` seconds without use and at `expires_at` (issue time plus
+    `API_TOKEN_ABSOLUTE_TIMEOUT`), and is deleted at password change, logout everywhere, lockout and
+    when its owner revokes it (accounts/tokens.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8, help_text="令牌的前 8 位，便于本人辨认。")
+    name = models.CharField("名称", max_length=200, blank=True, help_text="签发时的客户端（User-Agent）。")
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", db_index=True)
+    expires_at = models.DateTimeField("到期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.prefix}…"

@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -13,8 +16,8 @@ from cppcc.roles import Role
 from cppcc.views_helpers import role_required
 from members import selectors as member_selectors
 
-from . import policy, selectors, services
-from .forms import MemberAccountForm, PasswordChangeForm, RolesForm, UnitAccountForm
+from . import policy, selectors, services, tokens
+from .forms import MemberAccountForm, PasswordChangeForm, PasswordResetRequestForm, RolesForm, UnitAccountForm
 
 PAGE_SIZE = 30
 
@@ -177,3 +180,79 @@ def unit_account_open(request):
         else:
             return _opened(request, user, password, reverse("accounts:unit_open"), "继续开通")
     return render(request, "accounts/unit_account_form.html", {"form": form})
+
+
+# --- password reset by link (the holder only; 三员分立) -------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """忘记密码: the answer is the same whether or not the account exists or has an address."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_by_identifier(identifier=form.cleaned_data["identifier"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form})
+
+
+def password_reset_done(request):
+    from django.conf import settings
+
+    return render(request, "registration/password_reset_done.html", {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's one-time link check (the token dies with the password it was made for and after
+    PASSWORD_RESET_TIMEOUT); on success every other session and token of the holder ends."""
+
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_completed(user=form.user)
+        return response
+
+
+def password_reset_complete(request):
+    return render(request, "registration/password_reset_complete.html")
+
+
+# --- own API tokens and sign-outs -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def token_list(request):
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "tokens": tokens.tokens_of(request.user),
+            "idle_minutes": tokens.idle_timeout() // 60,
+            "absolute_hours": tokens.absolute_timeout() // 3600,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def token_revoke(request, pk):
+    token = get_object_or_404(tokens.tokens_of(request.user), pk=pk)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, f"已注销令牌 {token.prefix}…。")
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_http_methods(["POST"])
+def logout_everywhere(request):
+    result = services.logout_everywhere(actor=request.user)
+    logout(request)
+    messages.success(
+        request, f"已退出所有登录：结束 {result['sessions']} 个会话，注销 {result['tokens']} 个 API 令牌。"
+    )
+    return redirect("login")

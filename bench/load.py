@@ -106,8 +106,8 @@ def prepare_plan(*, year: int, seed: int) -> dict:
     from django.contrib.auth.models import Group
     from django.contrib.auth.password_validation import password_changed
     from django.db.models import Count
-    from rest_framework.authtoken.models import Token
 
+    from accounts.tokens import token_issue
     from cppcc.roles import Role
     from members.models import HandlingUnit
     from proposals import selectors
@@ -171,8 +171,7 @@ def prepare_plan(*, year: int, seed: int) -> dict:
     for role, accounts in users.items():
         plan_accounts[role] = []
         for user in accounts:
-            token, _ = Token.objects.get_or_create(user=user)
-            entry = {"username": user.username, "token": token.key}
+            entry = {"username": user.username, "token": token_issue(user=user)[1]}
             if role in (Role.UNIT, Role.MEMBER):
                 entry["proposal_ids"] = sample(user, own_only=role == Role.MEMBER)
             else:

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -198,9 +197,25 @@ if not DEBUG:
 # Login lockout (django-axes): 5 failures lock the username for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
-# Lock by account, not by address: a committee office sits behind one intranet address, and an
-# address lock would shut every colleague out because of one person's typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# --- issue 12 (accounts/authentication): lockout, client address, tokens, password reset ---
+# Lock the pair (account, address): failures from one address neither lock the account for its
+# holder elsewhere nor a colleague behind the same intranet address, so nobody can keep an account
+# locked from afar. Failures during a lock do not extend it (the cool-off runs from the lock).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# empty: the header is ignored. One helper serves axes and the security log (cppcc/clientip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "cppcc.clientip.client_ip"
+# API tokens (accounts/tokens.py) end like sessions: idle and absolute lifetimes in seconds.
+API_TOKEN_IDLE_TIMEOUT = int(os.environ.get("API_TOKEN_IDLE_TIMEOUT", SESSION_IDLE_TIMEOUT))
+API_TOKEN_ABSOLUTE_TIMEOUT = int(os.environ.get("API_TOKEN_ABSOLUTE_TIMEOUT", SESSION_ABSOLUTE_TIMEOUT))
+# A password-reset link is delivered to the account holder only and works once, for this long
+# (seconds, at most 24 hours). Channels: classes of accounts/reset_channels.py (an SMS sender is
+# added by naming its class here).
+PASSWORD_RESET_TIMEOUT = min(int(os.environ.get("PASSWORD_RESET_TIMEOUT", 24 * 3600)), 24 * 3600)
+PASSWORD_RESET_CHANNELS = env_list("PASSWORD_RESET_CHANNELS", "accounts.reset_channels.EmailChannel")
+# --- end issue 12 ---
 # models.W040: the covering indexes' INCLUDE columns serve PostgreSQL; the embedded SQLite simply
 # builds the plain index.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import TokenLoginView
+from accounts.api import ApiTokenViewSet, LogoutEverywhereView, TokenLoginView
 from consultations import api as consultations_api
 from members import activity_api, assessment_api
 from members import api as members_api
@@ -39,6 +39,7 @@ router.register("consultation-outcomes", consultations_api.ConsultationOutcomeVi
 router.register("inspections", supervision_api.InspectionViewSet, basename="inspection")
 router.register("recommendations", supervision_api.RecommendationViewSet, basename="recommendation")
 router.register("opinions", opinion_api.OpinionViewSet, basename="opinion")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")  # issue 12: one's own API tokens
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -60,6 +61,7 @@ urlpatterns = [
     path("opinions/", include("supervision.opinion_urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="api_token"),
+    path("api/v1/auth/logout-everywhere/", LogoutEverywhereView.as_view(), name="api_logout_everywhere"),
     path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

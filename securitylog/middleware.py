@@ -77,9 +77,9 @@ class SecurityEventMiddleware:
 
     @staticmethod
     def _token_login(request, response):
-        from rest_framework.authtoken.models import Token
+        from accounts.tokens import token_lookup
 
         key = (getattr(response, "data", None) or {}).get("token")
-        token = Token.objects.select_related("user").filter(key=key).first() if key else None
+        token = token_lookup(key) if isinstance(key, str) else None
         if token is not None:
-            record(Action.LOGIN, request=request, actor=token.user, detail={"via": "token"})
+            record(Action.LOGIN, request=request, actor=token.user, detail={"via": "token", "token": token.prefix})

@@ -22,6 +22,11 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGE = "password_change", "修改密码"
         ROLE_CHANGE = "role_change", "角色变更"
         PURGE = "purge", "清理过期日志"
+        # issue 12: password resets by link, account details, API tokens and sign-outs
+        RESET_REQUEST = "reset_request", "申请密码重置链接"
+        PASSWORD_RESET = "password_reset", "通过链接重置密码"
+        ACCOUNT_CHANGE = "account_change", "账号资料变更"
+        TOKEN_REVOKE = "token_revoke", "注销令牌或登录"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "成功"

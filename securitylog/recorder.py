@@ -23,11 +23,11 @@ def _plain(request):
 
 
 def client_ip(request) -> str | None:
-    """The client address the way django-axes resolves it, so the two logs agree."""
-    from axes.helpers import get_client_ip_address
+    """The client address behind the configured proxies — the helper django-axes uses too."""
+    from cppcc.clientip import client_ip as resolve
 
     try:
-        return get_client_ip_address(_plain(request)) or None
+        return resolve(_plain(request))
     except Exception:  # noqa: BLE001 - a malformed header must not cost the event
         return _plain(request).META.get("REMOTE_ADDR") or None
 

@@ -112,3 +112,93 @@ def test_security_admin_lifts_a_lock(client, client_for, people, victim, who, ex
     assert response.status_code == expected
     client.logout()
     assert _page_login(client, PASSWORD).status_code == (302 if who == "security" else 429)
+
+
+# --- issue 12: nobody keeps an account locked from afar; the address behind the proxy ----------------
+
+A_ADDR, B_ADDR, PROXY = "198.51.100.7", "203.0.113.5", "10.0.0.2"
+
+
+def _login_from(client, password, addr, forwarded=None):
+    extra = {"REMOTE_ADDR": addr}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(reverse("login"), {"username": "victim", "password": password}, **extra)
+
+
+@pytest.mark.parametrize("endpoint", ["page", "token"])
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(client, api_client, victim, endpoint):
+    for _ in range(5):
+        _login_from(client, WRONG, A_ADDR)
+    assert _login_from(client, PASSWORD, A_ADDR).status_code == 429
+    if endpoint == "page":
+        assert _login_from(client, PASSWORD, B_ADDR).status_code == 302
+    else:
+        response = api_client.post(
+            reverse("api_token"), {"username": "victim", "password": PASSWORD}, format="json", REMOTE_ADDR=B_ADDR
+        )
+        assert response.status_code == 200
+
+
+def test_failures_during_a_lock_do_not_extend_it(client, victim):
+    for _ in range(5):
+        _login_from(client, WRONG, A_ADDR)
+    for minutes in (10, 20, 29):
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=minutes), tick=False):
+            assert _login_from(client, WRONG, A_ADDR).status_code == 429
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31), tick=False):
+        assert _login_from(client, PASSWORD, A_ADDR).status_code == 302
+
+
+def test_forged_forwarded_for_from_an_untrusted_peer_is_ignored(client, victim, settings):
+    from securitylog.models import SecurityEvent
+
+    settings.TRUSTED_PROXIES = []
+    # a new forged address on every try changes nothing: the peer is what counts
+    for i in range(5):
+        _login_from(client, WRONG, A_ADDR, forwarded=f"192.0.2.{i + 1}")
+    assert _login_from(client, PASSWORD, A_ADDR, forwarded=B_ADDR).status_code == 429
+    failed = SecurityEvent.objects.filter(action="login_failed", actor_username="victim")
+    assert set(failed.values_list("ip", flat=True)) == {A_ADDR}
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {A_ADDR}
+
+
+def test_forwarded_address_is_used_behind_a_trusted_proxy(client, victim, settings):
+    from securitylog.models import SecurityEvent
+
+    settings.TRUSTED_PROXIES = [PROXY]
+    # the proxy appends the address it saw; whatever the client wrote further left is not believed
+    for _ in range(5):
+        _login_from(client, WRONG, PROXY, forwarded=f"192.0.2.99, {A_ADDR}")
+    assert _login_from(client, PASSWORD, PROXY, forwarded=A_ADDR).status_code == 429
+    assert _login_from(client, PASSWORD, PROXY, forwarded=B_ADDR).status_code == 302
+    failed = SecurityEvent.objects.filter(action="login_failed", actor_username="victim")
+    assert set(failed.values_list("ip", flat=True)) == {A_ADDR}
+    assert SecurityEvent.objects.filter(action="login", ip=B_ADDR).exists()
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        (A_ADDR, None, [], A_ADDR),
+        (A_ADDR, B_ADDR, [], A_ADDR),  # untrusted peer: the header is ignored
+        (PROXY, B_ADDR, [], PROXY),
+        (PROXY, B_ADDR, [PROXY], B_ADDR),
+        (PROXY, f"192.0.2.1, {B_ADDR}", [PROXY], B_ADDR),  # rightmost untrusted entry
+        (PROXY, f"{B_ADDR}, 10.0.0.3", ["10.0.0.0/8"], B_ADDR),  # a chain of trusted proxies
+        (PROXY, "not-an-address", [PROXY], PROXY),
+        (PROXY, "", [PROXY], PROXY),
+    ],
+)
+def test_client_ip_helper(rf, settings, peer, forwarded, trusted, expected):
+    from axes.helpers import get_client_ip_address
+
+    from cppcc.clientip import client_ip
+    from securitylog.recorder import client_ip as logged_ip
+
+    settings.TRUSTED_PROXIES = trusted
+    extra = {"REMOTE_ADDR": peer}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    request = rf.get("/", **extra)
+    assert client_ip(request) == get_client_ip_address(request) == logged_ip(request) == expected

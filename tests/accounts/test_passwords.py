@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.models import AccountSecurity
+from accounts.tokens import token_issue
 from accounts.validators import CharacterClassValidator
 from cppcc.roles import Role
 
@@ -231,7 +231,7 @@ def test_api_answers_403_until_the_password_is_changed(client, api_client, make_
         client.force_login(user)
         response = client.get("/api/v1/members/")
     else:
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
         response = api_client.get("/api/v1/members/")
     assert response.status_code == expected
     if expected == 403:
@@ -243,7 +243,7 @@ def test_token_requests_cost_no_extra_query(api_client, make_user, django_assert
     """The security record comes with the token lookup (select_related), not a query of its own."""
     user = make_user(Role.OFFICE)
     AccountSecurity.objects.create(user=user, password_changed_at=timezone.now())
-    key = Token.objects.create(user=user).key
+    key = token_issue(user=user)[1]
     from accounts.authentication import TokenAuthentication
 
     with django_assert_num_queries(1):

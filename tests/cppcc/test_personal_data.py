@@ -19,8 +19,8 @@ from django.core import checks
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import token_issue
 from cppcc import crypto
 from cppcc.logging_filters import RedactPersonalData, redact
 from cppcc.middleware import NoStoreMiddleware
@@ -149,7 +149,7 @@ def test_member_api_with_session_is_no_store(client, office_user, member):
 
 
 def test_member_api_with_token_is_no_store(api_client, office_user, member):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=office_user).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=office_user)[1]}")
     response = api_client.get(f"/api/v1/members/{member.pk}/")
     assert response.status_code == 200
     assert_no_store(response)

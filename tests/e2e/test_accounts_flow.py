@@ -60,3 +60,33 @@ def test_security_admin_assigns_roles_within_the_rules(page, demo):
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已更新 leader 的角色。")).to_be_visible()
     expect(page.get_by_test_id("user-row").filter(has_text="leader").first).to_contain_text("委员")
+
+
+def test_admin_sends_a_reset_link_that_only_the_holder_receives(page, demo):
+    """三员分立 (issue 12): the system administrator asks for the auditor's reset link in the Django
+    admin and sees only a masked address; the auditor sets their own password from the mail."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    auditor = get_user_model().objects.get(username="auditor")
+    auditor.email = "shenji@example.org"
+    auditor.save(update_fields=["email"])
+    mail.outbox.clear()
+
+    login(page, "admin")
+    page.goto("/admin/auth/user/?q=auditor")
+    page.locator(f"input[name='_selected_action'][value='{auditor.pk}']").check()
+    page.locator("select[name='action']").select_option("send_password_reset")
+    page.locator("button[name='index']").click()
+    expect(page.get_by_text("s***@example.org")).to_be_visible()
+    link = re.search(r"https?://\S+", mail.outbox[-1].body)[0]
+    assert mail.outbox[-1].to == ["shenji@example.org"] and link not in page.content()
+    page.context.clear_cookies()
+
+    page.goto(re.sub(r"^https?://[^/]+", "", link))
+    page.get_by_label("新密码", exact=True).fill("Shen-ji-2026!")
+    page.get_by_label("新密码确认").fill("Shen-ji-2026!")
+    page.get_by_role("button", name="设置新密码").click()
+    expect(page.get_by_test_id("reset-complete")).to_be_visible()
+    login(page, "auditor", "Shen-ji-2026!")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

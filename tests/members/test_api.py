@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.tokens import token_lookup
 from members.models import Member
 from tests.factories import MemberFactory
 
@@ -264,7 +265,7 @@ def test_token_sign_in_and_use(api_client, users, target):
     response = api_client.post("/api/v1/auth/token/", {"username": "office1", "password": PASSWORD})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=office).key
+    assert token_lookup(token).user == office
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = api_client.get(URL)
@@ -288,7 +289,7 @@ def test_wrong_password_gets_no_token(api_client, users):
     assert response.status_code == 400
     assert "token" not in response.json()
     assert response.json()["errors"]
-    assert not Token.objects.filter(user=office).exists()
+    assert not ApiToken.objects.filter(user=office).exists()
 
 
 def test_session_sign_in_works_for_the_api(client, users, target):

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_lookup
 from members.models import HandlingUnit
 from proposals import services
 from proposals.models import Assignment, CoSigner, Proposal, ProposalCategory, ProposalEvent, State
@@ -394,7 +394,7 @@ def test_token_auth(people, draft, walk):
     response = client.post("/api/v1/auth/token/", {"username": "office", "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content.decode()
     token = response.json()["token"]
-    assert token == Token.objects.get(user=people["office"]).key
+    assert token_lookup(token).user == people["office"]
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert ids(client.get(URL)) == [proposal.pk]

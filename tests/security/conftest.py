@@ -53,6 +53,7 @@ def _pdf(name="材料.pdf"):
 
 
 def build_world() -> World:
+    from accounts.tokens import token_issue
     from consultations import services as cs
     from consultations.models import ConsultationPlan
     from members import services as ms
@@ -199,6 +200,7 @@ def build_world() -> World:
         reason="表彰",
     )
     o["notification"] = Notification.objects.create(recipient=u["member"], title="甲委员的通知", body="请查看。")
+    o["api_token"] = token_issue(user=u["member"])[0]
     return w
 
 
@@ -226,7 +228,7 @@ def world(django_db_setup, django_db_blocker, media_dir):
 def clients(world, django_db_blocker):
     """One browser client (signed in with a session) and one API client (with the user's token, the way
     an API caller really authenticates) per role, made once per module."""
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
     pages, apis = {}, {}
     with django_db_blocker.unblock():
@@ -234,8 +236,7 @@ def clients(world, django_db_blocker):
             pages[role], apis[role] = Client(), APIClient()
             if role != "anon":
                 pages[role].force_login(world.users[role])
-                token, _ = Token.objects.get_or_create(user=world.users[role])
-                apis[role].credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+                apis[role].credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=world.users[role])[1]}")
     return {"page": pages, "api": apis}
 
 

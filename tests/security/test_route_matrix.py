@@ -51,6 +51,9 @@ def test_casework_stays_out_of_reach_of_admin_and_auditor():
     audit_pages = {"audit_log", "securitylog:events", "securitylog:export"}
     personal = {"home", "login", "logout", "notifications:list", "notifications:read", "notifications:read_all"}
     personal |= {n for n in PAGES if n.startswith("accounts:password_change")}
+    # one's own sign-ins and tokens; the 忘记密码 pages answer anyone (issue 12)
+    personal |= {"accounts:tokens", "accounts:token_revoke", "accounts:logout_everywhere"}
+    personal |= {n for n in PAGES if n.startswith("accounts:password_reset")}
     api_meta = {"api-root", "schema", "api_docs"}
     for name, row in PAGES.items():
         codes = parse(row)

@@ -36,6 +36,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from cppcc.roles import Role
 
+# Operations that may end the caller's own token (issue 12): each of their cases is rolled back.
+ENDS_OWN_TOKEN = {"POST /api/v1/auth/logout-everywhere/", "DELETE /api/v1/auth/tokens/{id}/"}
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2026"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -58,7 +60,8 @@ IDS_PER_SOURCE = 4
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo committee (30 members) and an API token per role, rolled back when the module ends."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from accounts.tokens import token_issue
 
     media = tmp_path_factory.mktemp("schemathesis-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
@@ -67,7 +70,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             call_command("seed_demo", "--members", "30", "--password", "Schema-2026", stdout=open(os.devnull, "w"))
             users = get_user_model().objects.in_bulk(ACCOUNTS.values(), field_name="username")
-            tokens = {role: Token.objects.get_or_create(user=users[name])[0].key for role, name in ACCOUNTS.items()}
+            tokens = {role: token_issue(user=users[name])[1] for role, name in ACCOUNTS.items()}
             yield tokens
         finally:
             transaction.set_rollback(True)
@@ -162,6 +165,8 @@ def _fuzz(strategy, label, headers, cases, statuses, failures, server_errors):
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except FailureGroup as exc:
                 failures.setdefault(label, str(exc) + "\n".join(server_errors))
+            if label in ENDS_OWN_TOKEN:  # undone, or every later operation would answer 401
+                transaction.set_rollback(True)
 
     run()
 

@@ -7,6 +7,8 @@ PAGE_KWARGS = {
     "accounts:user_roles": lambda o: {"pk": o["member_a"].user_id},
     "accounts:member_open": lambda o: {"pk": o["member_a"].pk},
     "accounts:user_unlock": lambda o: {"pk": o["member_a"].user_id},
+    "accounts:password_reset_confirm": lambda o: {"uidb64": "MQ", "token": "not-a-token"},
+    "accounts:token_revoke": lambda o: {"pk": o["api_token"].pk},
     "members:detail": lambda o: {"pk": o["member_a"].pk},
     "members:edit": lambda o: {"pk": o["member_a"].pk},
     "activities:detail": lambda o: {"pk": o["activity"].pk},
@@ -56,6 +58,7 @@ PAGE_KWARGS = {
 # API path prefix → the world object its `{id}` names (assessments are addressed by member id).
 API_OBJECTS = {
     "members": "member_a",
+    "auth": "api_token",  # /api/v1/auth/tokens/{id}/: a token of member A (not the one the client uses)
     "terms": "term",
     "sessions": "session",
     "sectors": "sector",
