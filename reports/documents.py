@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.xlsx_stream import cell_value
 from members.models import Session, Term
 
 from . import statistics
@@ -542,7 +543,7 @@ class _Sheet:
             value, align = "—", align or _RIGHT  # no figure (nothing to divide by), in the numbers' column
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = WriteOnlyCell(self.ws, value=cell_value(value))
         cell.font = font
         if fill:
             cell.fill = fill
