@@ -74,10 +74,6 @@ def imported_text(value) -> str:
     return text
 
 
-def _text(value: str) -> str:
-    return cell_value(value).translate(_ESCAPE)
-
-
 class _Cells:
     """Turns one row of Python values into the XML of its cells."""
 
@@ -88,6 +84,7 @@ class _Cells:
     def row(self, number: int, values: Sequence) -> str:
         cells = []
         for letter, value in zip(self.letters, values, strict=False):
+            value = cell_value(value)
             if value is None or value == "":
                 continue
             ref = f"{letter}{number}"
@@ -100,7 +97,7 @@ class _Cells:
             elif isinstance(value, dt.date):
                 cells.append(f'<c r="{ref}" s="{self.date_style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
             else:
-                text = _text(str(value))
+                text = value.translate(_ESCAPE)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
         return f'<row r="{number}">{"".join(cells)}</row>'
