@@ -38,6 +38,13 @@ _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARK = "</sheetData>"
 
 
+def xml_text(value) -> str:
+    """`value` as text any XML document (.xlsx, .docx) can carry: the characters XML 1.0 cannot
+    hold are dropped (python-docx and openpyxl raise on them, and one such character typed into a
+    title would break every document that shows it)."""
+    return _ILLEGAL.sub("", str(value))
+
+
 def cell_value(value):
     """`value` as a cell may hold it: numbers, booleans and dates unchanged; anything else as text
     that can never be read as a formula (prefixed with a single quote when it starts — after any
@@ -45,7 +52,7 @@ def cell_value(value):
     Excel's cell limit). Never raises: whatever a request carried ends up as plain text."""
     if value is None or isinstance(value, bool | int | float | decimal.Decimal | dt.date | dt.time):
         return value
-    text = _ILLEGAL.sub("", str(value))
+    text = xml_text(value)
     if text.lstrip(" ").startswith(_FORMULA_START):
         text = "'" + text
     if len(text) > MAX_CELL_CHARS:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import SecurityError
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
-from cppcc.xlsx_stream import cell_value
+from cppcc.xlsx_stream import cell_value, xml_text
 from members.models import Session, Term
 
 from . import sandbox, statistics
@@ -255,6 +256,10 @@ def _finalize(value):
         return value
     if value is None:
         return "—"
+    if isinstance(value, str):
+        # A unit name with a control character must not break the document; a macro's output
+        # (already escaped) stays marked safe.
+        return Markup(xml_text(value)) if isinstance(value, Markup) else xml_text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -213,3 +213,18 @@ def test_a_control_character_username_at_the_token_endpoint_leaves_the_log_expor
     cells = _read(b"".join(response.streaming_content) if response.streaming else response.content)
     assert not [c for c in cells if c.data_type == "f"]
     assert any(isinstance(c.value, str) and c.value.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_word_documents_carry_any_character(office_user):
+    """The proposal form (python-docx) and the work-report draft (docxtpl) with the hostile names."""
+    from docx import Document
+
+    from proposals.exports import proposal_docx
+
+    _proposals(office_user)
+    for proposal in Proposal.objects.all():
+        proposal.background = "\n".join(typed for typed, _ in HOSTILE)
+        text = "\n".join(p.text for p in Document(proposal_docx(proposal)).paragraphs)
+        assert "=HYPERLINK" in text
+    draft = documents.work_report_docx(statistics.period_for(year=2026))
+    assert Document(draft).paragraphs
