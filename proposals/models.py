@@ -188,16 +188,8 @@ class Proposal(TimeStampedModel):
             models.Index(
                 fields=["submitted_at"],
                 include=[
-                    "id",
-                    "number",
-                    "state",
-                    "kind",
-                    "category",
-                    "is_key",
-                    "is_excellent",
-                    "lead_proposer",
-                    "collective_sector",
-                    "collective_party",
+                    "id", "number", "state", "kind", "category", "is_key", "is_excellent", "lead_proposer",
+                    "collective_sector", "collective_party",
                 ],
                 name="proposal_period_cover_idx",
             ),
