@@ -108,3 +108,26 @@ def test_gunicorn_with_the_production_config_sends_no_server_header(tmp_path):
         server.terminate()
         server.wait(10)
     assert headers["Date"] and "Server" not in headers
+
+
+def test_runserver_sends_no_server_header():
+    """`manage.py runserver` (`make run`) answers through Django's wsgiref server."""
+    import threading
+
+    from django.core.servers import basehttp
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    server = basehttp.WSGIServer(("127.0.0.1", 0), basehttp.WSGIRequestHandler)
+    server.set_app(app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5) as response:
+            headers = response.headers
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert headers["Date"] and "Server" not in headers
