@@ -24,4 +24,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && chmod 700 /var/lib/cppcc/private /backups
 USER cppcc
 EXPOSE 8000
-CMD ["gunicorn", "cppcc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "cppcc.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -52,7 +52,10 @@ class TokenLoginView(APIView):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             username = request.data.get("username") if hasattr(request.data, "get") else None
-            if username and AxesProxyHandler.is_locked(request._request, {"username": username}):
+            # A username the serializer refused (not text, NUL, lone surrogates) is not looked up:
+            # the database cannot even be asked about it, and no account has it.
+            clean = isinstance(username, str) and "username" not in serializer.errors
+            if username and clean and AxesProxyHandler.is_locked(request._request, {"username": username}):
                 return Response(
                     {"message": lockout_message(request._request), "errors": {}},
                     status=status.HTTP_429_TOO_MANY_REQUESTS,

@@ -6,4 +6,10 @@ class CppccConfig(AppConfig):
     verbose_name = "系统"
 
     def ready(self):
+        from django.core.servers import basehttp
+
         from . import checks  # noqa: F401  (registers the database durability check)
+
+        # sec-c (issue 12): `manage.py runserver` (`make run`) names no server software either
+        # (wsgiref writes `Server:` only when this is set); gunicorn's is removed in gunicorn.conf.py.
+        basehttp.ServerHandler.server_software = ""

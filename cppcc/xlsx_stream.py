@@ -5,9 +5,13 @@ row — and the data rows are then streamed into that sheet's XML as plain cells
 numbers, dates), chunk by chunk, straight into the zip file. openpyxl's own write-only mode spends
 ~70 µs per cell on this (a 100,000-row export took 90 s); the rows written here cost a few µs a
 cell and are read back by openpyxl, Excel and LibreOffice like any other.
+
+`cell_value()` is the one rule every export in the project applies to a value before it becomes a
+cell, whichever writer writes it (this one, or openpyxl's own `append`/`WriteOnlyCell`).
 """
 
 import datetime as dt
+import decimal
 import re
 import tempfile
 import zipfile
@@ -22,14 +26,59 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 DATE_FORMAT = "yyyy-mm-dd"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Characters XML 1.0 cannot carry (openpyxl refuses them too).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry (openpyxl refuses them too): C0 controls except tab, LF and CR,
+# lone surrogates (no UTF-8 for them) and the two non-characters U+FFFE and U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text a spreadsheet would take for a formula (OWASP "CSV/formula injection"): = + - @, tab and CR,
+# and the full-width forms that Excel with a Chinese input method also reads as = + - @.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Excel's limit for one cell; a longer text makes Excel report the file as damaged.
+MAX_CELL_CHARS = 32767
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARK = "</sheetData>"
 
 
-def _text(value: str) -> str:
-    return _ILLEGAL.sub("", value).translate(_ESCAPE)
+def xml_text(value) -> str:
+    """`value` as text any XML document (.xlsx, .docx) can carry: the characters XML 1.0 cannot
+    hold are dropped (python-docx and openpyxl raise on them, and one such character typed into a
+    title would break every document that shows it)."""
+    return _ILLEGAL.sub("", str(value))
+
+
+def cell_value(value):
+    """`value` as a cell may hold it: numbers, booleans and dates unchanged; anything else as text
+    that can never be read as a formula (prefixed with a single quote when it starts — after any
+    spaces — like one) and that any writer can save (characters XML cannot carry dropped, cut to
+    Excel's cell limit). Never raises: whatever a request carried ends up as plain text."""
+    if value is None or isinstance(value, bool | int | float | decimal.Decimal | dt.date | dt.time):
+        return value
+    text = xml_text(value)
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        text = "'" + text
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def cell_values(values) -> list:
+    """A row of values through `cell_value()`."""
+    return [cell_value(v) for v in values]
+
+
+def imported_text(value) -> str:
+    """A cell of an uploaded sheet as text, stripped — the inverse of `cell_value()`, so that a sheet
+    this system wrote (an import template) reads back as it was written: the quote that kept `=…`,
+    `-…` or `@…` from being a formula is removed again."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].lstrip(" ").startswith(_FORMULA_START):
+        text = text[1:].strip()
+    return text
 
 
 class _Cells:
@@ -42,6 +91,7 @@ class _Cells:
     def row(self, number: int, values: Sequence) -> str:
         cells = []
         for letter, value in zip(self.letters, values, strict=False):
+            value = cell_value(value)
             if value is None or value == "":
                 continue
             ref = f"{letter}{number}"
@@ -54,7 +104,7 @@ class _Cells:
             elif isinstance(value, dt.date):
                 cells.append(f'<c r="{ref}" s="{self.date_style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
             else:
-                text = _text(str(value))
+                text = value.translate(_ESCAPE)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
         return f'<row r="{number}">{"".join(cells)}</row>'

@@ -8,6 +8,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cppcc.xlsx_stream import cell_value, cell_values
+
 from . import assessment
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -26,7 +28,7 @@ def _sheet(wb, title: str, headers: list[str], widths: list[int]):
     ws.freeze_panes = "C2"
     cells = []
     for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
+        cell = WriteOnlyCell(ws, value=cell_value(text))
         cell.fill, cell.font, cell.alignment = _HEADER_FILL, _HEADER_FONT, _CENTER
         cells.append(cell)
     ws.append(cells)
@@ -48,29 +50,33 @@ def export_to_file(*, year: int, results: list, awards=()) -> tempfile.SpooledTe
     for r in results:
         m = r.member
         ws.append(
-            [
-                r.rank,
-                m.name,
-                m.group.name if m.group_id else "",
-                m.sector.name,
-                m.party.name,
-                *[_number(c.score) for c in r.categories],
-                _number(r.total),
-                r.grade,
-                "、".join(award_labels.get(("member", m.pk), [])),
-            ]
+            cell_values(
+                [
+                    r.rank,
+                    m.name,
+                    m.group.name if m.group_id else "",
+                    m.sector.name,
+                    m.party.name,
+                    *[_number(c.score) for c in r.categories],
+                    _number(r.total),
+                    r.grade,
+                    "、".join(award_labels.get(("member", m.pk), [])),
+                ]
+            )
         )
 
     ws = _sheet(wb, "委员组排名", ["排名", "委员组", "人数", "平均分", "评选"], [6, 18, 8, 10, 12])
     for row in assessment.group_ranking(results):
         ws.append(
-            [
-                row["rank"],
-                row["group"].name,
-                row["members"],
-                _number(row["average"]),
-                "、".join(award_labels.get(("group", row["group"].pk), [])),
-            ]
+            cell_values(
+                [
+                    row["rank"],
+                    row["group"].name,
+                    row["members"],
+                    _number(row["average"]),
+                    "、".join(award_labels.get(("group", row["group"].pk), [])),
+                ]
+            )
         )
 
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)

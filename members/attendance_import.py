@@ -5,7 +5,6 @@ narrowed by member group (委员组) when two members share a name. Like the ros
 recorded whole or not at all: any bad row refuses the file with every bad row's number and reason.
 """
 
-import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cppcc.errors import ApplicationError
+from cppcc.xlsx_stream import cell_value, cell_values, imported_text
 
 from . import attendance, services
 from .models import Attendance, Member
@@ -58,15 +58,17 @@ def template_workbook(activity) -> Workbook:
     )
     for row in rows:
         ws.append(
-            [
-                usernames.get(row.member.pk, ""),
-                row.member.name,
-                row.member.group.name if row.member.group_id else "",
-                row.member.sector.name,
-                STATUS_LABELS.get(row.status, ""),
-                row.speeches if row.status else None,
-                None,
-            ]
+            cell_values(
+                [
+                    usernames.get(row.member.pk, ""),
+                    row.member.name,
+                    row.member.group.name if row.member.group_id else "",
+                    row.member.sector.name,
+                    STATUS_LABELS.get(row.status, ""),
+                    row.speeches if row.status else None,
+                    None,
+                ]
+            )
         )
     validation = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
     validation.add(f"E2:E{max(len(rows), 1) + 1 + 200}")
@@ -79,7 +81,7 @@ def template_workbook(activity) -> Workbook:
         "发言次数只对出席的委员填写，留空则不修改已登记的次数。",
         "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
     ):
-        notes.append([line])
+        notes.append([cell_value(line)])
     notes.column_dimensions["A"].width = 100
     return wb
 
@@ -94,16 +96,6 @@ def template_bytes(activity) -> bytes:
 class ImportResult:
     recorded: int = 0
     by_status: dict = field(default_factory=dict)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value).strip()
 
 
 class _Directory:
@@ -153,7 +145,7 @@ def attendance_import(*, actor, activity, file) -> ImportResult:
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise ApplicationError("无法读取文件：请上传 .xlsx 格式的出勤登记表。") from exc
     rows = wb.worksheets[0].iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+    header = [imported_text(v) for v in next(rows, ())]
     missing = [h for h in ("出勤",) if h not in header]
     if "账号" not in header and "姓名" not in header:
         missing.insert(0, "账号或姓名")
@@ -166,7 +158,7 @@ def attendance_import(*, actor, activity, file) -> ImportResult:
     seen: dict[int, int] = {}
     errors = []
     for row_number, values in enumerate(rows, start=2):
-        cells = {h: _text(values[i]) if i < len(values) else "" for h, i in index.items()}
+        cells = {h: imported_text(values[i]) if i < len(values) else "" for h, i in index.items()}
         if not any(cells.values()):
             continue
         if len(entries) + len(errors) >= MAX_ROWS:

@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError
+from cppcc.xlsx_stream import cell_values, imported_text
 from securitylog import note_id_view
 
 from . import idcard
@@ -75,25 +76,27 @@ def template_workbook() -> Workbook:
     sector = Sector.objects.order_by("order").first()
     party = Party.objects.order_by("order").first()
     ws.append(
-        [
-            "张三",
-            "男",
-            "汉族",
-            "1975-03-08",
-            example_id,
-            "13800000000",
-            sector.name if sector else "经济界",
-            party.name if party else "中共",
-            "",
-            "",
-            "否",
-            "",
-            "某某公司",
-            "总经理",
-            Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
-            "在任",
-            "示例行，导入前请删除",
-        ]
+        cell_values(
+            [
+                "张三",
+                "男",
+                "汉族",
+                "1975-03-08",
+                example_id,
+                "13800000000",
+                sector.name if sector else "经济界",
+                party.name if party else "中共",
+                "",
+                "",
+                "否",
+                "",
+                "某某公司",
+                "总经理",
+                Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
+                "在任",
+                "示例行，导入前请删除",
+            ]
+        )
     )
     ws.cell(row=2, column=5).number_format = "@"
     for header, choices in (
@@ -126,16 +129,6 @@ class ImportResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
 def _lookup(model, names: dict, value: str):
     if value not in names:
         names[value] = model.objects.filter(name=value).first()
@@ -157,7 +150,7 @@ def roster_import(*, actor, file) -> ImportResult:
         raise ApplicationError("无法读取文件：请上传 .xlsx 格式的委员名册。") from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
+    header = [imported_text(v) for v in next(rows, ())]
     missing = [h for h in ("姓名", "身份证号码", "界别", "党派") if h not in header]
     if missing:
         raise ApplicationError("表头缺少列：" + "、".join(missing) + "。请使用系统提供的模板。")
@@ -172,7 +165,7 @@ def roster_import(*, actor, file) -> ImportResult:
     seen_ids: dict[str, int] = {}
 
     for row_number, values in enumerate(rows, start=2):
-        cells = {h: _cell_text(values[i]) if i < len(values) else "" for h, i in index.items()}
+        cells = {h: imported_text(values[i]) if i < len(values) else "" for h, i in index.items()}
         if not any(cells.values()):
             continue
         if len(parsed) + len(result.errors) >= MAX_ROWS:
@@ -297,25 +290,27 @@ def export_to_file(*, user, members, request=None) -> tempfile.SpooledTemporaryF
         if policy.id_full and m.id_number:
             note_id_view(request, m)
         ws.append(
-            [
-                m.name,
-                m.get_gender_display(),
-                m.ethnicity,
-                policy.birth_display(m),
-                policy.id_number(m) or "",
-                policy.phone(m) or "",
-                m.sector.name,
-                m.party.name,
-                m.group.name if m.group else "",
-                "、".join(c.name for c in m.committees.all()),
-                "是" if m.is_standing else "否",
-                m.get_post_display() if m.post else "",
-                m.employer,
-                m.title,
-                "、".join(t.name for t in m.terms.all()),
-                m.get_status_display(),
-                m.note if policy.private else "",
-            ]
+            cell_values(
+                [
+                    m.name,
+                    m.get_gender_display(),
+                    m.ethnicity,
+                    policy.birth_display(m),
+                    policy.id_number(m) or "",
+                    policy.phone(m) or "",
+                    m.sector.name,
+                    m.party.name,
+                    m.group.name if m.group else "",
+                    "、".join(c.name for c in m.committees.all()),
+                    "是" if m.is_standing else "否",
+                    m.get_post_display() if m.post else "",
+                    m.employer,
+                    m.title,
+                    "、".join(t.name for t in m.terms.all()),
+                    m.get_status_display(),
+                    m.note if policy.private else "",
+                ]
+            )
         )
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     wb.save(out)

@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from cppcc.xlsx_stream import write_sheet
+from cppcc.xlsx_stream import write_sheet, xml_text
 
 from .models import Reply
 from .selectors import contact_phone_for
@@ -160,7 +160,7 @@ def _set_cjk_font(document, name="宋体", size=12):
 
 def _cell(cell, text, bold=False):
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text or "")
+    run = cell.paragraphs[0].add_run(xml_text(text or ""))
     run.bold = bold
 
 
@@ -176,14 +176,14 @@ def proposal_docx(proposal, *, user) -> io.BytesIO:
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"政协{proposal.term.name}委员会提案")
+    run = title.add_run(xml_text(f"政协{proposal.term.name}委员会提案"))
     run.bold, run.font.size = True, Pt(20)
     run.font.name = "黑体"
     run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
     sub = document.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     session = str(proposal.session) if proposal.session else "闭会期间"
-    sub.add_run(f"{session}　　提案号：{proposal.number_display or '（未立案）'}")
+    sub.add_run(xml_text(f"{session}　　提案号：{proposal.number_display or '（未立案）'}"))
 
     cosigners = "、".join(c.member.name for c in proposal.cosigners.select_related("member"))
     rows = [
@@ -207,7 +207,7 @@ def proposal_docx(proposal, *, user) -> io.BytesIO:
     for heading, text in (("案由", proposal.background), ("建议", proposal.suggestions)):
         document.add_heading(heading, level=2)
         for line in (text or "").splitlines() or [""]:
-            document.add_paragraph(line)
+            document.add_paragraph(xml_text(line))
 
     assignments = list(proposal.assignments.filter(is_active=True).select_related("unit"))
     if assignments:

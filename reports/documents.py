@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,15 +31,18 @@ from openpyxl.utils import get_column_letter
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.xlsx_stream import cell_value, xml_text
 from members.models import Session, Term
 
-from . import statistics
+from . import sandbox, statistics
 from .models import ReportTemplate
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "work_report.docx"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: refuse one that would unpack to far more than any report (a "zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# The rendered draft: a template's loops cannot make it larger than this (see `reports.sandbox`).
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 PLACEHOLDER_DISTRICT = "XX区"
 
 # --- what the numbers are called ----------------------------------------------------------------
@@ -252,6 +256,10 @@ def _finalize(value):
         return value
     if value is None:
         return "—"
+    if isinstance(value, str):
+        # A unit name with a control character must not break the document; a macro's output
+        # (already escaped) stays marked safe.
+        return Markup(xml_text(value)) if isinstance(value, Markup) else xml_text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -264,10 +272,10 @@ def _pct(value) -> str:
     return f"{round(float(value), 1):g}%"
 
 
-def _environment(*, strict: bool) -> SandboxedEnvironment:
-    """Sandboxed, because the template is a file someone uploaded; autoescaped, because the values
-    (unit names, titles) go into XML."""
-    env = SandboxedEnvironment(
+def _environment(*, strict: bool) -> sandbox.ReportSandbox:
+    """Sandboxed and bounded (`reports.sandbox`), because the template is a file someone uploaded;
+    autoescaped, because the values (unit names, titles) go into XML."""
+    env = sandbox.ReportSandbox(
         autoescape=True, undefined=_CheckedUndefined if strict else ChainableUndefined, finalize=_finalize
     )
     codes = _code_labels()
@@ -289,7 +297,12 @@ def _load(source) -> DocxTemplate:
 
 
 def _render(template: DocxTemplate, context: dict, *, strict: bool) -> io.BytesIO:
-    """Fill `template`; a template error or a failing calculation is raised as an ApplicationError."""
+    """Fill `template` in a child process bounded in time and memory; a template error, a failing
+    calculation or an overrun is raised as an ApplicationError."""
+    return io.BytesIO(sandbox.run_limited(_render_bounded, template, context, strict))
+
+
+def _render_bounded(template: DocxTemplate, context: dict, strict: bool) -> bytes:
     try:
         template.render(context, jinja_env=_environment(strict=strict))
         out = io.BytesIO()
@@ -297,8 +310,9 @@ def _render(template: DocxTemplate, context: dict, *, strict: bool) -> io.BytesI
     except Exception as exc:
         # Jinja raises its own errors for tags, and Python's for a calculation in a tag ({{ a / b }}).
         raise _problem(exc) from exc
-    out.seek(0)
-    return out
+    if out.tell() > MAX_DOCUMENT_BYTES:
+        raise ApplicationError(f"模板生成的文档超过 {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB，请检查模板中的循环。")
+    return out.getvalue()
 
 
 def _problem(exc: Exception) -> ApplicationError:
@@ -317,6 +331,10 @@ def _problem(exc: Exception) -> ApplicationError:
             f"模板使用了统计数据中没有的标签“{name or exc.message}”。请对照“可用标签”列表修改模板；"
             "尚未启用的部分请用 {% if 部分名 %} … {% endif %} 包围。"
         )
+    if isinstance(exc, sandbox.TemplateLimitError):
+        return ApplicationError(str(exc))
+    if isinstance(exc, MemoryError | RecursionError):
+        return ApplicationError("模板生成时超出内存或嵌套层数的上限，已停止。请减少模板中的循环、宏和计算。")
     if isinstance(exc, SecurityError):
         return ApplicationError("模板中含有不允许的操作，只能使用统计数据标签、条件和循环。")
     if isinstance(exc, TemplateError):
@@ -542,7 +560,7 @@ class _Sheet:
             value, align = "—", align or _RIGHT  # no figure (nothing to divide by), in the numbers' column
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = WriteOnlyCell(self.ws, value=cell_value(value))
         cell.font = font
         if fill:
             cell.fill = fill

@@ -5,6 +5,8 @@ from io import BytesIO
 from django.utils import timezone
 from openpyxl import Workbook
 
+from cppcc.xlsx_stream import cell_values
+
 from .selectors import object_type_label
 
 HEADERS = [
@@ -30,21 +32,23 @@ def events_workbook(events) -> bytes:
     sheet.append(HEADERS)
     for e in events.iterator(chunk_size=2000):
         sheet.append(
-            [
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_username,
-                e.actor_id,
-                e.get_action_display(),
-                e.get_outcome_display(),
-                e.status_code,
-                object_type_label(e.object_type),
-                e.object_id,
-                e.object_repr,
-                e.ip or "",
-                e.method,
-                e.path,
-                _detail(e.detail),
-            ]
+            cell_values(
+                [
+                    timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor_username,
+                    e.actor_id,
+                    e.get_action_display(),
+                    e.get_outcome_display(),
+                    e.status_code,
+                    object_type_label(e.object_type),
+                    e.object_id,
+                    e.object_repr,
+                    e.ip or "",
+                    e.method,
+                    e.path,
+                    _detail(e.detail),
+                ]
+            )
         )
     buffer = BytesIO()
     workbook.save(buffer)

@@ -2,6 +2,7 @@
 
 import contextvars
 import logging
+import re
 
 from django.db import transaction
 
@@ -30,6 +31,21 @@ def client_ip(request) -> str | None:
         return resolve(_plain(request))
     except Exception:  # noqa: BLE001 - a malformed header must not cost the event
         return _plain(request).META.get("REMOTE_ADDR") or None
+
+
+# What no database column can hold (PostgreSQL refuses NUL, UTF-8 has no lone surrogates): any
+# text taken from a request is stored with these replaced, so that the event is never lost.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value):
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _object_fields(obj) -> dict:
@@ -77,15 +93,15 @@ def build(
         outcome=outcome,
         status_code=status_code,
         actor_id=getattr(actor, "pk", None),
-        actor_username=(username if username is not None else getattr(actor, "username", "") or "")[:150],
-        detail=detail or {},
-        **fields,
+        actor_username=_storable(str(username if username is not None else getattr(actor, "username", "") or ""))[:150],
+        detail=_storable(detail or {}),
+        **_storable(fields),
     )
     if request is not None:
         plain = _plain(request)
         event.ip = client_ip(request)
         event.method = (getattr(plain, "method", "") or "")[:10]
-        event.path = (getattr(plain, "path", "") or "")[:500]
+        event.path = _storable(getattr(plain, "path", "") or "")[:500]
     return event
 
 

@@ -46,6 +46,17 @@
   }
 
   // --- helpers -----------------------------------------------------------------------------------
+  // Every name in the data (units, categories, groups) was typed by someone: whatever a formatter
+  // returns is HTML to ECharts, so each one goes through the project's one escape (static/js/app.js).
+  var esc = window.cppcc.escapeHtml;
+
+  // "名称：n 件（p%）" for pie slices, optionally under the series name.
+  function sliceTooltip(withSeries) {
+    return function (p) {
+      return (withSeries ? esc(p.seriesName) + "<br>" : "") + esc(p.name) + "：" + esc(p.value) + " 件（" + esc(p.percent) + "%）";
+    };
+  }
+
   function base(extra) {
     var option = {
       color: PALETTE,
@@ -162,7 +173,7 @@
     states: function (rows) {
       if (!rows.length) return empty("本期暂无提案");
       return base({
-        tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" },
+        tooltip: { trigger: "item", formatter: sliceTooltip(false) },
         legend: { type: "scroll", orient: "vertical", right: 0, top: "middle", itemWidth: 10, itemHeight: 10 },
         series: [
           {
@@ -198,7 +209,7 @@
           formatter: function (items) {
             var row = rows[items[0].dataIndex];
             return (
-              "<b>" + row.unit + "</b><br>应答复 " + row.due + " 件，按时 " + row.on_time + " 件<br>" +
+              "<b>" + esc(row.unit) + "</b><br>应答复 " + esc(row.due) + " 件，按时 " + esc(row.on_time) + " 件<br>" +
               "按时答复率 " + pct(row.on_time_rate) + "<br>满意率 " + pct(row.satisfaction_rate)
             );
           },
@@ -271,7 +282,7 @@
       var aShare = replied ? Math.round((1000 * counts["A类"]) / replied) / 10 : null;
       return {
         textStyle: { fontFamily: FONT },
-        tooltip: { trigger: "item", formatter: "{a}<br>{b}：{c} 件（{d}%）" },
+        tooltip: { trigger: "item", formatter: sliceTooltip(true) },
         legend: {
           bottom: 0,
           itemWidth: 10,
@@ -298,7 +309,7 @@
           formatter: function (items) {
             var row = rows[items[0].dataIndex];
             return (
-              "<b>" + row.label + "</b><br>参与委员 " + row.members + " 位<br>参与 " + row.person_times +
+              "<b>" + esc(row.label) + "</b><br>参与委员 " + esc(row.members) + " 位<br>参与 " + esc(row.person_times) +
               " 人次<br>出勤率 " + pct(row.attendance_rate)
             );
           },

@@ -50,8 +50,12 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Every flow runs under the Content-Security-Policy: anything it blocks is a failure (issue 12).
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     yield page
     context.close()
+    assert blocked == [], blocked
 
 
 @pytest.fixture
