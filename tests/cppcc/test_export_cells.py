@@ -230,7 +230,7 @@ def test_word_documents_carry_any_character(office_user):
     _proposals(office_user)
     for proposal in Proposal.objects.all():
         proposal.background = "\n".join(_stored(typed) for typed, _ in HOSTILE)
-        text = "\n".join(p.text for p in Document(proposal_docx(proposal)).paragraphs)
+        text = "\n".join(p.text for p in Document(proposal_docx(proposal, user=office_user)).paragraphs)
         assert "=HYPERLINK" in text
     draft = documents.work_report_docx(statistics.period_for(year=2026))
     assert Document(draft).paragraphs
