@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, safe_next
 
 from . import assessment, assessment_export, selectors, services
 from .models import (
@@ -160,9 +160,7 @@ def export(request):
 @require_POST
 def awards_save(request, year):
     """Save the 评选 ticks of the ranking page. Only the rows shown are changed (the page may be filtered)."""
-    back = request.POST.get("next") or f"{reverse('assessment:ranking')}?year={year}"
-    if not back.startswith("/"):
-        back = reverse("assessment:ranking")
+    back = safe_next(request) or f"{reverse('assessment:ranking')}?year={year}"
     shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
     kinds = request.POST.getlist("kind") or []
     try:
