@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required, safe_next
 
@@ -38,10 +39,7 @@ MEMBER_AWARD_KINDS = [AssessmentAward.Kind.OUTSTANDING_MEMBER, AssessmentAward.K
 
 
 def _year(value) -> int:
-    value = str(value or "").strip()
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(value, timezone.localdate().year)
 
 
 def _year_choices(year: int) -> list[int]:
@@ -49,8 +47,7 @@ def _year_choices(year: int) -> list[int]:
 
 
 def _int(value):
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 GRADE_CLASSES = ["text-bg-success", "text-bg-primary", "text-bg-secondary", "text-bg-warning"]
