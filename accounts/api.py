@@ -11,8 +11,9 @@ import math
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
@@ -25,7 +26,17 @@ def lockout_message(request) -> str:
     return f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解除锁定。"
 
 
+class BoundedAuthTokenSerializer(AuthTokenSerializer):
+    # Field bounds (issue 12): a username is at most 150 characters (the user model's), a password 4096.
+    username = serializers.CharField(label="用户名", max_length=150, write_only=True)
+    password = serializers.CharField(
+        label="密码", max_length=4096, style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+
+
 class TokenLoginView(ObtainAuthToken):
+    serializer_class = BoundedAuthTokenSerializer
+
     @extend_schema(
         responses={
             200: OpenApiResponse(description='`{"token": …}`'),
