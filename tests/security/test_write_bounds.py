@@ -129,9 +129,9 @@ def terms(world, db):
     past = TermFactory(number=8, start_year=2017, end_year=2021, is_current=False)
     return {
         "current": current,
-        "current_session": SessionFactory(term=current, number=2),
+        "current_session": SessionFactory(term=current, number=97),
         "past": past,
-        "past_session": SessionFactory(term=past, number=5),
+        "past_session": SessionFactory(term=past, number=98),
     }
 
 
