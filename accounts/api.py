@@ -31,15 +31,23 @@ def lockout_message(request) -> str:
     return f"登录失败次数过多，账号已锁定 {minutes} 分钟，请稍后再试或联系安全管理员解除锁定。"
 
 
+class BoundedAuthTokenSerializer(AuthTokenSerializer):
+    # Field bounds: a username is at most 150 characters (the user model's), a password 4096.
+    username = serializers.CharField(label="用户名", max_length=150, write_only=True)
+    password = serializers.CharField(
+        label="密码", max_length=4096, style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+
+
 class TokenLoginView(APIView):
     """Sign in with username and password; answers a new token (shown once) and when it expires."""
 
     authentication_classes = ()
     permission_classes = ()
-    serializer_class = AuthTokenSerializer
+    serializer_class = BoundedAuthTokenSerializer
 
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=BoundedAuthTokenSerializer,
         responses={
             200: inline_serializer(
                 "TokenIssued", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
@@ -49,7 +57,7 @@ class TokenLoginView(APIView):
         },
     )
     def post(self, request, *args, **kwargs):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = BoundedAuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             username = request.data.get("username") if hasattr(request.data, "get") else None
             # A username the serializer refused (not text, NUL, lone surrogates) is not looked up:

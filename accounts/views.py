@@ -7,13 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, safe_next
 from members import selectors as member_selectors
 
 from . import policy, selectors, services, tokens
@@ -40,9 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return context
 
     def _next(self) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        ok = url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure())
-        return target if ok else ""
+        return safe_next(self.request)
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, keeps this session signed in

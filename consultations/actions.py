@@ -8,6 +8,7 @@ validates the payload with the action's serializer (400 with field errors), then
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import has_role
 from members.models import HandlingUnit, SpecialCommittee
 from supervision.actions import validated
@@ -20,7 +21,7 @@ from .workflow import OUTCOME_TRANSITIONS, PLAN_TRANSITIONS, TOPIC_TRANSITIONS
 
 
 class ConsultationNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class PlanApproveSerializer(ConsultationNoteSerializer):
@@ -46,7 +47,9 @@ class TopicScheduleSerializer(ConsultationNoteSerializer):
     units = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), many=True, required=False, label="参加部门"
     )
-    description = serializers.CharField(required=False, allow_blank=True, default="", label="内容")
+    description = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
+    )
 
     def validate(self, attrs):
         if attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
@@ -56,16 +59,16 @@ class TopicScheduleSerializer(ConsultationNoteSerializer):
 
 class TopicSubmitOutcomeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label="成果名称")
-    report = serializers.CharField(label="成果报告")
+    report = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="成果报告")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="附件")
 
 
 class TopicDropSerializer(serializers.Serializer):
-    reason = serializers.CharField(label="不予采用的理由")
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="不予采用的理由")
 
 
 class OutcomeInstructSerializer(serializers.Serializer):
-    instruction = serializers.CharField(label="批示意见")
+    instruction = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="批示意见")
     due_date = serializers.DateField(required=False, allow_null=True, label="办理期限")
 
 
@@ -84,13 +87,13 @@ class OutcomeUnitSerializer(serializers.Serializer):
 
 
 class OutcomeSuperviseSerializer(OutcomeUnitSerializer):
-    note = serializers.CharField(label="督办意见")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="督办意见")
     due_date = serializers.DateField(required=False, allow_null=True, label="新的反馈期限")
 
 
 class OutcomeFeedbackSerializer(OutcomeUnitSerializer):
     adoption = serializers.ChoiceField(choices=Adoption.choices, label="采纳情况")
-    content = serializers.CharField(label="反馈内容")
+    content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
 
 
 def _call(service, param):

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from cppcc.filters import YearFilter
+from cppcc.filters import IdFilter, YearFilter
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit, SpecialCommittee
 
@@ -64,7 +64,7 @@ class TopicFilterSet(_Styled):
 
 class ActivityFilterSet(_Styled):
     q = django_filters.CharFilter(method="search", label="关键词")
-    topic = django_filters.NumberFilter(field_name="topic_id", label="议题")
+    topic = IdFilter(field_name="topic_id", label="议题")
     year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     form = django_filters.ChoiceFilter(choices=Form.choices, label="协商形式", empty_label="全部")
 

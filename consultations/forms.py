@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
 
@@ -31,7 +32,11 @@ class TopicForm(forms.Form):
     plan = forms.ModelChoiceField(label="年度计划", queryset=ConsultationPlan.objects.all(), empty_label=None)
     title = forms.CharField(label="议题", max_length=200)
     description = forms.CharField(
-        label="议题说明", required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="选题理由、拟协商的问题。"
+        max_length=TEXT_MAX_LENGTH,
+        label="议题说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="选题理由、拟协商的问题。",
     )
     source = forms.ChoiceField(label="来源", choices=Source.choices)
     suggested_by = forms.CharField(
@@ -88,7 +93,9 @@ class ActivityForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    description = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label="内容", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

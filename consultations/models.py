@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Activity, HandlingUnit, Member, SpecialCommittee, TimeStampedModel
 from supervision.models import Adoption
 
@@ -67,7 +68,7 @@ class OutcomeState(models.TextChoices):
 class ConsultationPlan(TimeStampedModel):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     title = models.CharField("名称", max_length=100)
-    description = models.TextField("说明", blank=True)
+    description = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
     state = models.CharField("状态", max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
     approved_on = models.DateField("审定日期", null=True, blank=True)
     approval_note = models.CharField("审定依据", max_length=200, blank=True, help_text="如：区委常委会第12次会议审定")
@@ -90,7 +91,7 @@ class ConsultationPlan(TimeStampedModel):
 class ConsultationTopic(TimeStampedModel):
     plan = models.ForeignKey(ConsultationPlan, verbose_name="年度计划", on_delete=models.PROTECT, related_name="topics")
     title = models.CharField("议题", max_length=200)
-    description = models.TextField("议题说明", blank=True)
+    description = models.TextField("议题说明", max_length=TEXT_MAX_LENGTH, blank=True)
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     suggested_by = models.CharField(
         "提出方", max_length=100, blank=True, help_text="如：区委办公室、市民来信、民建区委"
@@ -115,7 +116,7 @@ class ConsultationTopic(TimeStampedModel):
         "状态", max_length=20, choices=TopicState.choices, default=TopicState.COLLECTED, db_index=True
     )
     decision_note = models.CharField("定题依据", max_length=200, blank=True)
-    drop_reason = models.TextField("未采用理由", blank=True)
+    drop_reason = models.TextField("未采用理由", max_length=TEXT_MAX_LENGTH, blank=True)
     shortlisted_at = models.DateTimeField("汇题时间", null=True, blank=True)
     approved_at = models.DateTimeField("定题时间", null=True, blank=True)
     held_at = models.DateTimeField("协商时间", null=True, blank=True)
@@ -162,7 +163,7 @@ class ConsultationActivity(TimeStampedModel):
     units = models.ManyToManyField(
         HandlingUnit, verbose_name="参加部门", related_name="consultation_activities", blank=True
     )
-    summary = models.TextField("会议纪要", blank=True)
+    summary = models.TextField("会议纪要", max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = "协商活动"
@@ -183,7 +184,7 @@ class Speech(models.Model):
         HandlingUnit, verbose_name="所在部门", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     title = models.CharField("发言题目", max_length=200)
-    summary = models.TextField("发言摘要", blank=True)
+    summary = models.TextField("发言摘要", max_length=TEXT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -207,13 +208,13 @@ class ConsultationOutcome(TimeStampedModel):
         ConsultationTopic, verbose_name="协商议题", on_delete=models.PROTECT, related_name="outcome"
     )
     title = models.CharField("成果名称", max_length=200)
-    report = models.TextField("成果报告")
+    report = models.TextField("成果报告", max_length=TEXT_MAX_LENGTH)
     state = models.CharField(
         "状态", max_length=12, choices=OutcomeState.choices, default=OutcomeState.SUBMITTED, db_index=True
     )
     submitted_at = models.DateTimeField("报送时间")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    instruction = models.TextField("领导批示", blank=True)
+    instruction = models.TextField("领导批示", max_length=TEXT_MAX_LENGTH, blank=True)
     instructed_at = models.DateTimeField("批办时间", null=True, blank=True)
     instructed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -265,7 +266,7 @@ class OutcomeAssignment(models.Model):
     unit = models.ForeignKey(
         HandlingUnit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="outcome_assignments"
     )
-    note = models.TextField("交办意见", blank=True)
+    note = models.TextField("交办意见", max_length=TEXT_MAX_LENGTH, blank=True)
     assigned_at = models.DateTimeField("交办时间")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField("反馈期限")
@@ -275,7 +276,7 @@ class OutcomeAssignment(models.Model):
     )
     supervision_count = models.PositiveSmallIntegerField("督办次数", default=0)
     adoption = models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True)
-    feedback = models.TextField("反馈内容", blank=True)
+    feedback = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
     fed_back_at = models.DateTimeField("反馈时间", null=True, blank=True)
     fed_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -321,7 +322,7 @@ class ConsultationEvent(models.Model):
     from_state = models.CharField("原状态", max_length=20, blank=True)
     to_state = models.CharField("新状态", max_length=20, blank=True)
     deadline = models.DateField("期限", null=True, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

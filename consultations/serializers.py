@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
 from supervision.serializers import choice_text
@@ -68,7 +69,9 @@ class ConsultationPlanDetailSerializer(ConsultationPlanSerializer):
 class ConsultationPlanWriteSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label="名称")
-    description = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    description = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明"
+    )
 
 
 # --- topics ----------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ class ConsultationTopicDetailSerializer(ConsultationTopicListSerializer):
 class ConsultationTopicWriteSerializer(serializers.Serializer):
     plan = serializers.PrimaryKeyRelatedField(queryset=ConsultationPlan.objects.all(), label="年度计划")
     title = serializers.CharField(max_length=200, label="议题")
-    description = serializers.CharField(required=False, allow_blank=True, label="议题说明")
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label="议题说明")
     source = serializers.ChoiceField(
         choices=Source.choices, required=False, label="来源", help_text="委员提出时固定为“委员选题”"
     )
@@ -168,7 +171,9 @@ class ConsultationSpeechWriteSerializer(serializers.Serializer):
         queryset=HandlingUnit.objects.all(), required=False, allow_null=True, label="所在部门"
     )
     title = serializers.CharField(max_length=200, label="发言题目")
-    summary = serializers.CharField(required=False, allow_blank=True, default="", label="发言摘要")
+    summary = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发言摘要"
+    )
 
 
 class ConsultationActivitySerializer(serializers.ModelSerializer):
@@ -208,12 +213,12 @@ class ConsultationActivityWriteSerializer(serializers.Serializer):
     start_date = serializers.DateField(label="日期")
     end_date = serializers.DateField(required=False, allow_null=True, label="结束日期")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, label="地点")
-    description = serializers.CharField(required=False, allow_blank=True, label="内容")
+    description = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label="内容")
     form = serializers.ChoiceField(choices=Form.choices, required=False, allow_blank=True, label="协商形式")
     units = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), many=True, required=False, label="参加部门"
     )
-    summary = serializers.CharField(required=False, allow_blank=True, label="会议纪要")
+    summary = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, label="会议纪要")
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members import attendance
@@ -101,10 +102,7 @@ def _payload(request):
 
 
 def _board_year(request) -> int:
-    value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(request.GET.get("year"), timezone.localdate().year)
 
 
 @never_cache
@@ -154,7 +152,7 @@ def board(request):
 def plan_create(request):
     year = request.POST.get("year", "")
     try:
-        plan = services.plan_create(actor=request.user, year=pk_or_none(year) or 0, title=request.POST.get("title", ""))
+        plan = services.plan_create(actor=request.user, year=parse_year(year) or 0, title=request.POST.get("title", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('consultations:board')}?year={year}")
@@ -184,9 +182,9 @@ def plan_action(request, pk, name):
 def topic_create(request):
     office = has_role(request.user, Role.OFFICE)
     initial = {"source": Source.LEADERS}
-    plan_id = request.GET.get("plan")
-    if plan_id and plan_id.isdigit():
-        initial["plan"] = int(plan_id)
+    plan_id = parse_id(request.GET.get("plan"))
+    if plan_id:
+        initial["plan"] = plan_id
     else:
         current = ConsultationPlan.objects.filter(state=PlanState.DRAFT).order_by("-year").first()
         if current:

@@ -1,10 +1,29 @@
-"""Filters shared by the apps' FilterSets."""
+"""Filters shared by the apps' FilterSets, and the same bounds for values views read by hand."""
+
+import datetime as dt
 
 import django_filters
 from django import forms
 
+YEAR_MIN, YEAR_MAX = 1900, 2100
+# The largest id a database column holds (bigint); a larger number is no id of anything.
+ID_MAX = 2**63 - 1
 
-class YearFilter(django_filters.NumberFilter):
+
+class _WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+    min_value = max_value = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", self.min_value)
+        kwargs.setdefault("max_value", self.max_value)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None
+
+
+class YearFilter(_WholeNumberFilter):
     """A calendar year, a whole number from 1900 to 2100.
 
     A plain NumberFilter takes any decimal up to 1e50; `__year` lookups then overflow in
@@ -12,12 +31,38 @@ class YearFilter(django_filters.NumberFilter):
     Bounded, a wrong year is a form error, i.e. a 400 on the API and an ignored filter on pages.
     """
 
-    field_class = forms.IntegerField
+    min_value, max_value = YEAR_MIN, YEAR_MAX
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1900)
-        kwargs.setdefault("max_value", 2100)
-        super().__init__(*args, **kwargs)
 
-    def get_max_validator(self):
+class IdFilter(_WholeNumberFilter):
+    """An id given as a number: a whole number from 1 to the largest bigint. A plain NumberFilter passes
+    10**30 to the database, which cannot bind it (OverflowError on SQLite: a 500)."""
+
+    min_value, max_value = 1, ID_MAX
+
+
+def _whole_number(value) -> int | None:
+    # str.isdigit() also accepts "²" (int() refuses it: a 500) and other scripts' digits; only ASCII counts.
+    value = str(value if value is not None else "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def parse_year(value, default: int | None = None) -> int | None:
+    """A year read by hand from request data (views without a FilterSet), bounded like YearFilter:
+    anything that is not a whole number from YEAR_MIN to YEAR_MAX gives `default`."""
+    year = _whole_number(value)
+    return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else default
+
+
+def parse_id(value) -> int | None:
+    """A positive id read by hand from request data, or None for an empty, malformed or impossible one."""
+    pk = _whole_number(value)
+    return pk if pk is not None and 0 < pk <= ID_MAX else None
+
+
+def parse_date_param(value) -> dt.date | None:
+    """A YYYY-MM-DD date read by hand from request data, or None for anything else (99999-01-01, 2026-02-30)."""
+    try:
+        return dt.date.fromisoformat(str(value or "").strip()[:10])
+    except ValueError:
         return None

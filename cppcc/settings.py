@@ -115,6 +115,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
+# --- embedded SQLite under concurrent writes (issue 12, item 6) ---
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Parallel writers wait for each other instead of failing with "database is locked": write-ahead
+    # log (readers never block the writer), every transaction takes the write lock at BEGIN (a deferred
+    # one that reads first cannot wait for it later: SQLite answers SQLITE_BUSY at once), and a writer
+    # waits up to SQLITE_TIMEOUT seconds for the lock (tests/cppcc/test_sqlite_concurrency.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", 20)),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -9,6 +9,7 @@ from members.models import HandlingUnit, Member
 from members.selectors import member_for_user, units_of_user
 from securitylog import selectors as securitylog_selectors
 
+from .filters import parse_date_param, parse_id
 from .roles import Role, has_role
 from .views_helpers import role_required
 
@@ -36,16 +37,17 @@ def audit_log(request):
     model = request.GET.get("model", "")
     actor = request.GET.get("actor", "").strip()
     action = request.GET.get("action", "")
-    if model.isdigit():
-        entries = entries.filter(content_type_id=int(model))
+    if parse_id(model):
+        entries = entries.filter(content_type_id=parse_id(model))
     if actor:
         entries = entries.filter(actor__username__icontains=actor)
-    if action.isdigit():
+    if action.isascii() and action.isdigit() and len(action) < 3:
         entries = entries.filter(action=int(action))
-    if request.GET.get("date_from"):
-        entries = entries.filter(timestamp__date__gte=request.GET["date_from"])
-    if request.GET.get("date_to"):
-        entries = entries.filter(timestamp__date__lte=request.GET["date_to"])
+    # A malformed or impossible date is ignored, like every other bad filter on a page.
+    if date_from := parse_date_param(request.GET.get("date_from")):
+        entries = entries.filter(timestamp__date__gte=date_from)
+    if date_to := parse_date_param(request.GET.get("date_to")):
+        entries = entries.filter(timestamp__date__lte=date_to)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

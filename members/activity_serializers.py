@@ -10,6 +10,7 @@ def code_field(choices, **kwargs) -> serializers.CharField:
     """A code documented with its values. Kinds and statuses are shared names across the apps with
     different value sets; as plain strings they do not collide in the OpenAPI enums."""
     values = "；".join(f"`{value}` {label}" for value, label in choices)
+    kwargs.setdefault("max_length", max(len(value) for value, _label in choices))
     return serializers.CharField(help_text=values, **kwargs)
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 
@@ -320,9 +321,9 @@ def regulation_list(request):
             messages.success(request, f"已登记“{regulation.title}”。")
             return redirect("activities:regulations")
     regulations = selectors.regulation_list(user=request.user)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        regulations = regulations.filter(adopted_on__year=int(year))
+    year = parse_year(request.GET.get("year"))
+    if year:
+        regulations = regulations.filter(adopted_on__year=year)
     years = selectors.regulation_list(user=request.user).dates("adopted_on", "year", order="DESC")
     return render(
         request,
@@ -331,6 +332,6 @@ def regulation_list(request):
             "regulations": regulations,
             "form": form,
             "years": [d.year for d in years],
-            "current_year": year,
+            "current_year": str(year or ""),
         },
     )

@@ -12,6 +12,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from cppcc.api import role_permission
+from cppcc.filters import YEAR_MAX, YEAR_MIN, parse_id, parse_year
 from cppcc.roles import Role, has_role
 
 from . import assessment, selectors
@@ -32,9 +33,10 @@ def _year(params) -> int:
     value = params.get("year")
     if value in (None, ""):
         return timezone.localdate().year
-    if not str(value).isdigit() or not 2000 <= int(value) <= 2100:
-        raise serializers.ValidationError({"year": ["年度应为四位数字。"]})
-    return int(value)
+    year = parse_year(value)
+    if year is None:
+        raise serializers.ValidationError({"year": [f"年度应为 {YEAR_MIN}–{YEAR_MAX} 之间的四位数字。"]})
+    return year
 
 
 class AssessmentViewSet(viewsets.GenericViewSet):
@@ -56,9 +58,9 @@ class AssessmentViewSet(viewsets.GenericViewSet):
         if not has_role(user, Role.OFFICE, Role.LEADER):
             results = [r for r in results if r.member.user_id == user.pk]
         for key, attr in (("group", "group_id"), ("sector", "sector_id"), ("party", "party_id")):
-            value = request.query_params.get(key, "")
-            if value.isdigit():
-                results = [r for r in results if getattr(r.member, attr) == int(value)]
+            value = parse_id(request.query_params.get(key))
+            if value:
+                results = [r for r in results if getattr(r.member, attr) == value]
         page = self.paginate_queryset(results)
         data = AssessmentSerializer(page, many=True, context={"year": year, "request": request}).data
         return self.get_paginated_response(data)

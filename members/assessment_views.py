@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, safe_next
 
 from . import assessment, assessment_export, selectors, services
 from .models import (
@@ -38,10 +39,7 @@ MEMBER_AWARD_KINDS = [AssessmentAward.Kind.OUTSTANDING_MEMBER, AssessmentAward.K
 
 
 def _year(value) -> int:
-    value = str(value or "").strip()
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    return parse_year(value, timezone.localdate().year)
 
 
 def _year_choices(year: int) -> list[int]:
@@ -49,8 +47,7 @@ def _year_choices(year: int) -> list[int]:
 
 
 def _int(value):
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 GRADE_CLASSES = ["text-bg-success", "text-bg-primary", "text-bg-secondary", "text-bg-warning"]
@@ -160,9 +157,7 @@ def export(request):
 @require_POST
 def awards_save(request, year):
     """Save the 评选 ticks of the ranking page. Only the rows shown are changed (the page may be filtered)."""
-    back = request.POST.get("next") or f"{reverse('assessment:ranking')}?year={year}"
-    if not back.startswith("/"):
-        back = reverse("assessment:ranking")
+    back = safe_next(request) or f"{reverse('assessment:ranking')}?year={year}"
     shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
     kinds = request.POST.getlist("kind") or []
     try:

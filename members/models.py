@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField, KeyedHashField
+from cppcc.limits import TEXT_MAX_LENGTH
 
 from . import idcard
 from .sorting import pinyin_key, stroke_key
@@ -158,7 +159,7 @@ class Member(TimeStampedModel):
         blank=True,
         related_name="member",
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", max_length=TEXT_MAX_LENGTH, blank=True)
     name_stroke_key = models.CharField("笔画排序键", max_length=250, editable=False, db_index=True, default="")
     name_pinyin = models.CharField("拼音", max_length=250, editable=False, db_index=True, default="")
 
@@ -251,7 +252,7 @@ class Activity(TimeStampedModel):
     organiser_group = models.ForeignKey(
         MemberGroup, verbose_name="组织委员组", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    description = models.TextField("内容", blank=True)
+    description = models.TextField("内容", max_length=TEXT_MAX_LENGTH, blank=True)
     half_days = models.PositiveSmallIntegerField("会期（半天）", default=0, help_text="全体会议等按半天计分的会期")
     # The quantities the annual work report counts (blank when they do not apply).
     donations_wan = models.DecimalField("捐款捐物（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
@@ -323,7 +324,7 @@ class Regulation(TimeStampedModel):
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.RULE)
     adopted_on = models.DateField("通过日期", db_index=True)
     adopted_at = models.CharField("通过会议", max_length=100, blank=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = "制度文件"

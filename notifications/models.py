@@ -3,6 +3,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from cppcc.limits import TEXT_MAX_LENGTH
+
 
 class Reminder(models.Model):
     """One reminder stage of one deadline of one object — sent at most once (database constraint)."""
@@ -42,7 +44,7 @@ class Notification(models.Model):
         Reminder, verbose_name="提醒", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
     title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
+    body = models.TextField("内容", max_length=TEXT_MAX_LENGTH, blank=True)
     url = models.CharField("链接", max_length=200, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
@@ -78,7 +80,7 @@ class Delivery(models.Model):
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    last_error = models.TextField("错误信息", blank=True)
+    last_error = models.TextField("错误信息", max_length=TEXT_MAX_LENGTH, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -2,13 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc.errors import NotFound
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, safe_next
 
 from . import registry, selectors, services
 from .models import Delivery
@@ -29,10 +29,7 @@ def notification_read(request, pk):
         services.notification_mark_read(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_next(request) or reverse("notifications:list"))
 
 
 @require_POST

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit
 
@@ -17,21 +18,21 @@ from .workflow import TRANSITIONS
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class RequiredNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(label="意见")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="意见")
 
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices, label="不立案理由")
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all(), label="并入提案")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 def _units():
@@ -42,7 +43,7 @@ class AssignSerializer(serializers.Serializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, allow_null=True, label="主办单位")
     co_units = serializers.PrimaryKeyRelatedField(queryset=_units(), many=True, required=False, label="会办单位")
     split_units = serializers.PrimaryKeyRelatedField(queryset=_units(), many=True, required=False, label="分办单位")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if attrs.get("lead_unit") and attrs.get("split_units"):
@@ -59,32 +60,54 @@ class UnitSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(UnitSerializer):
-    reason = serializers.CharField(label="退回理由")
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="退回理由")
 
 
 class ReplySerializer(UnitSerializer):
     result = serializers.ChoiceField(choices=Reply.Result.choices, label="办理结果")
-    content = serializers.CharField(label="答复内容")
-    letter_number = serializers.CharField(required=False, allow_blank=True, default="", label="答复文号")
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="", label="联系人")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", label="联系电话")
+    content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="答复内容")
+    letter_number = serializers.CharField(
+        max_length=Reply._meta.get_field("letter_number").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        label="答复文号",
+    )
+    contact_name = serializers.CharField(
+        max_length=Reply._meta.get_field("contact_name").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        label="联系人",
+    )
+    contact_phone = serializers.CharField(
+        max_length=Reply._meta.get_field("contact_phone").max_length,
+        required=False,
+        allow_blank=True,
+        default="",
+        label="联系电话",
+    )
     attachment = serializers.FileField(required=False, allow_null=True, label="答复函附件")
 
 
 class ApproveReplySerializer(UnitSerializer):
     approve = serializers.BooleanField(default=True, label="通过")
     result = serializers.ChoiceField(choices=Reply.Result.choices, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="审核意见")
+    note = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="审核意见"
+    )
 
 
 class ExtendSerializer(UnitSerializer):
     due_date = serializers.DateField(label="新的答复期限")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class FeedbackSerializer(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, label="评价")
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label="意见")
+    comment = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="意见"
+    )
 
 
 def _leaders():
@@ -96,7 +119,7 @@ class FlagsSerializer(serializers.Serializer):
     key_leader = serializers.PrimaryKeyRelatedField(queryset=_leaders(), required=False, allow_null=True)
     is_excellent = serializers.BooleanField(required=False, label="优秀提案")
     supervisor = serializers.PrimaryKeyRelatedField(queryset=_leaders(), required=False, allow_null=True)
-    supervision_note = serializers.CharField(required=False, allow_blank=True)
+    supervision_note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True)
 
 
 class EmptySerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ only parses input and returns model instances for `services.proposal_create/prop
 
 from django import forms
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 from .models import Proposal, ProposalCategory
@@ -65,8 +66,12 @@ class ProposalForm(forms.Form):
         empty_label="闭会期间",
         help_text="大会期间提出的提案请选择所在会议；留空表示闭会期间提出。",
     )
-    background = forms.CharField(label="案由", required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    suggestions = forms.CharField(label="建议", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    background = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label="案由", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    suggestions = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label="建议", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
     kind = forms.ChoiceField(
         label="提案方式", choices=Proposal.Kind.choices, initial=Proposal.Kind.INDIVIDUAL, widget=forms.RadioSelect
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import (
     HandlingUnit,
     Member,
@@ -92,8 +93,8 @@ class Proposal(TimeStampedModel):
     category = models.ForeignKey(
         ProposalCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="proposals"
     )
-    background = models.TextField("案由", blank=True)
-    suggestions = models.TextField("建议", blank=True)
+    background = models.TextField("案由", max_length=TEXT_MAX_LENGTH, blank=True)
+    suggestions = models.TextField("建议", max_length=TEXT_MAX_LENGTH, blank=True)
     kind = models.CharField("提案方式", max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     lead_proposer = models.ForeignKey(
         Member,
@@ -132,8 +133,8 @@ class Proposal(TimeStampedModel):
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     reject_reason = models.CharField("不立案理由", max_length=20, choices=RejectReason.choices, blank=True)
-    reject_note = models.TextField("不立案说明", blank=True)
-    revision_note = models.TextField("退回补充意见", blank=True)
+    reject_note = models.TextField("不立案说明", max_length=TEXT_MAX_LENGTH, blank=True)
+    revision_note = models.TextField("退回补充意见", max_length=TEXT_MAX_LENGTH, blank=True)
     merged_into = models.ForeignKey(
         "self", verbose_name="并入提案", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
@@ -155,9 +156,9 @@ class Proposal(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    supervision_note = models.TextField("督办意见", blank=True)
+    supervision_note = models.TextField("督办意见", max_length=TEXT_MAX_LENGTH, blank=True)
     satisfaction = models.CharField("委员评价", max_length=20, choices=Satisfaction.choices, blank=True)
-    feedback_comment = models.TextField("评价意见", blank=True)
+    feedback_comment = models.TextField("评价意见", max_length=TEXT_MAX_LENGTH, blank=True)
     feedback_at = models.DateTimeField("评价时间", null=True, blank=True)
     feedback_due = models.DateField("评价期限", null=True, blank=True)
     rehandle_count = models.PositiveSmallIntegerField("重办次数", default=0)
@@ -188,8 +189,16 @@ class Proposal(TimeStampedModel):
             models.Index(
                 fields=["submitted_at"],
                 include=[
-                    "id", "number", "state", "kind", "category", "is_key", "is_excellent", "lead_proposer",
-                    "collective_sector", "collective_party",
+                    "id",
+                    "number",
+                    "state",
+                    "kind",
+                    "category",
+                    "is_key",
+                    "is_excellent",
+                    "lead_proposer",
+                    "collective_sector",
+                    "collective_party",
                 ],
                 name="proposal_period_cover_idx",
             ),
@@ -295,7 +304,7 @@ class Assignment(models.Model):
     return_deadline = models.DateField("退回期限")
     accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
-    return_reason = models.TextField("退回理由", blank=True)
+    return_reason = models.TextField("退回理由", max_length=TEXT_MAX_LENGTH, blank=True)
     extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
     is_active = models.BooleanField("有效", default=True)
 
@@ -335,7 +344,7 @@ class Reply(models.Model):
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     result = models.CharField("办理结果", max_length=1, choices=Result.choices)
     letter_number = models.CharField("答复文号", max_length=100, blank=True)
-    content = models.TextField("答复内容")
+    content = models.TextField("答复内容", max_length=TEXT_MAX_LENGTH)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     attachment = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -346,7 +355,7 @@ class Reply(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_note = models.TextField("审核意见", blank=True)
+    review_note = models.TextField("审核意见", max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = "答复"
@@ -372,7 +381,7 @@ class ProposalEvent(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=12, choices=State.choices, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

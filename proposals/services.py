@@ -157,6 +157,9 @@ def _apply_fields(proposal: Proposal, actor, data: dict) -> None:
             raise ApplicationError("尚未设置本届届次。")
     if proposal.session_id and proposal.session.term_id != proposal.term_id:
         raise ApplicationError("会议不属于所选届次。", errors={"session": ["会议不属于所选届次。"]})
+    if has_role(actor, Role.MEMBER) and not has_role(actor, Role.OFFICE) and not proposal.term.is_current:
+        # A member files in the current term only; the office may enter an earlier term's proposals.
+        raise ApplicationError("只能在本届届次内撰写提案。", errors={"term": ["只能选择本届届次。"]})
     if proposal.lead_proposer_id and not proposal.contact_name:
         proposal.contact_name = proposal.lead_proposer.name
         proposal.contact_phone = proposal.contact_phone or proposal.lead_proposer.phone

@@ -11,15 +11,15 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, safe_next
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
 
@@ -486,10 +486,7 @@ def proposal_action(request, pk, name):
             messages.success(request, _success_message(name, request, proposal))
             return redirect(_landing(request.user))
         messages.success(request, _success_message(name, request, proposal))
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("proposals:detail", pk=proposal.pk)
+    return redirect(safe_next(request) or reverse("proposals:detail", args=[proposal.pk]))
 
 
 # --- downloads ---------------------------------------------------------------------------------------

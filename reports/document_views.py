@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_id
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import Session
@@ -42,8 +43,8 @@ def _period(request):
 
 
 def _session(request) -> Session | None:
-    value = request.GET.get("session", "")
-    return Session.objects.select_related("term").filter(pk=value).first() if value.isdigit() else None
+    pk = parse_id(request.GET.get("session"))
+    return Session.objects.select_related("term").filter(pk=pk).first() if pk else None
 
 
 def _page(request, *, form=None, error="", status=200):

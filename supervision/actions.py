@@ -7,6 +7,7 @@ action's serializer (400 with field errors), then calls the service (403/409 fro
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import has_role
 from members.models import HandlingUnit
 
@@ -16,11 +17,13 @@ from .workflow import INSPECTION_TRANSITIONS, RECOMMENDATION_TRANSITIONS
 
 
 class InspectionNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class InspectionHoldSerializer(InspectionNoteSerializer):
-    findings = serializers.CharField(required=False, allow_blank=True, default="", label="发现的问题与情况")
+    findings = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发现的问题与情况"
+    )
 
 
 class RecommendationSendSerializer(InspectionNoteSerializer):
@@ -36,7 +39,7 @@ class RecommendationExtendSerializer(InspectionNoteSerializer):
 
 class RecommendationRespondSerializer(serializers.Serializer):
     adoption = serializers.ChoiceField(choices=Adoption.choices, label="采纳情况")
-    text = serializers.CharField(label="反馈内容")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
 
 
 # name → (payload serializer, service taking the object under `obj`)

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from cppcc.filters import YearFilter
+from cppcc.filters import IdFilter, YearFilter
 from members.models import HandlingUnit, SpecialCommittee
 
 from .models import Inspection, Kind, Recommendation, State
@@ -50,7 +50,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(
         field_name="inspection__kind", choices=Kind.choices, label="类型", empty_label="全部"
     )
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label="活动")
+    inspection = IdFilter(field_name="inspection_id", label="活动")
     unit = django_filters.ModelChoiceFilter(queryset=HandlingUnit.objects.all(), label="承办单位", empty_label="全部")
     year = YearFilter(field_name="inspection__activity__start_date", lookup_expr="year", label="年度")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期", widget=forms.Select(choices=YES_NO))

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
 
 from .models import Kind, Organiser
@@ -27,8 +28,12 @@ class InspectionForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    description = forms.CharField(label="活动内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    findings = forms.CharField(label="发现的问题与情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label="活动内容", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    findings = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label="发现的问题与情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Activity, HandlingUnit, TimeStampedModel
 
 
@@ -50,7 +51,7 @@ class Inspection(TimeStampedModel):
     units_briefed = models.ManyToManyField(
         HandlingUnit, verbose_name="听取汇报的部门", related_name="briefed_inspections", blank=True
     )
-    findings = models.TextField("发现的问题与情况", blank=True)
+    findings = models.TextField("发现的问题与情况", max_length=TEXT_MAX_LENGTH, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PLANNED, db_index=True)
     held_at = models.DateTimeField("开展登记时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -82,7 +83,7 @@ class Recommendation(TimeStampedModel):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField("序号")
-    text = models.TextField("建议内容")
+    text = models.TextField("建议内容", max_length=TEXT_MAX_LENGTH)
     unit = models.ForeignKey(
         HandlingUnit,
         verbose_name="承办单位",
@@ -99,7 +100,7 @@ class Recommendation(TimeStampedModel):
     due_date = models.DateField("反馈期限", null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
     adoption = models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True)
-    response_text = models.TextField("反馈内容", blank=True)
+    response_text = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
     responded_at = models.DateTimeField("反馈时间", null=True, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -137,7 +138,7 @@ class InspectionEvent(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, blank=True)
     to_state = models.CharField("新状态", max_length=12, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

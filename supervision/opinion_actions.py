@@ -9,6 +9,7 @@ validates the payload with the action's serializer (400 with field errors), then
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import has_role
 from members.models import HandlingUnit
 from proposals.actions import plain_payload
@@ -23,7 +24,7 @@ class OpinionEmptySerializer(serializers.Serializer):
 
 
 class OpinionNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class OpinionAdoptSerializer(serializers.Serializer):
@@ -31,7 +32,7 @@ class OpinionAdoptSerializer(serializers.Serializer):
     publication = serializers.ChoiceField(choices=OpinionPublication.choices, label="刊物")
     issue = serializers.CharField(required=False, allow_blank=True, default="", max_length=50, label="期号")
     date = serializers.DateField(required=False, allow_null=True, default=None, label="采用日期", help_text="默认今天")
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
 
 
 class OpinionInstructSerializer(serializers.Serializer):
@@ -41,19 +42,21 @@ class OpinionInstructSerializer(serializers.Serializer):
     post = serializers.CharField(max_length=100, label="职务")
     level = serializers.ChoiceField(choices=OpinionLevel.choices, label="层级")
     date = serializers.DateField(required=False, allow_null=True, default=None, label="批示日期", help_text="默认今天")
-    text = serializers.CharField(label="批示内容")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="批示内容")
 
 
 class OpinionPassToUnitsSerializer(serializers.Serializer):
     units = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.filter(is_active=True), many=True, label="转交部门"
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", label="转交说明")
+    note = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="转交说明"
+    )
 
 
 class OpinionUnitFeedbackSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), label="反馈部门")
-    text = serializers.CharField(label="反馈内容")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
 
 
 def _feedback(*, actor, report, unit, text):

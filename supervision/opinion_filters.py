@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from cppcc.filters import YearFilter
 from members.models import HandlingUnit
 
 from .opinion_models import (
@@ -28,7 +29,7 @@ class OpinionFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=OpinionLevel.choices, method="filter_level", label="采用层级", empty_label="全部"
     )
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
+    year = YearFilter(method="filter_year", label="年度")
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.all(), method="filter_unit", label="转交部门", empty_label="全部"
     )

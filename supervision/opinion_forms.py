@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 from proposals.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 
@@ -35,6 +36,7 @@ class OpinionForm(forms.Form):
         label="类别", queryset=OpinionCategory.objects.filter(is_active=True), empty_label="请选择"
     )
     content = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="内容",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -109,7 +111,7 @@ class OpinionEditorForm(forms.Form):
     category = forms.ModelChoiceField(
         label="类别", queryset=OpinionCategory.objects.filter(is_active=True), empty_label="请选择"
     )
-    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 14}))
+    content = forms.CharField(max_length=TEXT_MAX_LENGTH, label="内容", widget=forms.Textarea(attrs={"rows": 14}))
 
     def __init__(self, *args, report=None, **kwargs):
         if report is not None and "initial" not in kwargs:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, TimeStampedModel
 
 
@@ -66,7 +67,7 @@ LEVEL_BODY = {
 
 class OpinionReport(TimeStampedModel):
     title = models.CharField("标题", max_length=200)
-    content = models.TextField("内容", blank=True)
+    content = models.TextField("内容", max_length=TEXT_MAX_LENGTH, blank=True)
     category = models.ForeignKey(OpinionCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="reports")
     state = models.CharField(
         "状态", max_length=12, choices=OpinionState.choices, default=OpinionState.DRAFT, db_index=True
@@ -86,7 +87,7 @@ class OpinionReport(TimeStampedModel):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     # What the author wrote, kept when the office starts editing: the editor's changes never lose it.
     original_title = models.CharField("原标题", max_length=200, blank=True)
-    original_content = models.TextField("原文", blank=True)
+    original_content = models.TextField("原文", max_length=TEXT_MAX_LENGTH, blank=True)
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="编辑人",
@@ -97,9 +98,9 @@ class OpinionReport(TimeStampedModel):
     )
     editing_started_at = models.DateTimeField("开始编辑时间", null=True, blank=True)
     forwarded_at = models.DateTimeField("编报时间", null=True, blank=True)
-    forward_note = models.TextField("编报说明", blank=True)
+    forward_note = models.TextField("编报说明", max_length=TEXT_MAX_LENGTH, blank=True)
     decided_at = models.DateTimeField("采用情况登记时间", null=True, blank=True)
-    reject_note = models.TextField("未采用说明", blank=True)
+    reject_note = models.TextField("未采用说明", max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = "社情民意信息"
@@ -206,7 +207,7 @@ class OpinionInstruction(models.Model):
     post = models.CharField("职务", max_length=100)
     level = models.CharField("层级", max_length=10, choices=OpinionLevel.choices)
     date = models.DateField("批示日期", db_index=True)
-    text = models.TextField("批示内容")
+    text = models.TextField("批示内容", max_length=TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -227,10 +228,10 @@ class OpinionReferral(models.Model):
     unit = models.ForeignKey(
         HandlingUnit, verbose_name="部门", on_delete=models.PROTECT, related_name="opinion_referrals"
     )
-    note = models.TextField("转交说明", blank=True)
+    note = models.TextField("转交说明", max_length=TEXT_MAX_LENGTH, blank=True)
     passed_at = models.DateTimeField("转交时间")
     passed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    feedback = models.TextField("反馈内容", blank=True)
+    feedback = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     feedback_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -260,7 +261,7 @@ class OpinionEvent(models.Model):
     action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, choices=OpinionState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=12, choices=OpinionState.choices, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

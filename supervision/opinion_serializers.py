@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 
 from .opinion_models import (
@@ -105,7 +106,9 @@ class OpinionDetailSerializer(OpinionListSerializer):
 
 class OpinionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label="标题")
-    content = serializers.CharField(required=False, allow_blank=True, default="", label="内容")
+    content = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
+    )
     category = serializers.PrimaryKeyRelatedField(queryset=OpinionCategory.objects.filter(is_active=True), label="类别")
     lead_author = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.filter(status=Member.Status.ACTIVE),

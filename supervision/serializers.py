@@ -1,6 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Attendance, HandlingUnit, MemberGroup, SpecialCommittee
 
 from .models import Inspection, InspectionEvent, Kind, Organiser, Recommendation, State
@@ -57,14 +58,14 @@ class RecommendationDetailSerializer(RecommendationSerializer):
 
 class RecommendationWriteSerializer(serializers.Serializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), label="活动")
-    text = serializers.CharField(label="建议内容")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="建议内容")
     unit = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.filter(is_active=True), required=False, allow_null=True, label="承办单位"
     )
 
 
 class RecommendationUpdateSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, label="建议内容")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, label="建议内容")
     unit = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.filter(is_active=True), required=False, allow_null=True, label="承办单位"
     )
@@ -132,11 +133,15 @@ class InspectionWriteSerializer(serializers.Serializer):
     organiser_group = serializers.PrimaryKeyRelatedField(
         queryset=MemberGroup.objects.all(), required=False, allow_null=True, label="组织委员组"
     )
-    description = serializers.CharField(required=False, allow_blank=True, default="", label="内容")
+    description = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
+    )
     units_briefed = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), many=True, required=False, label="听取汇报的部门"
     )
-    findings = serializers.CharField(required=False, allow_blank=True, default="", label="发现的问题与情况")
+    findings = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发现的问题与情况"
+    )
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
+from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members import attendance
@@ -264,8 +265,7 @@ def inspection_url(inspection) -> str:
 
 def pk_or_none(value):
     """A posted id, or None for an empty or malformed one (which the service then reports)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 @never_cache
@@ -378,12 +378,12 @@ def my_activities(request):
         messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
         rows, totals = [], {}
     else:
-        year = request.GET.get("year", "")
+        year = parse_year(request.GET.get("year"))
         rows = Attendance.objects.filter(member=member).select_related(
             "activity", "activity__consultation", "activity__inspection"
         )
-        if year.isdigit():
-            rows = rows.filter(activity__start_date__year=int(year))
+        if year:
+            rows = rows.filter(activity__start_date__year=year)
         rows = rows.order_by("-activity__start_date", "-id")
         totals = rows.aggregate(
             attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from cppcc.roles import user_roles
+from members.models import Term
 from proposals import services
 from proposals.models import Proposal, ProposalCounter, State
 from tests.factories import TermFactory
@@ -83,16 +84,26 @@ def test_returned_proposal_keeps_its_number_and_new_filings_continue(people, dra
     assert _file(people, second).number == 2
 
 
+def _make_current(term):
+    """A member drafts in the current term only: the other term becomes the current one for a while."""
+    Term.objects.update(is_current=False)
+    Term.objects.filter(pk=term.pk).update(is_current=True)
+    term.refresh_from_db()
+    return term
+
+
 def test_each_term_has_its_own_sequence(people, draft, term):
     next_term = TermFactory(number=8, start_year=2017, end_year=2021, is_current=False)
     assert next_term.name == "第八届"
     a1, a2 = _submitted(people, draft, 2)
-    (b1,) = _submitted(people, draft, 1, term=next_term)
+    (b1,) = _submitted(people, draft, 1, term=_make_current(next_term))
+    _make_current(term)
     _file(people, a1)
     _file(people, a2)
     assert _file(people, b1).number == 1
     assert b1.term == next_term
-    (b2,) = _submitted(people, draft, 1, term=next_term)
+    (b2,) = _submitted(people, draft, 1, term=_make_current(next_term))
+    _make_current(term)
     assert _file(people, b2).number == 2
     (a3,) = _submitted(people, draft, 1)
     assert _file(people, a3).number == 3
