@@ -103,6 +103,13 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "email" in form.changed_data:
             services.account_email_changed(actor=request.user, user=obj, old=old_email or "")
+        standing = [f for f in ("is_active", "username", "first_name", "last_name") if f in form.changed_data]
+        if change and standing:
+            services.account_changed(
+                actor=request.user,
+                user=obj,
+                changes={f: {"from": form.initial.get(f), "to": getattr(obj, f)} for f in standing},
+            )
         if not change:
             self._send_link(request, obj, created=True)
 
@@ -120,6 +127,15 @@ class UserAdmin(DjangoUserAdmin):
     def send_password_reset(self, request, queryset):
         for user in queryset:
             self._send_link(request, user)
+
+    def delete_model(self, request, obj):
+        services.account_changed(actor=request.user, user=obj, changes={}, deleted=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_changed(actor=request.user, user=user, changes={}, deleted=True)
+        super().delete_queryset(request, queryset)
 
     def user_change_password(self, request, id, form_url=""):
         # 三员分立: nobody sets another person's password; the holder uses a reset link.

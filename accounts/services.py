@@ -250,6 +250,16 @@ def password_reset_completed(*, user) -> None:
     record(Action.PASSWORD_RESET, actor=user, obj=user, detail={"sessions_ended": sessions, "tokens_revoked": revoked})
 
 
+def account_changed(*, actor, user, changes: dict, deleted: bool = False) -> None:
+    """Someone changed another account's standing in Django admin (activated or deactivated it,
+    renamed it, deleted it): record it, so one administrator switching off another — the security
+    administrator or the auditor — shows in the log the auditor reads."""
+    detail = {"changes": changes, "target_roles": _roles_of(user)}
+    if deleted:
+        detail["deleted"] = True
+    record(Action.ACCOUNT_CHANGE, actor=actor, obj=user, detail=detail)
+
+
 def account_email_changed(*, actor, user, old: str) -> None:
     """The delivery address of an account was changed by someone (Django admin): record it and tell the
     old address, so a takeover by redirecting the reset link cannot pass unnoticed."""

@@ -196,6 +196,31 @@ def test_email_change_in_admin_is_logged_and_the_old_address_told(client_for, ac
     assert [m.to for m in mail.outbox] == [["auditor@example.org"]]
 
 
+@pytest.mark.parametrize("target", ["security", "auditor", "admin2", "office"])
+def test_deactivating_or_deleting_an_account_in_admin_is_logged(client_for, accounts, target):
+    """The system administrator switching off (or deleting) another administrator's account shows in the log."""
+    victim = accounts[target]
+    client = client_for(accounts["admin"])
+    response = client.post(
+        reverse("admin:auth_user_change", args=[victim.pk]),
+        {"username": victim.username, "first_name": "", "last_name": "", "email": victim.email},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    victim.refresh_from_db()
+    assert not victim.is_active
+    event = SecurityEvent.objects.get(action="account_change", object_id=str(victim.pk))
+    assert event.actor_id == accounts["admin"].pk
+    assert event.detail["changes"] == {"is_active": {"from": True, "to": False}}
+    response = client.post(
+        reverse("admin:auth_user_delete", args=[victim.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=victim.pk).exists()
+    assert SecurityEvent.objects.filter(
+        action="account_change", object_id=str(victim.pk), detail__deleted=True
+    ).count() == 1
+
+
 # --- the link: works once, for 24 hours at most ------------------------------------------------------
 
 
