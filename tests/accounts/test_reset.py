@@ -211,14 +211,13 @@ def test_deactivating_or_deleting_an_account_in_admin_is_logged(client_for, acco
     event = SecurityEvent.objects.get(action="account_change", object_id=str(victim.pk))
     assert event.actor_id == accounts["admin"].pk
     assert event.detail["changes"] == {"is_active": {"from": True, "to": False}}
-    response = client.post(
-        reverse("admin:auth_user_delete", args=[victim.pk]), {"post": "yes"}
-    )
+    response = client.post(reverse("admin:auth_user_delete", args=[victim.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=victim.pk).exists()
-    assert SecurityEvent.objects.filter(
-        action="account_change", object_id=str(victim.pk), detail__deleted=True
-    ).count() == 1
+    assert (
+        SecurityEvent.objects.filter(action="account_change", object_id=str(victim.pk), detail__deleted=True).count()
+        == 1
+    )
 
 
 # --- the link: works once, for 24 hours at most ------------------------------------------------------
