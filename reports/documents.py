@@ -259,7 +259,7 @@ def _finalize(value):
     if isinstance(value, str):
         # A unit name with a control character must not break the document; a macro's output
         # (already escaped) stays marked safe.
-        return Markup(xml_text(value)) if isinstance(value, Markup) else xml_text(value)
+        return Markup(xml_text(value)) if isinstance(value, Markup) else xml_text(value)  # nosec B704
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
