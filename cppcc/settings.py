@@ -60,7 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # sec-c (issue 12): Content-Security-Policy, Permissions-Policy (cppcc/middleware.py).
+    # Content-Security-Policy, Permissions-Policy (cppcc/middleware.py).
     "cppcc.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
     )
-# --- embedded SQLite under concurrent writes (issue 12, item 6) ---
+# --- embedded SQLite under concurrent writes ---
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Parallel writers wait for each other instead of failing with "database is locked": write-ahead
     # log (readers never block the writer), every transaction takes the write lock at BEGIN (a deferred
@@ -212,7 +212,7 @@ if not DEBUG:
 # Login lockout (django-axes): 5 failures lock the username for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
-# --- issue 12 (accounts/authentication): lockout, client address, tokens, password reset ---
+# --- sign-in: lockout, client address, API tokens, password reset ---
 # Lock the pair (account, address): failures from one address neither lock the account for its
 # holder elsewhere nor a colleague behind the same intranet address, so nobody can keep an account
 # locked from afar. Failures during a lock do not extend it (the cool-off runs from the lock).
@@ -230,7 +230,6 @@ API_TOKEN_ABSOLUTE_TIMEOUT = int(os.environ.get("API_TOKEN_ABSOLUTE_TIMEOUT", SE
 # added by naming its class here).
 PASSWORD_RESET_TIMEOUT = min(int(os.environ.get("PASSWORD_RESET_TIMEOUT", 24 * 3600)), 24 * 3600)
 PASSWORD_RESET_CHANNELS = env_list("PASSWORD_RESET_CHANNELS", "accounts.reset_channels.EmailChannel")
-# --- end issue 12 ---
 # models.W040: the covering indexes' INCLUDE columns serve PostgreSQL; the embedded SQLite simply
 # builds the plain index.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
