@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 import string
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cppcc.audit import acting
-from cppcc.errors import ApplicationError, Conflict, PermissionDenied
+from cppcc.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from cppcc.roles import ADMINISTRATIVE_ROLES, Role, has_role, role_conflict
 from members.models import HandlingUnit, Member
 from securitylog.models import SecurityEvent
@@ -116,7 +117,6 @@ def _roles_of(user) -> list[str]:
 
 
 def _reset_link(user) -> str:
-    from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
     from django.urls import reverse
     from django.utils.encoding import force_bytes
@@ -143,8 +143,6 @@ def password_reset_request(*, actor, user) -> str:
     security event the auditor sees — with the roles of the account, so a reset among the three
     administrators stands out.
     """
-    from django.conf import settings
-
     from . import reset_channels
 
     requested_by = "self" if actor is None else "admin"
@@ -298,10 +296,8 @@ def account_email_changed(*, actor, user, old: str) -> None:
 
 def token_revoke(*, actor, token) -> None:
     """The owner revokes one of their API tokens (anyone else's answers 404 before this)."""
-    from django.http import Http404
-
     if token.user_id != actor.pk:
-        raise Http404("未找到该令牌。")
+        raise NotFound("未找到该令牌。")
     prefix = token.prefix
     token.delete()
     record(Action.TOKEN_REVOKE, actor=actor, obj=actor, detail={"why": "owner", "token": prefix})

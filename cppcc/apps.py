@@ -10,6 +10,6 @@ class CppccConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the database durability check)
 
-        # sec-c (issue 12): `manage.py runserver` (`make run`) names no server software either
+        # `manage.py runserver` (`make run`) names no server software either
         # (wsgiref writes `Server:` only when this is set); gunicorn's is removed in gunicorn.conf.py.
         basehttp.ServerHandler.server_software = ""

@@ -37,8 +37,8 @@ def audit_log(request):
     model = request.GET.get("model", "")
     actor = request.GET.get("actor", "").strip()
     action = request.GET.get("action", "")
-    if parse_id(model):
-        entries = entries.filter(content_type_id=parse_id(model))
+    if content_type_id := parse_id(model):
+        entries = entries.filter(content_type_id=content_type_id)
     if actor:
         entries = entries.filter(actor__username__icontains=actor)
     if action.isascii() and action.isdigit() and len(action) < 3:

@@ -55,6 +55,15 @@ MASKED = MemberPolicy(private=True, id_full=False, phone_full=False)
 PUBLIC = MemberPolicy(private=False, id_full=False, phone_full=False)
 
 
+def phone_for(*, user, phone: str, own: bool = False) -> str:
+    """A phone number outside the member registry (a proposal's contact, a unit's contact) as `user`
+    may read it, by the registry's rule for a mobile: in full to the office and to the person it
+    belongs to (`own`), masked (139****5678) to everyone else who sees the record."""
+    if not phone:
+        return ""
+    return phone if own or has_role(user, Role.OFFICE) else idcard.mask_phone(phone)
+
+
 def member_policy(*, user, member: Member) -> MemberPolicy:
     """Office staff see everything; leaders see all fields masked; a member sees their own record
     with the ID number masked; everyone else sees the public fields only. Whoever sees the ID number

@@ -1,11 +1,10 @@
 from rest_framework import serializers
 
-from cppcc.roles import Role, has_role
 from securitylog import note_id_view
 
 from . import idcard
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
-from .selectors import member_policy
+from .selectors import member_policy, phone_for
 
 
 class TermSerializer(serializers.ModelSerializer):
@@ -46,7 +45,10 @@ MemberGroupSerializer = _reference_serializer(MemberGroup)
 
 class HandlingUnitSerializer(serializers.ModelSerializer):
     contact_phone = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, help_text="联系电话；机关工作人员以外只见掩码"
+        max_length=HandlingUnit._meta.get_field("contact_phone").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="联系电话；机关工作人员以外只见掩码",
     )
 
     class Meta:
@@ -58,8 +60,7 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
         # other reader of the unit list masked (139****5678), as for a member's phone.
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if data.get("contact_phone") and not (request and has_role(request.user, Role.OFFICE)):
-            data["contact_phone"] = idcard.mask_phone(data["contact_phone"])
+        data["contact_phone"] = phone_for(user=getattr(request, "user", None), phone=data.get("contact_phone") or "")
         return data
 
 

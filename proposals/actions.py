@@ -63,30 +63,20 @@ class ReturnSerializer(UnitSerializer):
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="退回理由")
 
 
+def _reply_column(name: str) -> serializers.CharField:
+    """An optional short field of the reply, bounded by its column (a longer value would be a 500)."""
+    field = Reply._meta.get_field(name)
+    return serializers.CharField(
+        max_length=field.max_length, required=False, allow_blank=True, default="", label=field.verbose_name
+    )
+
+
 class ReplySerializer(UnitSerializer):
     result = serializers.ChoiceField(choices=Reply.Result.choices, label="办理结果")
     content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="答复内容")
-    letter_number = serializers.CharField(
-        max_length=Reply._meta.get_field("letter_number").max_length,
-        required=False,
-        allow_blank=True,
-        default="",
-        label="答复文号",
-    )
-    contact_name = serializers.CharField(
-        max_length=Reply._meta.get_field("contact_name").max_length,
-        required=False,
-        allow_blank=True,
-        default="",
-        label="联系人",
-    )
-    contact_phone = serializers.CharField(
-        max_length=Reply._meta.get_field("contact_phone").max_length,
-        required=False,
-        allow_blank=True,
-        default="",
-        label="联系电话",
-    )
+    letter_number = _reply_column("letter_number")
+    contact_name = _reply_column("contact_name")
+    contact_phone = _reply_column("contact_phone")
     attachment = serializers.FileField(required=False, allow_null=True, label="答复函附件")
 
 

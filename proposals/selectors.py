@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cppcc.roles import Role, has_role
-from members.idcard import mask_phone
+from members.selectors import phone_for
 
 from .models import Assignment, CoSigner, Proposal, Reply, State
 
@@ -152,11 +152,7 @@ def contact_phone_for(*, user, proposal: Proposal) -> str:
     (docs/roles.md): in full to the office and to the proposal's own author and lead proposer; masked
     (139****5678) to everyone else who sees the proposal — leaders, units, co-signers."""
     phone = proposal.contact_phone
-    if not phone:
-        return ""
-    if proposal.is_owned_by(user) or has_role(user, Role.OFFICE):
-        return phone
-    return mask_phone(phone)
+    return phone_for(user=user, phone=phone, own=bool(phone) and proposal.is_owned_by(user))
 
 
 def proposal_events(*, proposal: Proposal):

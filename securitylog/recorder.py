@@ -27,10 +27,7 @@ def client_ip(request) -> str | None:
     """The client address behind the configured proxies — the helper django-axes uses too."""
     from cppcc.clientip import client_ip as resolve
 
-    try:
-        return resolve(_plain(request))
-    except Exception:  # noqa: BLE001 - a malformed header must not cost the event
-        return _plain(request).META.get("REMOTE_ADDR") or None
+    return resolve(_plain(request))
 
 
 # What no database column can hold (PostgreSQL refuses NUL, UTF-8 has no lone surrogates): any
