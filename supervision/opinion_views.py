@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
+from cppcc.lifecycle import error_text
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import HandlingUnit
@@ -25,7 +26,6 @@ from .opinion_filters import OpinionFilterSet
 from .opinion_forms import OpinionEditorForm, OpinionForm
 from .opinion_models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
 from .opinion_workflow import OPINION_TRANSITIONS, opinion_actions
-from .views import error_text
 
 PAGE_SIZE = 20
 STATE_LABELS = dict(OpinionState.choices)
