@@ -11,6 +11,7 @@ from members import api as members_api
 from notifications import api as notifications_api
 from proposals import api as proposals_api
 from reports.api import AnnualReportView
+from securitylog.views import audit_log
 from supervision import api as supervision_api
 from supervision import opinion_api
 
@@ -52,7 +53,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("members.activity_urls")),
     path("assessment/", include("members.assessment_urls")),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/", audit_log, name="audit_log"),
     path("audit/security/", include("securitylog.urls")),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("notifications.urls")),
