@@ -5,17 +5,10 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField, KeyedHashField
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.models import TimeStampedModel
 
 from . import idcard
 from .sorting import pinyin_key, stroke_key
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class OrderedNameModel(TimeStampedModel):

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.models import TimeStampedModel
 from members.models import (
     HandlingUnit,
     Member,
@@ -16,7 +17,6 @@ from members.models import (
     Session,
     SpecialCommittee,
     Term,
-    TimeStampedModel,
 )
 
 

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from members.models import Activity, HandlingUnit, TimeStampedModel
+from cppcc.models import TimeStampedModel
+from members.models import Activity, HandlingUnit
 
 
 class Adoption(models.TextChoices):
