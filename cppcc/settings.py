@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "cppcc",
     "accounts",
     "members",
+    "activities",
+    "assessment",
     "proposals",
     "consultations",
     "supervision",
