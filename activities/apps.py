@@ -8,7 +8,5 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
-
-        for model in (models.Activity, models.Attendance, models.Regulation):
+        for model in self.get_models():  # activities, attendance, regulations: every change is audited
             auditlog.register(model)

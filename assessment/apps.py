@@ -8,13 +8,5 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
-
-        for model in (
-            models.AssessmentScheme,
-            models.AssessmentCategory,
-            models.AssessmentRule,
-            models.AssessmentManualItem,
-            models.AssessmentAward,
-        ):
+        for model in self.get_models():  # schemes, categories, rules, manual points, awards: all audited
             auditlog.register(model)

@@ -5,30 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-MODELS = (
-    "assessmentscheme",
-    "assessmentcategory",
-    "assessmentrule",
-    "assessmentmanualitem",
-    "assessmentaward",
-)
-
-
-def _move_content_types(apps, old: str, new: str):
-    """Keep the ContentType rows (and with them permissions and audit-log entries) on these models."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        if not ContentType.objects.filter(app_label=new, model=model).exists():
-            ContentType.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def forwards(apps, schema_editor):
-    _move_content_types(apps, "members", "assessment")
-
-
-def backwards(apps, schema_editor):
-    _move_content_types(apps, "assessment", "members")
+from cppcc.contenttypes import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -148,5 +125,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(forwards, backwards),
+        # Permissions and audit-log entries keep pointing at the same content-type rows.
+        move_content_types(
+            ("assessmentscheme", "assessmentcategory", "assessmentrule", "assessmentmanualitem", "assessmentaward"),
+            old="members",
+            new="assessment",
+        ),
     ]

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 
 from activities import imports
 from activities.models import Activity
+from assessment import exports as assessment_exports
 from assessment.models import AssessmentCategory, AssessmentScheme
 from cppcc.xlsx_stream import cell_value, imported_text, write_sheet
-from members import assessment_export, roster
+from members import roster
 from members.models import Member, MemberGroup
 from proposals.exports import proposals_xlsx
 from proposals.models import Assignment, Proposal, ProposalCategory
@@ -102,7 +103,7 @@ def _assessment(office):
     AssessmentCategory.objects.create(scheme=scheme, name="参加会议", order=1, cap=Decimal(10))
     from assessment import engine
 
-    return assessment_export.export_to_file(year=2026, results=engine.score(year=2026))
+    return assessment_exports.export_to_file(year=2026, results=engine.score(year=2026))
 
 
 def _attendance(office):
