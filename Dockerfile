@@ -9,6 +9,8 @@ RUN apt-get update \
 COPY pyproject.toml README.md ./
 COPY cppcc cppcc
 COPY members members
+COPY activities activities
+COPY assessment assessment
 COPY proposals proposals
 COPY consultations consultations
 COPY supervision supervision
