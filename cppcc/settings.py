@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "members",
+    "activities",
+    "assessment",
     "proposals",
     "consultations",
     "supervision",

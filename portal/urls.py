@@ -5,8 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet, LogoutEverywhereView, TokenLoginView
+from activities import api as activity_api
+from assessment import api as assessment_api
 from consultations import api as consultations_api
-from members import activity_api, assessment_api
 from members import api as members_api
 from notifications import api as notifications_api
 from proposals import api as proposals_api
@@ -51,8 +52,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("members/", include("members.urls")),
-    path("activities/", include("members.activity_urls")),
-    path("assessment/", include("members.assessment_urls")),
+    path("activities/", include("activities.urls")),
+    path("assessment/", include("assessment.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("audit/security/", include("securitylog.urls")),
     path("proposals/", include("proposals.urls")),

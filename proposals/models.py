@@ -7,17 +7,8 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
-from members.models import (
-    HandlingUnit,
-    Member,
-    MemberGroup,
-    Party,
-    Sector,
-    Session,
-    SpecialCommittee,
-    Term,
-    TimeStampedModel,
-)
+from cppcc.models import TimeStampedModel
+from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 
 class ProposalCategory(TimeStampedModel):

@@ -1,4 +1,4 @@
-"""Counting sources of social-opinion reports for the performance assessment (members.assessment).
+"""Counting sources of social-opinion reports for the performance assessment (assessment.engine).
 
 Imported by `SupervisionConfig.ready()`. Each source is one aggregate query over `OpinionAuthor`,
 so every author of a report counts: the lead author and the co-authors alike (a co-authored report is
@@ -14,7 +14,7 @@ sets the rule's params to `{"lead_only": true}`.
 
 from django.db.models import Count
 
-from members.assessment import _grouped, source
+from assessment.engine import _grouped, source
 
 from .opinion_models import OpinionAuthor, OpinionState
 
