@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -7,11 +6,11 @@ from django.views.decorators.cache import never_cache
 from cppcc.roles import has_role
 from cppcc.views import AUDIT_LOG_ROLES
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 
 from . import exports, selectors
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @never_cache
@@ -43,7 +42,4 @@ def events(request):
 def export(request):
     # The download is itself recorded by SecurityEventMiddleware (Content-Disposition: attachment).
     events = selectors.event_list(user=request.user, filters=request.GET)
-    response = HttpResponse(exports.events_workbook(events), content_type=XLSX)
-    filename = f"security-events-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(exports.events_workbook(events), f"security-events-{timezone.localdate():%Y%m%d}.xlsx")
