@@ -109,9 +109,21 @@ class Sheet:
         """Every row of `rows` (an iterator is read one row at a time), unstyled: the export's loop."""
         write = self.book._write
         ws, row = self.worksheet, self.row
+        # The common cells straight to XlsxWriter's undecorated writers (the public ones only add
+        # A1-notation parsing); anything else through `_write`. Same cells, a third less time.
+        write_string, write_number = ws._write_string, ws._write_number
         for values in rows:
             for col, value in enumerate(values):
-                if value is not None and value != "":
+                kind = value.__class__
+                if kind is str:
+                    value = cell_value(value)
+                    if "\r" in value or value.startswith("<r>"):
+                        write(ws, row, col, value, None)
+                    elif value:
+                        write_string(row, col, value, None)
+                elif kind is int or kind is float:
+                    write_number(row, col, value, None)
+                elif value is not None:
                     write(ws, row, col, value, None)
             row += 1
         self.row = row
