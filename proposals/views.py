@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required, safe_next
+from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
 
@@ -38,7 +39,6 @@ from .models import (
 from .workflow import TRANSITIONS, allowed_actions
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The action that moves a proposal on in its state is shown first and open; the rest (refusals,
@@ -512,8 +512,7 @@ def proposal_export(request):
         return redirect("proposals:list")
     proposals = selectors.proposal_list(user=request.user, filters=request.GET)
     out = exports.proposals_xlsx(user=request.user, proposals=proposals)
-    filename = f"提案列表_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return xlsx_response(out, f"提案列表_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @never_cache

@@ -1,7 +1,6 @@
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from cppcc.filters import parse_date_param, parse_id
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 
 from . import exports, selectors
 
 PAGE_SIZE = 50
 # The change log (django-auditlog) and who reads it; the security events have their own roles (selectors).
 AUDIT_LOG_ROLES = (Role.OFFICE, Role.AUDITOR)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @never_cache
@@ -47,10 +46,7 @@ def events(request):
 def export(request):
     # The download is itself recorded by SecurityEventMiddleware (Content-Disposition: attachment).
     events = selectors.event_list(user=request.user, filters=request.GET)
-    response = HttpResponse(exports.events_workbook(events), content_type=XLSX)
-    filename = f"security-events-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(exports.events_workbook(events), f"security-events-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @never_cache

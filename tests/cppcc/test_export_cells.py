@@ -46,6 +46,7 @@ HOSTILE = [
     ("👍🏽 提案", "👍🏽 提案"),
     ("\u202e案题反转", "\u202e案题反转"),
     ("<b>&amp;</b>", "<b>&amp;</b>"),
+    ("<r>甲</r>", "<r>甲</r>"),  # XlsxWriter's constant_memory mode would copy it into the sheet as XML
     ("关于改造的建议", "关于改造的建议"),
 ]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
