@@ -74,6 +74,7 @@ def _year_range(year: int):
 
 
 def per_member(qs, value) -> dict[int, Decimal]:
+    """`value` (an aggregate) per member id of `qs` (rows with a member_id): the counting sources' grouping."""
     return {row["member_id"]: Decimal(row["n"] or 0) for row in qs.values("member_id").annotate(n=value)}
 
 
