@@ -70,9 +70,9 @@ class AssignSerializer(serializers.Serializer):
         return attrs
 
 
+# An action taken for one of the assigned units: the service takes its id (`unit_id`). (Comments, not
+# docstrings, on the payloads: a docstring would become the schema's description.)
 class UnitSerializer(serializers.Serializer):
-    """An action taken for one of the assigned units: the service takes its id (`unit_id`)."""
-
     unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), label="承办单位")
 
     def validate(self, attrs):
@@ -130,9 +130,8 @@ def _leaders():
     return get_user_model().objects.filter(groups__name=Role.LEADER)
 
 
+# Only the flags sent are set (the service refuses those the role may not set): `data`.
 class FlagsSerializer(serializers.Serializer):
-    """Only the flags sent are set (the service refuses those the role may not set): `data`."""
-
     is_key = serializers.BooleanField(required=False, label="重点提案")
     key_leader = serializers.PrimaryKeyRelatedField(queryset=_leaders(), required=False, allow_null=True)
     is_excellent = serializers.BooleanField(required=False, label="优秀提案")
