@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proposals",
     "consultations",
     "supervision",
+    "opinions",
     "reports",
     "notifications",
     "securitylog",

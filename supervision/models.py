@@ -149,16 +149,3 @@ class InspectionEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.from_state}→{self.to_state}"
-
-
-# Social-opinion reports live in their own module; imported here so they are this app's models.
-from .opinion_models import (  # noqa: E402, F401
-    OpinionAdoption,
-    OpinionAttachment,
-    OpinionAuthor,
-    OpinionCategory,
-    OpinionEvent,
-    OpinionInstruction,
-    OpinionReferral,
-    OpinionReport,
-)

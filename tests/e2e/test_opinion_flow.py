@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from members import assessment
 from members import services as member_services
 from members.models import AssessmentRule, Member
-from supervision.models import OpinionCategory, OpinionReport
+from opinions.models import OpinionCategory, OpinionReport
 
 from .conftest import login
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from members.models import AssessmentAward, AssessmentCategory, AssessmentManualItem, AssessmentScheme, MemberGroup
+from opinions.models import OpinionAdoption, OpinionCategory, OpinionInstruction, OpinionReport
 from reports import statistics
-from supervision.opinion_models import OpinionAdoption, OpinionCategory, OpinionInstruction, OpinionReport
 from tests.factories import MemberFactory
 
 YEAR = statistics.period_for(year=2026)

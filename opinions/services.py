@@ -1,6 +1,6 @@
 """Every write to social-opinion reports: one function per action, each in a transaction with the
 report's row locked, each recording an OpinionEvent. Role, then scope, then state — answered 403,
-403, 409; a bad value 400. The lifecycle is `opinion_workflow.OPINION_TRANSITIONS`."""
+403, 409; a bad value 400. The lifecycle is `opinions.workflow.OPINION_TRANSITIONS`."""
 
 import datetime as dt
 
@@ -13,7 +13,7 @@ from cppcc.roles import Role, has_role
 from members.models import Member
 from proposals import uploads
 
-from .opinion_models import (
+from .models import (
     LEVEL_BODY,
     OpinionAdoption,
     OpinionAttachment,
@@ -27,7 +27,7 @@ from .opinion_models import (
     OpinionReport,
     OpinionState,
 )
-from .opinion_workflow import (
+from .workflow import (
     AUTHOR_EDITABLE_STATES,
     EDITOR_EDITABLE_STATES,
     OPINION_TRANSITIONS,

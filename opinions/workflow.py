@@ -14,9 +14,9 @@ forms from it.
 from dataclasses import dataclass
 
 from cppcc.roles import Role, has_role
+from supervision.workflow import user_unit_ids
 
-from .opinion_models import OpinionState as S
-from .workflow import user_unit_ids
+from .models import OpinionState as S
 
 
 @dataclass(frozen=True)

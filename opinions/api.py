@@ -8,12 +8,9 @@ from rest_framework.response import Response
 from cppcc.api import action_roles, role_permission
 from cppcc.roles import Role
 
-from . import opinion_actions as actions
-from . import opinion_selectors as selectors
-from . import opinion_serializers as serializers
-from . import opinion_services as services
-from .opinion_filters import OpinionFilterSet
-from .opinion_models import OpinionReport
+from . import actions, selectors, serializers, services
+from .filters import OpinionFilterSet
+from .models import OpinionReport
 
 OpinionReaders = role_permission(*selectors.OPINION_READ_ROLES, write_roles=selectors.OPINION_READ_ROLES)
 OpinionWriters = action_roles(**dict.fromkeys(("create", "update", "partial_update"), (Role.MEMBER, Role.OFFICE)))

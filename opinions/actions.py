@@ -14,9 +14,9 @@ from cppcc.roles import has_role
 from members.models import HandlingUnit
 from proposals.actions import plain_payload
 
-from . import opinion_services as services
-from .opinion_models import OpinionLevel, OpinionPublication, OpinionReport
-from .opinion_workflow import OPINION_TRANSITIONS
+from . import services
+from .models import OpinionLevel, OpinionPublication, OpinionReport
+from .workflow import OPINION_TRANSITIONS
 
 
 class OpinionEmptySerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 """Browser pages for social-opinion reports. Thin: parse the request, call selectors / actions /
-services, render. Every transition goes through `opinion_actions.perform` — the same path as the API."""
+services, render. Every transition goes through `opinions.actions.perform` — the same path as the API."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -17,15 +17,13 @@ from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import HandlingUnit
 from members.selectors import units_of_user
+from supervision.views import error_text
 
-from . import opinion_actions as actions
-from . import opinion_selectors as selectors
-from . import opinion_services as services
-from .opinion_filters import OpinionFilterSet
-from .opinion_forms import OpinionEditorForm, OpinionForm
-from .opinion_models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
-from .opinion_workflow import OPINION_TRANSITIONS, opinion_actions
-from .views import error_text
+from . import actions, selectors, services
+from .filters import OpinionFilterSet
+from .forms import OpinionEditorForm, OpinionForm
+from .models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
+from .workflow import OPINION_TRANSITIONS, opinion_actions
 
 PAGE_SIZE = 20
 STATE_LABELS = dict(OpinionState.choices)
@@ -84,9 +82,7 @@ def _render_list(request, queryset, *, title, subtitle="", fields, order, state_
         "total": page.paginator.count,
         **(extra or {}),
     }
-    template = (
-        "supervision/_opinion_table.html" if request.headers.get("HX-Request") else "supervision/opinion_list.html"
-    )
+    template = "opinions/_table.html" if request.headers.get("HX-Request") else "opinions/list.html"
     return render(request, template, context)
 
 
@@ -167,7 +163,7 @@ def opinion_inbox(request):
     )
     return render(
         request,
-        "supervision/opinion_inbox.html",
+        "opinions/inbox.html",
         {
             "page": page,
             "query": query.urlencode(),
@@ -234,7 +230,7 @@ def opinion_create(request):
         )
         if response:
             return response
-    return render(request, "supervision/opinion_form.html", {"form": form, "title": "撰写社情民意信息"})
+    return render(request, "opinions/form.html", {"form": form, "title": "撰写社情民意信息"})
 
 
 @never_cache
@@ -280,9 +276,7 @@ def opinion_edit(request, pk):
         )
         if response:
             return response
-    return render(
-        request, "supervision/opinion_form.html", {"form": form, "title": "修改社情民意信息", "report": report}
-    )
+    return render(request, "opinions/form.html", {"form": form, "title": "修改社情民意信息", "report": report})
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -339,7 +333,7 @@ def _detail_page(request, report, editor_form=None):
     on_behalf = lead is not None and not report.proposal_id and lead.user_id != report.created_by_id
     return render(
         request,
-        "supervision/opinion_detail.html",
+        "opinions/detail.html",
         {
             "report": report,
             "authors": authors,

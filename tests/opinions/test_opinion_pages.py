@@ -4,8 +4,8 @@ services as the API, and the lists cost the same number of queries for 5 rows or
 import pytest
 from django.utils import timezone
 
-from supervision import opinion_services as services
-from supervision.models import OpinionReport
+from opinions import services
+from opinions.models import OpinionReport
 
 from .test_opinion_world import Cast
 

@@ -2,7 +2,8 @@
 office, published or sent up (编报/报送), adopted by the district, city, provincial or national
 committee, instructed on by leaders (批示) and passed to departments, which answer.
 
-Imported by `supervision.models`, so Django and the migrations see these models as the app's own.
+The models were born in the supervision app: they keep its tables (`db_table`), so moving them here
+changed no column and no row.
 """
 
 import uuid
@@ -24,6 +25,7 @@ class OpinionCategory(TimeStampedModel):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
+        db_table = "supervision_opinioncategory"
         verbose_name = "社情民意类别"
         verbose_name_plural = "社情民意类别"
         ordering = ["order", "id"]
@@ -103,6 +105,7 @@ class OpinionReport(TimeStampedModel):
     reject_note = models.TextField("未采用说明", max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
+        db_table = "supervision_opinionreport"
         verbose_name = "社情民意信息"
         verbose_name_plural = "社情民意信息"
         ordering = ["-created_at", "-id"]
@@ -138,6 +141,7 @@ class OpinionAuthor(models.Model):
     is_lead = models.BooleanField("第一作者", default=False)
 
     class Meta:
+        db_table = "supervision_opinionauthor"
         verbose_name = "社情民意作者"
         verbose_name_plural = "社情民意作者"
         ordering = ["report", "-is_lead", "id"]
@@ -165,6 +169,7 @@ class OpinionAttachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_opinionattachment"
         verbose_name = "社情民意附件"
         verbose_name_plural = "社情民意附件"
         ordering = ["id"]
@@ -185,6 +190,7 @@ class OpinionAdoption(models.Model):
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_opinionadoption"
         verbose_name = "社情民意采用"
         verbose_name_plural = "社情民意采用"
         ordering = ["report", "date", "id"]
@@ -212,6 +218,7 @@ class OpinionInstruction(models.Model):
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
+        db_table = "supervision_opinioninstruction"
         verbose_name = "领导批示"
         verbose_name_plural = "领导批示"
         ordering = ["report", "date", "id"]
@@ -238,6 +245,7 @@ class OpinionReferral(models.Model):
     )
 
     class Meta:
+        db_table = "supervision_opinionreferral"
         verbose_name = "社情民意转交"
         verbose_name_plural = "社情民意转交"
         ordering = ["report", "passed_at", "id"]
@@ -266,6 +274,7 @@ class OpinionEvent(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "supervision_opinionevent"
         verbose_name = "社情民意办理记录"
         verbose_name_plural = "社情民意办理记录"
         ordering = ["created_at", "id"]

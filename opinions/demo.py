@@ -12,8 +12,8 @@ from django.utils import timezone
 from members.models import HandlingUnit, Member
 from proposals.demo import moving_clock
 
-from . import opinion_services as services
-from .opinion_models import OpinionCategory, OpinionReport
+from . import services
+from .models import OpinionCategory, OpinionReport
 
 # (category, title, departments it concerns)
 TOPICS = [

@@ -3,8 +3,9 @@ from rest_framework import serializers
 
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
+from supervision.serializers import choice_text
 
-from .opinion_models import (
+from .models import (
     OpinionAdoption,
     OpinionAttachment,
     OpinionAuthor,
@@ -17,8 +18,7 @@ from .opinion_models import (
     OpinionReport,
     OpinionState,
 )
-from .opinion_workflow import opinion_actions
-from .serializers import choice_text
+from .workflow import opinion_actions
 
 
 class OpinionAuthorSerializer(serializers.ModelSerializer):
