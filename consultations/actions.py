@@ -8,10 +8,10 @@ validates the payload with the action's serializer (400 with field errors), then
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.lifecycle import validated
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import has_role
 from members.models import HandlingUnit, SpecialCommittee
-from supervision.actions import validated
 from supervision.models import Adoption
 
 from . import services

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -6,7 +6,6 @@ from rest_framework.response import Response
 
 from cppcc.api import action_roles, role_permission
 from cppcc.roles import Role
-from supervision.api import lifecycle_action
 from supervision.serializers import (
     ActivityAttendanceResultSerializer,
     ActivityAttendanceSerializer,
@@ -16,6 +15,36 @@ from supervision.serializers import (
 from . import actions, selectors, serializers, services
 from .filters import ActivityFilterSet, OutcomeFilterSet, TopicFilterSet
 from .models import ConsultationActivity, ConsultationOutcome, ConsultationPlan, ConsultationTopic
+
+
+# Replaced by cppcc.lifecycle.LifecycleActionsMixin when consultations move onto the engine.
+def lifecycle_action(kind: str, name: str, response_serializer, noun: str, registry=actions):
+    """`POST /{id}/{name}/` for one transition of the table, documented with its payload.
+
+    `registry` is an app's actions module (LIFECYCLES + perform); the viewset provides `_detail(pk)`."""
+    _, transitions, table = registry.LIFECYCLES[kind]
+    payload, _ = table[name]
+    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
+    schema = extend_schema(
+        request=payload,
+        responses={
+            200: response_serializer,
+            400: OpenApiResponse(description="请求数据有误"),
+            403: OpenApiResponse(description="角色无权进行此操作"),
+            404: OpenApiResponse(description=f"{noun}不存在或不在可见范围"),
+            409: OpenApiResponse(description=f"{noun}当前状态不允许此操作"),
+        },
+        summary=transitions[name].label,
+    )
+
+    def view(self, request, pk=None):
+        obj = self.get_object()
+        registry.perform(kind, name, actor=request.user, obj=obj, data=request.data)
+        return self._detail(obj.pk)
+
+    view.__name__ = name
+    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
+
 
 # Writes are decided by the services (role → scope → state), so every reader may reach them.
 PlanReaders = role_permission(*selectors.PLAN_READ_ROLES, write_roles=selectors.PLAN_READ_ROLES)

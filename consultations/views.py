@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
+from cppcc.lifecycle import run
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members import attendance
 from members.models import Activity, HandlingUnit, Member, SpecialCommittee
 from members.selectors import participation, units_of_user
 from supervision.models import Adoption
-from supervision.views import attendance_page, pk_or_none, run
+from supervision.views import attendance_page, pk_or_none
 from supervision.workflow import user_unit_ids
 
 from . import actions, selectors, services

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "cppcc",
+    "portal",
     "accounts",
     "members",
     "proposals",
@@ -82,7 +83,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cppcc.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "cppcc.wsgi.application"
 
 TEMPLATES = [

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
+from cppcc.lifecycle import error_text
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import HandlingUnit
 from members.selectors import units_of_user
-from supervision.views import error_text
 
 from . import actions, selectors, services
 from .filters import OpinionFilterSet

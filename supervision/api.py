@@ -1,12 +1,13 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cppcc.api import action_roles, role_permission
+from cppcc.lifecycle import LifecycleActionsMixin
 from cppcc.roles import Role
 
-from . import actions, selectors, serializers, services
+from . import selectors, serializers, services, workflow
 from .filters import InspectionFilterSet, RecommendationFilterSet
 from .models import Inspection, Recommendation
 
@@ -16,35 +17,8 @@ RecommendationReaders = role_permission(
 )
 
 
-def lifecycle_action(kind: str, name: str, response_serializer, noun: str, registry=actions):
-    """`POST /{id}/{name}/` for one transition of the table, documented with its payload.
-
-    `registry` is an app's actions module (LIFECYCLES + perform); the viewset provides `_detail(pk)`."""
-    _, transitions, table = registry.LIFECYCLES[kind]
-    payload, _ = table[name]
-    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
-    schema = extend_schema(
-        request=payload,
-        responses={
-            200: response_serializer,
-            400: OpenApiResponse(description="请求数据有误"),
-            403: OpenApiResponse(description="角色无权进行此操作"),
-            404: OpenApiResponse(description=f"{noun}不存在或不在可见范围"),
-            409: OpenApiResponse(description=f"{noun}当前状态不允许此操作"),
-        },
-        summary=transitions[name].label,
-    )
-
-    def view(self, request, pk=None):
-        obj = self.get_object()
-        registry.perform(kind, name, actor=request.user, obj=obj, data=request.data)
-        return self._detail(obj.pk)
-
-    view.__name__ = name
-    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
-
-
 class InspectionViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -59,6 +33,8 @@ class InspectionViewSet(
         action_roles(**dict.fromkeys(("create", "update", "partial_update", "attendance"), (Role.OFFICE,))),
     ]
     filterset_class = InspectionFilterSet
+    lifecycle = workflow.INSPECTION
+    action_response_serializer = serializers.InspectionDetailSerializer
     queryset = Inspection.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
@@ -131,12 +107,9 @@ class InspectionViewSet(
         events = selectors.inspection_events(user=request.user, pk=pk)
         return Response(serializers.InspectionEventSerializer(events, many=True).data)
 
-    for _name in actions.INSPECTION_ACTIONS:
-        locals()[_name] = lifecycle_action("inspection", _name, serializers.InspectionDetailSerializer, "活动")
-    del _name
-
 
 class RecommendationViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -148,6 +121,8 @@ class RecommendationViewSet(
 
     permission_classes = [RecommendationReaders, action_roles(create=(Role.OFFICE,))]
     filterset_class = RecommendationFilterSet
+    lifecycle = workflow.RECOMMENDATION
+    action_response_serializer = serializers.RecommendationDetailSerializer
     queryset = Recommendation.objects.none()  # for the schema; requests use the selector
 
     def get_queryset(self):
@@ -205,7 +180,3 @@ class RecommendationViewSet(
     def events(self, request, pk=None):
         events = selectors.recommendation_events(user=request.user, pk=pk)
         return Response(serializers.InspectionEventSerializer(events, many=True).data)
-
-    for _name in actions.RECOMMENDATION_ACTIONS:
-        locals()[_name] = lifecycle_action("recommendation", _name, serializers.RecommendationDetailSerializer, "建议")
-    del _name

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.models import WorkflowEvent
 from members.models import Activity, HandlingUnit, TimeStampedModel
 
 
@@ -127,25 +128,16 @@ class Recommendation(TimeStampedModel):
         return f"{self.inspection.activity.title} 建议{self.number}"
 
 
-class InspectionEvent(models.Model):
+class InspectionEvent(WorkflowEvent):
     """The timeline of an inspection and its recommendations: who did what, when."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, blank=True)
     to_state = models.CharField("新状态", max_length=12, blank=True)
-    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "视察调研记录"
         verbose_name_plural = "视察调研记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"

@@ -16,8 +16,8 @@ from cppcc.workdays import add_workdays
 from members import services as member_services
 from members.models import Attendance
 
-from .models import Adoption, Inspection, InspectionEvent, Kind, Organiser, Recommendation, State
-from .workflow import INSPECTION_TRANSITIONS, RECOMMENDATION_TRANSITIONS, user_unit_ids
+from .models import Adoption, Inspection, Kind, Organiser, Recommendation, State
+from .workflow import INSPECTION, RECOMMENDATION
 
 ACTIVITY_FIELDS = ("title", "start_date", "end_date", "place", "organiser_committee", "organiser_group", "description")
 INSPECTION_FIELDS = ("kind", "topic", "organiser", "findings")
@@ -43,28 +43,13 @@ def _require_text(value, field: str, message: str) -> str:
     return value
 
 
-def _check(actor, obj, action: str, transitions, noun: str) -> None:
-    """Role, then scope, then state — answered 403, 403, 409."""
-    transition = transitions[action]
-    if not has_role(actor, *transition.roles):
-        raise PermissionDenied(f"您的角色无权对{noun}进行“{transition.label}”操作。")
-    if transition.scope == "unit" and obj.unit_id not in user_unit_ids(actor):
-        raise PermissionDenied("该建议未交本单位办理。")
-    if obj.state not in transition.sources:
-        raise Conflict(f"{noun}当前状态为“{obj.get_state_display()}”，不能{transition.label}。")
-
-
 def _event(inspection, actor, action, from_state="", to_state="", note="", recommendation=None, **data):
-    return InspectionEvent.objects.create(
-        inspection=inspection,
-        recommendation=recommendation,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        note=note or "",
-        data=data,
-    )
+    """A timeline entry that is not a transition (registration, edits, attendance, a new recommendation)."""
+    if recommendation is not None:
+        return RECOMMENDATION.record(recommendation, actor=actor, action=action, from_state=from_state,
+                                     to_state=to_state, note=note, data=data)  # fmt: skip
+    return INSPECTION.record(inspection, actor=actor, action=action, from_state=from_state, to_state=to_state,
+                             note=note, data=data)  # fmt: skip
 
 
 def _lock_inspection(inspection) -> Inspection:
@@ -161,31 +146,27 @@ def inspection_attendance(*, actor, inspection: Inspection, entries: dict) -> in
 def inspection_hold(*, actor, inspection: Inspection, findings: str = "", note: str = "") -> Inspection:
     with acting(actor), transaction.atomic():
         inspection = _lock_inspection(inspection)
-        _check(actor, inspection, "hold", INSPECTION_TRANSITIONS, "该活动")
+        INSPECTION.check(actor, inspection, "hold")
         attended = Attendance.objects.filter(activity=inspection.activity, status=Attendance.Status.ATTENDED)
         if not attended.exists():
             raise Conflict("请先登记出席的委员，再登记活动已开展。")
         if findings.strip():
             inspection.findings = findings.strip()
-        from_state = inspection.state
-        inspection.state, inspection.held_at = State.HELD, timezone.now()
-        inspection.save()
-        _event(inspection, actor, "hold", from_state, inspection.state, note or "活动已开展")
-        return inspection
+        inspection.held_at = timezone.now()
+        return INSPECTION.move(inspection, actor=actor, action="hold", to_state=State.HELD, note=note or "活动已开展")
 
 
 def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspection:
     with acting(actor), transaction.atomic():
         inspection = _lock_inspection(inspection)
-        _check(actor, inspection, "close", INSPECTION_TRANSITIONS, "该活动")
+        INSPECTION.check(actor, inspection, "close")
         waiting = inspection.recommendations.exclude(state=Recommendation.State.RESPONDED).count()
         if waiting:
             raise Conflict(f"尚有 {waiting} 条建议未交办或未反馈，不能办结。")
-        from_state = inspection.state
-        inspection.state, inspection.closed_at = State.CLOSED, timezone.now()
-        inspection.save()
-        _event(inspection, actor, "close", from_state, inspection.state, note or "建议均已反馈，办结")
-        return inspection
+        inspection.closed_at = timezone.now()
+        return INSPECTION.move(
+            inspection, actor=actor, action="close", to_state=State.CLOSED, note=note or "建议均已反馈，办结"
+        )
 
 
 # --- recommendations -----------------------------------------------------------------------------
@@ -227,15 +208,7 @@ def recommendation_update(*, actor, recommendation: Recommendation, data: dict) 
 
 
 def _move(recommendation, actor, action, to_state, note, **data) -> Recommendation:
-    from_state = recommendation.state
-    if to_state:
-        recommendation.state = to_state
-    recommendation.save()
-    _event(
-        recommendation.inspection, actor, action, from_state, recommendation.state, note,
-        recommendation=recommendation, **data,
-    )  # fmt: skip
-    return recommendation
+    return RECOMMENDATION.move(recommendation, actor=actor, action=action, to_state=to_state, note=note, data=data)
 
 
 def recommendation_send(
@@ -243,7 +216,7 @@ def recommendation_send(
 ) -> Recommendation:
     with acting(actor), transaction.atomic():
         recommendation = _lock_recommendation(recommendation)
-        _check(actor, recommendation, "send", RECOMMENDATION_TRANSITIONS, "建议")
+        RECOMMENDATION.check(actor, recommendation, "send")
         if recommendation.inspection.state != State.HELD:
             raise Conflict("活动尚未开展或已办结，不能交办建议。")
         unit = unit or recommendation.unit
@@ -267,7 +240,7 @@ def recommendation_send(
 def recommendation_extend(*, actor, recommendation: Recommendation, due_date: dt.date, note: str = ""):
     with acting(actor), transaction.atomic():
         recommendation = _lock_recommendation(recommendation)
-        _check(actor, recommendation, "extend", RECOMMENDATION_TRANSITIONS, "建议")
+        RECOMMENDATION.check(actor, recommendation, "extend")
         if due_date <= recommendation.due_date:
             raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
         old = recommendation.due_date
@@ -285,7 +258,7 @@ def recommendation_respond(*, actor, recommendation: Recommendation, adoption: s
     text = _require_text(text, "text", "请填写反馈内容。")
     with acting(actor), transaction.atomic():
         recommendation = _lock_recommendation(recommendation)
-        _check(actor, recommendation, "respond", RECOMMENDATION_TRANSITIONS, "建议")
+        RECOMMENDATION.check(actor, recommendation, "respond")
         recommendation.adoption, recommendation.response_text = adoption, text
         recommendation.responded_at, recommendation.responded_by = timezone.now(), actor
         return _move(

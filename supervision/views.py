@@ -11,26 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
+from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members import attendance
 from members.models import Activity, Attendance, HandlingUnit
 from members.selectors import member_for_user, participation, units_of_user
 
-from . import actions, selectors, services
+from . import selectors, services
 from .filters import InspectionFilterSet, RecommendationFilterSet
 from .forms import InspectionForm
 from .models import Adoption, Kind, Recommendation, State
-from .workflow import (
-    INSPECTION_TRANSITIONS,
-    RECOMMENDATION_TRANSITIONS,
-    inspection_actions,
-    recommendation_actions,
-)
+from .workflow import INSPECTION, RECOMMENDATION
 
 PAGE_SIZE = 20
 DISPLAY_ORDER = (
@@ -46,45 +41,12 @@ EVENT_LABELS = {
     "attendance": "登记参加委员",
     "recommend": "提出建议",
     "update_recommendation": "修改建议",
-    **{name: t.label for name, t in INSPECTION_TRANSITIONS.items()},
-    **{name: f"建议{t.label}" for name, t in RECOMMENDATION_TRANSITIONS.items()},
-}
-SUCCESS = {
-    "hold": "已登记活动开展情况。",
-    "close": "活动已办结。",
-    "send": "建议已交办。",
-    "extend": "已延长反馈期限。",
-    "respond": "已提交反馈。",
+    **INSPECTION.labels(),
+    **RECOMMENDATION.labels(prefix="建议"),
 }
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _flatten(detail) -> list[str]:
-    if isinstance(detail, dict):
-        return [text for value in detail.values() for text in _flatten(value)]
-    if isinstance(detail, (list, tuple)):
-        return [text for value in detail for text in _flatten(value)]
-    return [str(detail)]
-
-
-def error_text(exc) -> str:
-    """The message a page shows for a refused action — the same words the API answers with."""
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    return "；".join(_flatten(exc.detail))
-
-
-def run(request, fn, success: str) -> bool:
-    """Call a service; show its success or its refusal as a flash message. True when it succeeded."""
-    try:
-        fn()
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def timeline(events):
@@ -210,7 +172,7 @@ def inspection_detail(request, pk):
     inspection = selectors.inspection_get(user=user, pk=pk)
     recommendations = inspection.recommendation_rows
     for r in recommendations:
-        r.actions = recommendation_actions(user, r)
+        r.actions = RECOMMENDATION.allowed(user, r)
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -218,7 +180,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "activity": inspection.activity,
             "recommendations": recommendations,
-            "actions": inspection_actions(user, inspection),
+            "actions": INSPECTION.allowed(user, inspection),
             "events": timeline(selectors.inspection_events(user=user, pk=pk)),
             "counts": attendance.summary(inspection.activity),
             "units": HandlingUnit.objects.filter(is_active=True) if has_role(user, Role.OFFICE) else [],
@@ -235,11 +197,7 @@ def inspection_detail(request, pk):
 @require_POST
 def inspection_action(request, pk, name):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    run(
-        request,
-        lambda: actions.perform("inspection", name, actor=request.user, obj=inspection, data=request.POST),
-        SUCCESS.get(name, "操作已完成。"),
-    )
+    run_action(request, INSPECTION, name, inspection)
     return redirect("supervision:detail", pk=inspection.pk)
 
 
@@ -304,7 +262,7 @@ def recommendation_detail(request, pk):
             "r": recommendation,
             "inspection": inspection,
             "can_see_inspection": can_see_inspection,
-            "actions": recommendation_actions(user, recommendation),
+            "actions": RECOMMENDATION.allowed(user, recommendation),
             "events": timeline(selectors.recommendation_events(user=user, pk=pk)),
             "units": HandlingUnit.objects.filter(is_active=True) if has_role(user, Role.OFFICE) else [],
             "adoptions": Adoption.choices,
@@ -318,11 +276,7 @@ def recommendation_detail(request, pk):
 @require_POST
 def recommendation_action(request, pk, name):
     recommendation = selectors.recommendation_get(user=request.user, pk=pk)
-    run(
-        request,
-        lambda: actions.perform("recommendation", name, actor=request.user, obj=recommendation, data=request.POST),
-        SUCCESS.get(name, "操作已完成。"),
-    )
+    run_action(request, RECOMMENDATION, name, recommendation)
     target = request.POST.get("next")
     if target == "inspection" and has_role(request.user, Role.OFFICE):
         return redirect(f"{inspection_url(recommendation.inspection)}#recommendations")

@@ -1,47 +1,25 @@
-"""The lifecycles of inspections and recommendations, declared once: the services enforce them,
-the API generates its actions from them and the pages show their buttons from them."""
+"""The lifecycles of inspections and recommendations, declared once on the lifecycle engine
+(cppcc/lifecycle.py): the services check them, the API generates its actions from them and the
+pages show their buttons from `allowed()`.
 
-from dataclasses import dataclass
+    inspection:      planned ─hold (登记开展)→ held ─close (办结, once every recommendation is answered)→ closed
+    recommendation:  draft ─send (交办, once the inspection is held)→ sent ─respond (反馈, the unit)→ responded
+                     extend (延期) while sent
+"""
 
+from rest_framework import serializers
+
+from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, has_role
+from members.models import HandlingUnit
 
-from .models import Recommendation, State
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the state stays
-    roles: tuple[str, ...]
-    # "any": every holder of the role; "unit": staff of the department the recommendation was sent to.
-    scope: str = "any"
-
+from .models import Adoption, InspectionEvent, Recommendation, State
 
 R = Recommendation.State
 
-INSPECTION_TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("hold", "登记开展", (State.PLANNED,), State.HELD, (Role.OFFICE,)),
-        Transition("close", "办结", (State.HELD,), State.CLOSED, (Role.OFFICE,)),
-    )
-}
-
-RECOMMENDATION_TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("send", "交办", (R.DRAFT,), R.SENT, (Role.OFFICE,)),
-        Transition("extend", "延期", (R.SENT,), None, (Role.OFFICE,)),
-        Transition("respond", "反馈", (R.SENT,), R.RESPONDED, (Role.UNIT,), "unit"),
-    )
-}
-
 
 def user_unit_ids(user) -> set[int]:
-    from members.models import HandlingUnit
-
     cached = getattr(user, "_cppcc_unit_ids", None)
     if cached is None:
         cached = set(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
@@ -49,30 +27,96 @@ def user_unit_ids(user) -> set[int]:
     return cached
 
 
-def _allowed(user, obj, transitions) -> list[str]:
-    actions = []
-    for name, transition in transitions.items():
-        if obj.state not in transition.sources or not has_role(user, *transition.roles):
-            continue
-        if transition.scope == "unit" and obj.unit_id not in user_unit_ids(user):
-            continue
-        actions.append(name)
-    return actions
+# --- payloads --------------------------------------------------------------------------------------
+
+
+class InspectionNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
+
+
+class InspectionHoldSerializer(InspectionNoteSerializer):
+    findings = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发现的问题与情况"
+    )
+
+
+class RecommendationSendSerializer(InspectionNoteSerializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), required=False, allow_null=True, label="承办单位"
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, label="反馈期限")
+
+
+class RecommendationExtendSerializer(InspectionNoteSerializer):
+    due_date = serializers.DateField(label="新的反馈期限")
+
+
+class RecommendationRespondSerializer(serializers.Serializer):
+    adoption = serializers.ChoiceField(choices=Adoption.choices, label="采纳情况")
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
+
+
+# --- lifecycles ------------------------------------------------------------------------------------
+
+
+def _inspection_offered(user, inspection, name) -> bool:
+    # Close only offered once every recommendation is answered (counts annotated by the selector).
+    waiting = getattr(inspection, "recommendation_count", 0) - getattr(inspection, "responded_count", 0)
+    return not (name == "close" and waiting > 0)
+
+
+INSPECTION = Lifecycle(
+    "inspection",
+    noun="该活动",
+    services="supervision.services",
+    obj_arg="inspection",
+    transitions=[
+        Transition("hold", "登记开展", (State.PLANNED,), State.HELD, (Role.OFFICE,),
+                   payload=InspectionHoldSerializer, service="inspection_hold", success="已登记活动开展情况。"),
+        Transition("close", "办结", (State.HELD,), State.CLOSED, (Role.OFFICE,),
+                   payload=InspectionNoteSerializer, service="inspection_close", success="活动已办结。"),
+    ],
+    offered=_inspection_offered,
+    event=lambda inspection, **fields: InspectionEvent.objects.create(inspection=inspection, **fields),
+)  # fmt: skip
+
+
+def _recommendation_offered(user, recommendation, name) -> bool:
+    # Recommendations go out once the inspection has taken place.
+    return not (name == "send" and recommendation.inspection.state != State.HELD)
+
+
+def _recommendation_extra(user, recommendation) -> list[str]:
+    return ["update"] if recommendation.state == R.DRAFT and has_role(user, Role.OFFICE) else []
+
+
+RECOMMENDATION = Lifecycle(
+    "recommendation",
+    noun="建议",
+    services="supervision.services",
+    obj_arg="recommendation",
+    transitions=[
+        Transition("send", "交办", (R.DRAFT,), R.SENT, (Role.OFFICE,),
+                   payload=RecommendationSendSerializer, service="recommendation_send", success="建议已交办。"),
+        Transition("extend", "延期", (R.SENT,), None, (Role.OFFICE,),
+                   payload=RecommendationExtendSerializer, service="recommendation_extend", success="已延长反馈期限。"),
+        Transition("respond", "反馈", (R.SENT,), R.RESPONDED, (Role.UNIT,), scope="unit",
+                   payload=RecommendationRespondSerializer, service="recommendation_respond", success="已提交反馈。"),
+    ],
+    scopes={"unit": Scope(lambda user, r: r.unit_id in user_unit_ids(user), "该建议未交本单位办理。")},
+    offered=_recommendation_offered,
+    extra_actions=_recommendation_extra,
+    event=lambda r, **fields: InspectionEvent.objects.create(inspection=r.inspection, recommendation=r, **fields),
+)  # fmt: skip
+
+# The names the rest of the code used before the engine (kept for readers of the tables).
+INSPECTION_TRANSITIONS = INSPECTION.transitions
+RECOMMENDATION_TRANSITIONS = RECOMMENDATION.transitions
 
 
 def inspection_actions(user, inspection) -> list[str]:
-    actions = _allowed(user, inspection, INSPECTION_TRANSITIONS)
-    # Close only offered once every recommendation is answered (counts annotated by the selector).
-    waiting = getattr(inspection, "recommendation_count", 0) - getattr(inspection, "responded_count", 0)
-    if "close" in actions and waiting > 0:
-        actions.remove("close")
-    return actions
+    return INSPECTION.allowed(user, inspection)
 
 
 def recommendation_actions(user, recommendation) -> list[str]:
-    actions = _allowed(user, recommendation, RECOMMENDATION_TRANSITIONS)
-    if recommendation.inspection.state != State.HELD and "send" in actions:
-        actions.remove("send")  # recommendations go out once the inspection has taken place
-    if recommendation.state == R.DRAFT and has_role(user, Role.OFFICE):
-        actions.insert(0, "update")
-    return actions
+    return RECOMMENDATION.allowed(user, recommendation)

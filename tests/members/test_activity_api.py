@@ -104,7 +104,7 @@ def test_api_permissions(api_as, objects, resource, view, method, role, expected
 
 
 def test_api_table_covers_every_route():
-    from cppcc.urls import router
+    from portal.urls import router
 
     prefixes = {p for p, viewset, _ in router.registry if viewset.__module__ == "members.activity_api"}
     assert prefixes == {row[0] for row in API_TABLE}

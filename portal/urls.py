@@ -12,6 +12,7 @@ from notifications import api as notifications_api
 from opinions import api as opinions_api
 from proposals import api as proposals_api
 from reports.api import AnnualReportView
+from securitylog.views import audit_log
 from supervision import api as supervision_api
 
 from . import views
@@ -52,7 +53,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("members.activity_urls")),
     path("assessment/", include("members.assessment_urls")),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/", audit_log, name="audit_log"),
     path("audit/security/", include("securitylog.urls")),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("notifications.urls")),

@@ -1,0 +1,406 @@
+"""The one lifecycle engine: every stateful record (proposal, opinion report, consultation plan, topic
+and outcome, inspection, recommendation) declares its lifecycle here once, as data.
+
+A `Lifecycle` is a table of `Transition`s — the states an action starts from, the state it leads to,
+the roles that may take it, the scope predicate that picks the role holders who may act on this very
+record, and the payload serializer and service that carry it out. From that one table the engine gives:
+
+- `allowed(user, obj)`: the actions the user may take now (the buttons of the page and the
+  `allowed_actions` of the API both come from here, never re-derived in a view);
+- `check(actor, obj, name)`: what a service calls under its row lock — role (403), scope (403),
+  state (409), in that order;
+- `perform(name, actor=, obj=, data=)`: the one entry of the API and the pages — `check` first (a
+  wrong role, scope or state is refused before any payload error), the payload validated (400
+  naming the fields in Chinese), then the service, which locks the row, calls `check` again,
+  writes and calls `record`;
+- `record(...)` / `move(...)`: the event row of the timeline and the domain event. Every event is
+  sent to `event_recorded` inside the transaction (the security log writes its row there) and to
+  `event_committed` once the transaction commits (notifications and to-do counts build on it).
+
+Two adapters expose a lifecycle: `LifecycleActionsMixin` generates one documented
+`POST /{id}/{action}/` per transition on a DRF viewset, and `run_action()` runs one from a page,
+turning a refusal into the same words as a flash message (`error_text()`, the mirror of the API's
+exception handler).
+
+Adding a lifecycle: see docs/architecture.md ("How to add a lifecycle").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from importlib import import_module
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.dispatch import Signal
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from .errors import ApplicationError, Conflict, PermissionDenied
+from .roles import has_role
+
+# Sent with `event=DomainEvent(...)`: inside the transaction (audit) and after it commits (notices).
+event_recorded = Signal()
+event_committed = Signal()
+
+ANY = "any"
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    """What happened: who took which action on which record, and the states before and after."""
+
+    lifecycle: str
+    action: str
+    actor: Any
+    obj: Any
+    from_state: str
+    to_state: str
+    note: str = ""
+    row: Any = None  # the timeline's event row
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Which of a role's holders may act on this record (the proposer, the unit it is assigned to…).
+    `test(user, obj)` decides; `message` is the 403's text when it says no."""
+
+    test: Callable[[Any, Any], bool]
+    message: str
+
+
+class EmptyPayload(serializers.Serializer):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None = None  # None: the state stays, or the service decides
+    roles: tuple[str, ...] = ()
+    scope: str = ANY
+    payload: type[serializers.Serializer] = EmptyPayload
+    # The service that carries it out, called as service(actor=, <obj_arg>=obj, **payload): a callable,
+    # or the name of a function in the lifecycle's services module (resolved on first use, so the
+    # declaration does not import the services that themselves read the declaration).
+    service: Callable | str | None = None
+    success: str = "操作已完成。"
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [text for value in detail.values() for text in _flatten(value)]
+    if isinstance(detail, (list, tuple)):
+        return [text for value in detail for text in _flatten(value)]
+    return [str(detail)]
+
+
+def labelled_errors(errors, fields) -> str:
+    """Field errors with the payload's labels ("反馈内容：该字段是必填项。")."""
+    if not isinstance(errors, dict):
+        return "；".join(_flatten(errors))
+    parts = []
+    for key, value in errors.items():
+        field = fields.get(key)
+        text = "".join(_flatten(value))
+        parts.append(f"{field.label}：{text}" if field is not None and field.label else text)
+    return "；".join(parts)
+
+
+def error_text(exc) -> str:
+    """The message a page shows for a refusal — the same words the API answers with."""
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return "；".join(_flatten(exc.detail))
+    return "；".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def plain_payload(serializer_class, data) -> dict:
+    """Form data (a QueryDict) as a plain dict: many-valued fields as lists, the rest as their last
+    value, empty file inputs dropped, empty inputs of nullable fields null. DRF reads a QueryDict as
+    an HTML form and takes every boolean the form does not send as False — which would give a
+    leader's flags form an `is_excellent` it may not set, or turn a missing `approve` into a refusal."""
+    if not hasattr(data, "lists"):
+        return data
+    fields = serializer_class().fields
+    many_types = (serializers.ManyRelatedField, serializers.ListField, serializers.MultipleChoiceField)
+    many = {key for key, field in fields.items() if isinstance(field, many_types)}
+    files = {key for key, field in fields.items() if isinstance(field, serializers.FileField)}
+    # As DRF reads a form: an empty input of a nullable field that takes no blank is null.
+    nulls = {key for key, field in fields.items() if field.allow_null and not getattr(field, "allow_blank", False)}
+    return {
+        key: (values if key in many else None if key in nulls and values[-1] == "" else values[-1])
+        for key, values in data.lists()
+        if key not in ("csrfmiddlewaretoken", "next") and not (key in files and values[-1] in ("", None))
+    }
+
+
+def validated(serializer_class, data) -> dict:
+    """The payload's validated data, or a 400 whose message names the fields in Chinese, so a page
+    can show it as it is and the API answers the same words with the field errors."""
+    serializer = serializer_class(data=plain_payload(serializer_class, data))
+    if serializer.is_valid():
+        return serializer.validated_data
+    text = labelled_errors(serializer.errors, serializer.fields)
+    raise ApplicationError("提交的数据有误：" + text, errors=serializer.errors)
+
+
+class Lifecycle:
+    """One record kind's lifecycle. Declared once per kind, in its app's `workflow.py`."""
+
+    registry: dict[str, Lifecycle] = {}
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        noun: str,
+        transitions: Iterable[Transition],
+        services: str,
+        scopes: dict[str, Scope] | None = None,
+        offered: Callable[[Any, Any, str], bool] | None = None,
+        extra_actions: Callable[[Any, Any], list[str]] | None = None,
+        event: Callable[..., Any] | None = None,
+        state_attr: str = "state",
+        obj_arg: str = "obj",
+        denied: str | None = None,
+    ):
+        """
+        name: the key of the lifecycle ("proposal"); noun: its Chinese name in messages ("提案").
+        services: the module with the service functions named by the transitions; each is called as
+            service(actor=, <obj_arg>=obj, **validated payload).
+        scopes: name → Scope, for the transitions whose `scope` is not "any".
+        offered(user, obj, name): further conditions under which an allowed action is offered (e.g.
+            "close" once every recommendation is answered); the services refuse the rest with 409/400.
+        extra_actions(user, obj): names that are not transitions but belong to the buttons and the
+            API's `allowed_actions` (e.g. "update" of an editable draft), put in front.
+        event(obj, **fields): creates the timeline's event row for `record` (returns it).
+        denied: the 403 text of a wrong role ("您的角色无权对{noun}进行“{label}”操作。").
+        """
+        self.name = name
+        self.noun = noun
+        self.transitions: dict[str, Transition] = {t.name: t for t in transitions}
+        self.services = services
+        self.scopes = scopes or {}
+        self.offered = offered
+        self.extra_actions = extra_actions
+        self.event = event
+        self.state_attr = state_attr
+        self.obj_arg = obj_arg
+        self.denied = denied or "您的角色无权对{noun}进行“{label}”操作。"
+        unknown = {t.scope for t in self.transitions.values()} - {ANY} - set(self.scopes)
+        if unknown:
+            raise ValueError(f"{name}: undeclared scopes {sorted(unknown)}")
+        Lifecycle.registry[name] = self
+
+    def __repr__(self):
+        return f"<Lifecycle {self.name}>"
+
+    def __getitem__(self, name: str) -> Transition:
+        return self.transitions[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.transitions
+
+    def __iter__(self):
+        return iter(self.transitions.values())
+
+    def labels(self, prefix: str = "") -> dict[str, str]:
+        return {name: f"{prefix}{t.label}" for name, t in self.transitions.items()}
+
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_attr)
+
+    def _state_display(self, obj) -> str:
+        display = getattr(obj, f"get_{self.state_attr}_display", None)
+        return display() if display else self.state_of(obj)
+
+    # --- rules ------------------------------------------------------------------------------------
+
+    def in_scope(self, user, obj, transition: Transition) -> bool:
+        return transition.scope == ANY or self.scopes[transition.scope].test(user, obj)
+
+    def allowed(self, user, obj) -> list[str]:
+        """The actions `user` may take on `obj` now: role, scope, state and the offering conditions —
+        the rules the services enforce. For one record at a time (a detail page, an API detail)."""
+        state = self.state_of(obj)
+        names = [
+            name
+            for name, t in self.transitions.items()
+            if state in t.sources
+            and has_role(user, *t.roles)
+            and self.in_scope(user, obj, t)
+            and (self.offered is None or self.offered(user, obj, name))
+        ]
+        if self.extra_actions is not None:
+            names = [*self.extra_actions(user, obj), *names]
+        return names
+
+    def check_role(self, actor, name: str) -> Transition:
+        if name not in self.transitions:
+            raise ApplicationError(f"未知的操作：{name}")
+        transition = self.transitions[name]
+        if not has_role(actor, *transition.roles):
+            raise PermissionDenied(self.denied.format(noun=self.noun, label=transition.label))
+        return transition
+
+    def check(self, actor, obj, name: str) -> Transition:
+        """Role, then scope, then state — answered 403, 403, 409. Called by the services on the
+        locked row."""
+        transition = self.check_role(actor, name)
+        if not self.in_scope(actor, obj, transition):
+            raise PermissionDenied(self.scopes[transition.scope].message.format(label=transition.label))
+        if self.state_of(obj) not in transition.sources:
+            raise Conflict(f"{self.noun}当前状态为“{self._state_display(obj)}”，不能{transition.label}。")
+        return transition
+
+    # --- running ----------------------------------------------------------------------------------
+
+    def service(self, name: str) -> Callable:
+        service = self.transitions[name].service or name
+        if isinstance(service, str):
+            service = getattr(import_module(self.services), service)
+        return service
+
+    def perform(self, name: str, *, actor, obj, data=None):
+        """Run one transition for the API or a page: role, scope and state (403, 403, 409) before the
+        payload (400), then the service, which checks them again on its locked row."""
+        transition = self.check(actor, obj, name)
+        payload = validated(transition.payload, data if data is not None else {})
+        return self.service(name)(actor=actor, **{self.obj_arg: obj}, **payload)
+
+    # --- recording --------------------------------------------------------------------------------
+
+    def record(self, obj, *, actor, action: str, from_state: str = "", to_state: str = "", note: str = "",
+               data: dict | None = None, **columns):  # fmt: skip
+        """Write the timeline's event row (`columns`: the event model's own columns, e.g. the unit;
+        `data`: its JSON details) and send the domain event (now, and again on commit)."""
+        row = None
+        if self.event is not None:
+            row = self.event(obj, actor=actor, action=action, from_state=from_state or "", to_state=to_state or "",
+                             note=note or "", data=data or {}, **columns)  # fmt: skip
+        emit(self.name, action=action, actor=actor, obj=obj, from_state=from_state or "", to_state=to_state or "",
+             note=note or "", row=row)  # fmt: skip
+        return row
+
+    def move(self, obj, *, actor, action: str, to_state: str | None = None, note: str = "", data: dict | None = None,
+             save: bool = True, **columns):  # fmt: skip
+        """Put `obj` in `to_state` (None: it stays), save it and record the event."""
+        from_state = self.state_of(obj)
+        if to_state:
+            setattr(obj, self.state_attr, to_state)
+        if save:
+            obj.save()
+        self.record(obj, actor=actor, action=action, from_state=from_state, to_state=self.state_of(obj), note=note,
+                    data=data, **columns)  # fmt: skip
+        return obj
+
+
+def emit(lifecycle: str, **kwargs) -> DomainEvent:
+    """Send a domain event: to `event_recorded` now, to `event_committed` once the transaction commits."""
+    event = DomainEvent(lifecycle=lifecycle, **kwargs)
+    event_recorded.send(sender=Lifecycle, event=event)
+    transaction.on_commit(lambda: event_committed.send(sender=Lifecycle, event=event))
+    return event
+
+
+# --- the page adapter ---------------------------------------------------------------------------------
+
+
+def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None, success: str | None = None) -> bool:
+    """Run one transition from a page; show its success or its refusal as a flash message.
+    True when it succeeded. A name that is not a transition is refused like the API refuses it."""
+    try:
+        lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+        return False
+    if success is None:
+        success = lifecycle[name].success
+    messages.success(request, success)
+    return True
+
+
+def run(request, fn: Callable[[], Any], success: str) -> bool:
+    """Call a service from a page; show its success or its refusal as a flash message."""
+    try:
+        fn()
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- the API adapter ----------------------------------------------------------------------------------
+
+
+class LifecycleActionsMixin:
+    """Gives a DRF viewset one `POST /{id}/{action}/` per transition of `lifecycle`, documented with
+    its payload, answering the record as `action_response` (the viewset's `_detail(pk)`).
+
+    The viewset sets `lifecycle` and `action_response_serializer`, provides `get_object()` (scoped:
+    404 outside the user's scope) and `_detail(pk)`; a record that leaves the actor's scope through
+    the action (sent back to draft, returned by the unit) answers its id and new state only.
+    """
+
+    lifecycle: Lifecycle
+    action_response_serializer = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        lifecycle = cls.__dict__.get("lifecycle")
+        if lifecycle is None:
+            return
+        for name in lifecycle.transitions:
+            if name not in cls.__dict__:
+                setattr(cls, name, _action_view(lifecycle, name, cls.action_response_serializer))
+
+    def run_transition(self, name: str):
+        obj = self.get_object()
+        self.lifecycle.perform(name, actor=self.request.user, obj=obj, data=self.request.data)
+        try:
+            return self._detail(obj.pk)
+        except Http404:
+            from rest_framework.response import Response
+
+            obj.refresh_from_db(fields=[self.lifecycle.state_attr])
+            return Response(
+                {
+                    "id": obj.pk,
+                    "state": self.lifecycle.state_of(obj),
+                    "state_display": self.lifecycle._state_display(obj),
+                    "message": f"操作已完成，该{self.lifecycle.noun}已不在您的可见范围内。",
+                }
+            )
+
+
+def _action_view(lifecycle: Lifecycle, name: str, response_serializer):
+    from drf_spectacular.utils import OpenApiResponse, extend_schema
+    from rest_framework.decorators import action
+
+    noun = lifecycle.noun
+    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
+    schema = extend_schema(
+        request=lifecycle[name].payload,
+        responses={
+            200: response_serializer,
+            400: OpenApiResponse(description="请求数据有误"),
+            403: OpenApiResponse(description="角色无权进行此操作"),
+            404: OpenApiResponse(description=f"{noun}不存在或不在可见范围"),
+            409: OpenApiResponse(description=f"{noun}当前状态不允许此操作"),
+        },
+        summary=lifecycle[name].label,
+    )
+
+    def view(self, request, pk=None):
+        return self.run_transition(name)
+
+    view.__name__ = name
+    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
