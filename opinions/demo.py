@@ -207,7 +207,7 @@ def seed_opinions(*, seed: int = 2026) -> int:
                         services.opinion_unit_feedback(
                             actor=unit.users.all()[0],
                             report=report,
-                            unit_id=unit.pk,
+                            unit=unit,
                             text=FEEDBACK.format(unit=unit.name),
                         )
     return created

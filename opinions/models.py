@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.models import WorkflowEvent
 from members.models import HandlingUnit, Member, TimeStampedModel
 
 
@@ -261,23 +262,14 @@ class OpinionReferral(models.Model):
         return f"{self.report} → {self.unit}"
 
 
-class OpinionEvent(models.Model):
+class OpinionEvent(WorkflowEvent):
     """The timeline of a report: who did what, when, from which state to which."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, choices=OpinionState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=12, choices=OpinionState.choices, blank=True)
-    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         db_table = "supervision_opinionevent"
         verbose_name = "社情民意办理记录"
         verbose_name_plural = "社情民意办理记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"

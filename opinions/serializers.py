@@ -18,7 +18,7 @@ from .models import (
     OpinionReport,
     OpinionState,
 )
-from .workflow import opinion_actions
+from .workflow import OPINION
 
 
 class OpinionAuthorSerializer(serializers.ModelSerializer):
@@ -101,7 +101,7 @@ class OpinionDetailSerializer(OpinionListSerializer):
         ]  # fmt: skip
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return opinion_actions(self.context["request"].user, obj)
+        return OPINION.allowed(self.context["request"].user, obj)
 
 
 class OpinionWriteSerializer(serializers.Serializer):
