@@ -297,7 +297,7 @@ def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
         PROPOSAL.check(actor, proposal, "convert")
         proposal = _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
         # The report arrives in the office's social-opinion queue in the same transaction.
-        from supervision.opinion_services import opinion_from_proposal
+        from opinions.services import opinion_from_proposal
 
         opinion_from_proposal(actor=actor, proposal=proposal, note=note)
         return proposal

@@ -1,6 +1,7 @@
 """Every write to social-opinion reports: one function per action, each in a transaction with the
-report's row locked, each recording an OpinionEvent. Role, then scope, then state — answered 403,
-403, 409; a bad value 400. The lifecycle is `opinion_workflow.OPINION_TRANSITIONS`."""
+report's row locked, each recording an OpinionEvent through the lifecycle engine. Role, then scope,
+then state — answered 403, 403, 409 by `OPINION.check`; a bad value 400. The lifecycle is
+`opinions.workflow.OPINION`."""
 
 import datetime as dt
 
@@ -10,16 +11,15 @@ from django.utils import timezone
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
-from members.models import Member
+from members.models import HandlingUnit, Member
 from proposals import uploads
 
-from .opinion_models import (
+from .models import (
     LEVEL_BODY,
     OpinionAdoption,
     OpinionAttachment,
     OpinionAuthor,
     OpinionCategory,
-    OpinionEvent,
     OpinionInstruction,
     OpinionLevel,
     OpinionPublication,
@@ -27,14 +27,7 @@ from .opinion_models import (
     OpinionReport,
     OpinionState,
 )
-from .opinion_workflow import (
-    AUTHOR_EDITABLE_STATES,
-    EDITOR_EDITABLE_STATES,
-    OPINION_TRANSITIONS,
-    is_owner,
-    passed_unit_ids,
-    user_unit_ids,
-)
+from .workflow import AUTHOR_EDITABLE_STATES, EDITOR_EDITABLE_STATES, OPINION, is_owner, user_unit_ids
 
 AUTHOR_FIELDS = ("title", "content", "category")
 EDITOR_FIELDS = ("title", "content", "category")
@@ -48,40 +41,15 @@ def _lock(report: OpinionReport) -> OpinionReport:
     return OpinionReport.objects.select_for_update(of=("self",)).select_related("category").get(pk=report.pk)
 
 
-def _check(actor, report: OpinionReport, action: str) -> None:
-    """Role, then scope, then state — the order of the answers 403, 403, 409."""
-    transition = OPINION_TRANSITIONS[action]
-    if not has_role(actor, *transition.roles):
-        raise PermissionDenied(f"您的角色无权对社情民意信息进行“{transition.label}”操作。")
-    if transition.scope == "owner" and not is_owner(actor, report):
-        raise PermissionDenied(f"只有作者本人可以{transition.label}。")
-    if transition.scope == "unit" and not (passed_unit_ids(report) & user_unit_ids(actor)):
-        raise PermissionDenied("该信息未转交本单位。")
-    if report.state not in transition.sources:
-        raise Conflict(f"该信息当前状态为“{report.get_state_display()}”，不能{transition.label}。")
-
-
-def _event(report, actor, action, from_state, note="", **data) -> OpinionEvent:
-    return OpinionEvent.objects.create(
-        report=report,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=report.state,
-        note=note or "",
-        data=data,
-    )
+def _event(report, actor, action, from_state, note="", **data):
+    """A timeline entry that is not a transition (creation, edits, an attachment, a conversion)."""
+    return OPINION.record(report, actor=actor, action=action, from_state=from_state, to_state=report.state,
+                          note=note, data=data)  # fmt: skip
 
 
 def _move(report: OpinionReport, actor, action: str, note="", **data) -> OpinionReport:
     """Apply the transition's target (if any), save, record the event."""
-    from_state = report.state
-    target = OPINION_TRANSITIONS[action].target
-    if target:
-        report.state = target
-    report.save()
-    _event(report, actor, action, from_state, note, **data)
-    return report
+    return OPINION.move(report, actor=actor, action=action, to_state=OPINION[action].target, note=note, data=data)
 
 
 def _require_text(value, field: str, message: str) -> str:
@@ -231,7 +199,7 @@ def opinion_attachment_add(*, actor, report: OpinionReport, upload) -> OpinionAt
 def opinion_submit(*, actor, report: OpinionReport) -> OpinionReport:
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "submit")
+        OPINION.check(actor, report, "submit")
         if not (report.content or "").strip():
             raise ApplicationError("请填写信息内容后再提交。", errors={"content": ["此项不能为空。"]})
         report.submitted_at = timezone.now()
@@ -241,14 +209,14 @@ def opinion_submit(*, actor, report: OpinionReport) -> OpinionReport:
 def opinion_withdraw(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "withdraw")
+        OPINION.check(actor, report, "withdraw")
         return _move(report, actor, "withdraw", note)
 
 
 def opinion_start_editing(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "start_editing")
+        OPINION.check(actor, report, "start_editing")
         report.original_title, report.original_content = report.title, report.content
         report.editor, report.editing_started_at = actor, timezone.now()
         return _move(report, actor, "start_editing", note)
@@ -257,7 +225,7 @@ def opinion_start_editing(*, actor, report: OpinionReport, note: str = "") -> Op
 def opinion_forward(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "forward")
+        OPINION.check(actor, report, "forward")
         report.forwarded_at, report.forward_note = timezone.now(), note
         return _move(report, actor, "forward", note or "编报报送")
 
@@ -279,7 +247,7 @@ def opinion_adopt(
     date = _past_or_today(date, "date", "采用日期")
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "adopt")
+        OPINION.check(actor, report, "adopt")
         if report.adoptions.filter(level=level).exists():
             raise Conflict(f"已登记过{LEVEL_BODY[level]}的采用。")
         adoption = OpinionAdoption.objects.create(
@@ -301,7 +269,7 @@ def opinion_adopt(
 def opinion_reject(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "reject")
+        OPINION.check(actor, report, "reject")
         report.decided_at, report.reject_note = timezone.now(), (note or "").strip()
         return _move(report, actor, "reject", note or "未予采用")
 
@@ -326,7 +294,7 @@ def opinion_instruct(
     date = _past_or_today(date, "date", "批示日期")
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "instruct")
+        OPINION.check(actor, report, "instruct")
         instruction = OpinionInstruction.objects.create(
             report=report, leader_name=leader_name, post=post, level=level, date=date, text=text, recorded_by=actor
         )
@@ -342,7 +310,7 @@ def opinion_pass_to_units(*, actor, report: OpinionReport, units, note: str = ""
         raise ApplicationError("所选部门已停用。", errors={"units": ["所选部门已停用。"]})
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "pass_to_units")
+        OPINION.check(actor, report, "pass_to_units")
         already = set(report.referrals.values_list("unit_id", flat=True))
         new = [u for u in dict.fromkeys(units) if u.pk not in already]
         if not new:
@@ -356,14 +324,14 @@ def opinion_pass_to_units(*, actor, report: OpinionReport, units, note: str = ""
         return referrals
 
 
-def opinion_unit_feedback(*, actor, report: OpinionReport, unit_id, text: str) -> OpinionReferral:
+def opinion_unit_feedback(*, actor, report: OpinionReport, unit: HandlingUnit, text: str) -> OpinionReferral:
     text = _require_text(text, "text", "请填写反馈内容。")
     with acting(actor), transaction.atomic():
         report = _lock(report)
-        _check(actor, report, "unit_feedback")
-        if unit_id is None or int(unit_id) not in user_unit_ids(actor):
+        OPINION.check(actor, report, "unit_feedback")
+        if unit is None or unit.pk not in user_unit_ids(actor):
             raise PermissionDenied("您只能以本单位的名义反馈。")
-        referral = report.referrals.select_for_update().select_related("unit").filter(unit_id=unit_id).first()
+        referral = report.referrals.select_for_update().select_related("unit").filter(unit=unit).first()
         if referral is None:
             raise ApplicationError("该信息未转交此部门。", errors={"unit": ["该信息未转交此部门。"]})
         if referral.feedback_at:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from members.models import HandlingUnit, Member
 from proposals.demo import moving_clock
 
-from . import opinion_services as services
-from .opinion_models import OpinionCategory, OpinionReport
+from . import services
+from .models import OpinionCategory, OpinionReport
 
 # (category, title, departments it concerns)
 TOPICS = [
@@ -207,7 +207,7 @@ def seed_opinions(*, seed: int = 2026) -> int:
                         services.opinion_unit_feedback(
                             actor=unit.users.all()[0],
                             report=report,
-                            unit_id=unit.pk,
+                            unit=unit,
                             text=FEEDBACK.format(unit=unit.name),
                         )
     return created

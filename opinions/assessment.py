@@ -1,6 +1,6 @@
 """Counting sources of social-opinion reports for the performance assessment (assessment.engine).
 
-Imported by `SupervisionConfig.ready()`. Each source is one aggregate query over `OpinionAuthor`,
+Imported by `OpinionsConfig.ready()`. Each source is one aggregate query over `OpinionAuthor`,
 so every author of a report counts: the lead author and the co-authors alike (a co-authored report is
 the co-author's work too, as a co-signed proposal is). A scheme that credits only the lead author
 sets the rule's params to `{"lead_only": true}`.
@@ -16,7 +16,7 @@ from django.db.models import Count
 
 from assessment.engine import per_member, source
 
-from .opinion_models import OpinionAuthor, OpinionState
+from .models import OpinionAuthor, OpinionState
 
 
 def _authors(params, member_ids, **filters):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from cppcc.filters import YearFilter
 from members.models import HandlingUnit
 
-from .opinion_models import (
+from .models import (
     OpinionAdoption,
     OpinionAuthor,
     OpinionCategory,

@@ -3,11 +3,11 @@
 import pytest
 
 from cppcc.errors import Conflict
+from opinions import services as opinion_services
+from opinions.models import OpinionEvent, OpinionReport
 from proposals import services as proposal_services
 from proposals.models import Proposal, ProposalCategory
 from proposals.models import State as ProposalState
-from supervision import opinion_services
-from supervision.models import OpinionEvent, OpinionReport
 from tests.factories import MemberFactory, PartyFactory, TermFactory
 
 from .test_opinion_world import Cast

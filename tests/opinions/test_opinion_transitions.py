@@ -1,6 +1,6 @@
 """Social-opinion reports through the API: every action × every state × every role.
 
-The table is written by hand from the issue — not derived from `supervision.opinion_workflow` — so it
+The table is written by hand from the issue — not derived from `opinions.workflow` — so it
 checks the code rather than repeating it. Outcomes, in the order the API decides them:
   * 403 — roles without any right to reports (admin, auditor) are refused outright;
   * 404 — the scoped selector hides the report from this user (another member's report, a report not
@@ -14,8 +14,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from supervision.models import OpinionEvent
-from supervision.opinion_workflow import OPINION_TRANSITIONS
+from opinions.models import OpinionEvent
+from opinions.workflow import OPINION_TRANSITIONS
 
 from .test_opinion_world import ROLES, STATES, Cast
 

@@ -4,16 +4,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from members.demo import seed_registry
-from proposals.demo import seed_proposals
-from supervision.models import (
+from opinions.demo import seed_opinions
+from opinions.models import (
     OpinionAdoption,
     OpinionEvent,
     OpinionInstruction,
     OpinionReferral,
     OpinionReport,
+    OpinionState,
 )
-from supervision.opinion_demo import seed_opinions
-from supervision.opinion_models import OpinionState
+from proposals.demo import seed_proposals
 
 
 def test_seed_opinions_builds_a_year_in_every_state_and_runs_once(db):

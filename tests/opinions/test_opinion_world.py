@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cppcc.roles import Role
-from supervision import opinion_services as services
-from supervision.models import OpinionAdoption, OpinionAuthor, OpinionCategory, OpinionEvent, OpinionReport
+from opinions import services
+from opinions.models import OpinionAdoption, OpinionAuthor, OpinionCategory, OpinionEvent, OpinionReport
 from tests.factories import HandlingUnitFactory, MemberFactory, UserFactory
 
 STATES = ("draft", "submitted", "editing", "forwarded", "adopted", "not_adopted", "withdrawn")
@@ -103,7 +103,7 @@ def test_the_builder_reaches_every_state_with_a_timeline(cast, state):
 
 
 def test_the_states_are_the_seven_of_the_issue():
-    from supervision.models import OpinionReport as Model
+    from opinions.models import OpinionReport as Model
 
     assert {value for value, _ in Model._meta.get_field("state").choices} == set(STATES)
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .opinion_models import LEVEL_BODY, OpinionAdoption, OpinionInstruction, OpinionReport, OpinionState
+from .models import LEVEL_BODY, OpinionAdoption, OpinionInstruction, OpinionReport, OpinionState
 
 
 def opinion_figures(start: dt.date, end: dt.date) -> dict:

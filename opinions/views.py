@@ -1,5 +1,6 @@
-"""Browser pages for social-opinion reports. Thin: parse the request, call selectors / actions /
-services, render. Every transition goes through `opinion_actions.perform` — the same path as the API."""
+"""Browser pages for social-opinion reports. Thin: parse the request, call selectors / services,
+render. Every transition goes through the lifecycle engine (`OPINION.perform`, from a page by
+`run_action`) — the same path as the API — and the forms shown come from `OPINION.allowed()`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -10,22 +11,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
-from cppcc.lifecycle import error_text
+from cppcc.lifecycle import error_text, run_action
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import HandlingUnit
 from members.selectors import units_of_user
 
-from . import opinion_actions as actions
-from . import opinion_selectors as selectors
-from . import opinion_services as services
-from .opinion_filters import OpinionFilterSet
-from .opinion_forms import OpinionEditorForm, OpinionForm
-from .opinion_models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
-from .opinion_workflow import OPINION_TRANSITIONS, opinion_actions
+from . import selectors, services
+from .filters import OpinionFilterSet
+from .forms import OpinionEditorForm, OpinionForm
+from .models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
+from .workflow import OPINION
 
 PAGE_SIZE = 20
 STATE_LABELS = dict(OpinionState.choices)
@@ -35,18 +33,7 @@ EVENT_LABELS = {
     "edit": "编辑修改",
     "attach": "上传附件",
     "convert": "由提案转来",
-    **{name: t.label for name, t in OPINION_TRANSITIONS.items()},
-}
-SUCCESS = {
-    "submit": "已提交，等待机关编辑。",
-    "withdraw": "已撤回。",
-    "start_editing": "已开始编辑，可修改标题、内容和类别。",
-    "forward": "已编报报送。",
-    "adopt": "已登记采用情况。",
-    "reject": "已登记为未采用。",
-    "instruct": "已登记领导批示。",
-    "pass_to_units": "已转交有关部门。",
-    "unit_feedback": "已提交反馈。",
+    **OPINION.labels(),
 }
 # The action that moves the report on is shown open; the others sit in a collapsible panel.
 PRIMARY_ACTIONS = ("submit", "start_editing", "forward", "adopt", "instruct", "unit_feedback")
@@ -84,9 +71,7 @@ def _render_list(request, queryset, *, title, subtitle="", fields, order, state_
         "total": page.paginator.count,
         **(extra or {}),
     }
-    template = (
-        "supervision/_opinion_table.html" if request.headers.get("HX-Request") else "supervision/opinion_list.html"
-    )
+    template = "opinions/_table.html" if request.headers.get("HX-Request") else "opinions/list.html"
     return render(request, template, context)
 
 
@@ -167,7 +152,7 @@ def opinion_inbox(request):
     )
     return render(
         request,
-        "supervision/opinion_inbox.html",
+        "opinions/inbox.html",
         {
             "page": page,
             "query": query.urlencode(),
@@ -203,8 +188,8 @@ def _save(request, form, save):
         return None
     if form.submitting and report.state == OpinionState.DRAFT:
         try:
-            actions.perform("submit", actor=request.user, report=report, data={})
-        except (ApplicationError, ValidationError) as exc:
+            OPINION.perform("submit", actor=request.user, obj=report, data={})
+        except ApplicationError as exc:
             messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
             return redirect("opinions:edit", pk=report.pk)
         messages.success(request, f"社情民意信息“{report.title}”已提交，等待机关编辑。")
@@ -234,7 +219,7 @@ def opinion_create(request):
         )
         if response:
             return response
-    return render(request, "supervision/opinion_form.html", {"form": form, "title": "撰写社情民意信息"})
+    return render(request, "opinions/form.html", {"form": form, "title": "撰写社情民意信息"})
 
 
 @never_cache
@@ -243,7 +228,7 @@ def opinion_create(request):
 def opinion_edit(request, pk):
     """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
     report = selectors.opinion_get(user=request.user, pk=pk)
-    if "update" not in opinion_actions(request.user, report):
+    if "update" not in OPINION.allowed(request.user, report):
         if report.state == OpinionState.SUBMITTED and has_role(request.user, Role.OFFICE):
             messages.info(request, "请先开始编辑，再修改该信息。")
             return redirect("opinions:detail", pk=report.pk)
@@ -280,9 +265,7 @@ def opinion_edit(request, pk):
         )
         if response:
             return response
-    return render(
-        request, "supervision/opinion_form.html", {"form": form, "title": "修改社情民意信息", "report": report}
-    )
+    return render(request, "opinions/form.html", {"form": form, "title": "修改社情民意信息", "report": report})
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -328,9 +311,9 @@ def _options(user, report, allowed) -> tuple[list[str], dict]:
 
 def _detail_page(request, report, editor_form=None):
     user = request.user
-    allowed = opinion_actions(user, report)
+    allowed = OPINION.allowed(user, report)
     shown, options = _options(user, report, allowed)
-    panels = [{"name": name, "label": OPINION_TRANSITIONS[name].label} for name in shown]
+    panels = [{"name": name, "label": OPINION[name].label} for name in shown]
     if editor_form is None and report.state == OpinionState.EDITING and "update" in allowed:
         editor_form = OpinionEditorForm(report=report)
     authors = list(report.authors.all())
@@ -339,7 +322,7 @@ def _detail_page(request, report, editor_form=None):
     on_behalf = lead is not None and not report.proposal_id and lead.user_id != report.created_by_id
     return render(
         request,
-        "supervision/opinion_detail.html",
+        "opinions/detail.html",
         {
             "report": report,
             "authors": authors,
@@ -363,38 +346,16 @@ def opinion_detail(request, pk):
     return _detail_page(request, selectors.opinion_get(user=request.user, pk=pk))
 
 
-def _validation_message(name: str, exc: ValidationError) -> str:
-    """The errors with the payload's field labels (采用层级：该字段是必填项。), so the page says what is missing."""
-    fields = actions.OPINION_ACTIONS[name][0]().fields if name in actions.OPINION_ACTIONS else {}
-    if not isinstance(exc.detail, dict):
-        return error_text(exc)
-    parts = []
-    for key, errors in exc.detail.items():
-        text = "".join(str(e) for e in (errors if isinstance(errors, list) else [errors]))
-        field = fields.get(key)
-        parts.append(f"{field.label}：{text}" if field is not None and field.label else text)
-    return "；".join(parts)
-
-
 @never_cache
 @role_required(*selectors.OPINION_READ_ROLES)
 @require_POST
 def opinion_action(request, pk, name):
     report = selectors.opinion_get(user=request.user, pk=pk)
-    try:
-        actions.perform(name, actor=request.user, report=report, data=request.POST)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("opinions:detail", pk=report.pk)
-    except ValidationError as exc:
-        label = OPINION_TRANSITIONS[name].label if name in OPINION_TRANSITIONS else name
-        messages.error(request, f"未能{label}：{_validation_message(name, exc)}")
-        return redirect("opinions:detail", pk=report.pk)
-    messages.success(request, SUCCESS.get(name, "操作已完成。"))
-    try:
-        selectors.opinion_get(user=request.user, pk=pk)
-    except Http404:
-        return redirect(_landing(request.user))  # e.g. a withdrawn draft: no longer anyone's but the author's
+    if run_action(request, OPINION, name, report):
+        try:
+            selectors.opinion_get(user=request.user, pk=pk)
+        except Http404:
+            return redirect(_landing(request.user))  # e.g. a withdrawn draft: no longer anyone's but the author's
     return redirect("opinions:detail", pk=report.pk)
 
 

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -6,58 +5,20 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cppcc.api import action_roles, role_permission
+from cppcc.lifecycle import LifecycleActionsMixin
 from cppcc.roles import Role
 
-from . import opinion_actions as actions
-from . import opinion_selectors as selectors
-from . import opinion_serializers as serializers
-from . import opinion_services as services
-from .opinion_filters import OpinionFilterSet
-from .opinion_models import OpinionReport
+from . import selectors, serializers, services
+from .filters import OpinionFilterSet
+from .models import OpinionReport
+from .workflow import OPINION
 
 OpinionReaders = role_permission(*selectors.OPINION_READ_ROLES, write_roles=selectors.OPINION_READ_ROLES)
 OpinionWriters = action_roles(**dict.fromkeys(("create", "update", "partial_update"), (Role.MEMBER, Role.OFFICE)))
 
 
-def _action_view(name: str):
-    payload, _ = actions.OPINION_ACTIONS[name]
-
-    def view(self, request, pk=None):
-        report = self.get_object()
-        actions.perform(name, actor=request.user, report=report, data=request.data)
-        try:
-            return self._detail(report.pk)
-        except Http404:
-            report.refresh_from_db(fields=["state"])
-            return Response(
-                {
-                    "id": report.pk,
-                    "state": report.state,
-                    "state_display": report.get_state_display(),
-                    "message": "操作已完成，该信息已不在您的可见范围内。",
-                }
-            )
-
-    view.__name__ = name
-    # @action replaces the function's `kwargs`, where @extend_schema keeps its schema: action first.
-    view = action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view)
-    return extend_schema(
-        request=payload,
-        responses={
-            200: OpenApiResponse(
-                serializers.OpinionDetailSerializer,
-                description="操作后的社情民意信息；若已不在操作人的可见范围（如撤回的草稿），只返回 id 与新状态",
-            ),
-            400: OpenApiResponse(description="请求数据有误"),
-            403: OpenApiResponse(description="角色无权进行此操作"),
-            404: OpenApiResponse(description="信息不存在或不在可见范围"),
-            409: OpenApiResponse(description="信息当前状态不允许此操作"),
-        },
-        summary=actions.OPINION_TRANSITIONS[name].label,
-    )(view)
-
-
 class OpinionViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -71,6 +32,11 @@ class OpinionViewSet(
     filterset_class = OpinionFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = OpinionReport.objects.none()  # for the schema; requests use the selector
+    lifecycle = OPINION
+    action_response_serializer = OpenApiResponse(
+        serializers.OpinionDetailSerializer,
+        description="操作后的社情民意信息；若已不在操作人的可见范围（如撤回的草稿），只返回 id 与新状态",
+    )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -130,7 +96,3 @@ class OpinionViewSet(
             actor=request.user, report=report, upload=upload.validated_data["file"]
         )
         return Response(serializers.OpinionAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-
-    for _name in actions.OPINION_ACTIONS:
-        locals()[_name] = _action_view(_name)
-    del _name

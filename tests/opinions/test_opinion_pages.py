@@ -4,8 +4,8 @@ services as the API, and the lists cost the same number of queries for 5 rows or
 import pytest
 from django.utils import timezone
 
-from supervision import opinion_services as services
-from supervision.models import OpinionReport
+from opinions import services
+from opinions.models import OpinionReport
 
 from .test_opinion_world import Cast
 
@@ -136,7 +136,8 @@ def test_a_refused_action_shows_the_services_message(as_, cast):
     )
     assert "已登记过区政协的采用" in response.content.decode()
     response = as_("office").post(f"/opinions/{report.pk}/do/adopt/", {"publication": "special"}, follow=True)
-    assert "未能登记采用：采用层级" in response.content.decode()
+    # A payload error names the field in Chinese, in the same words as the API (the engine's page helper).
+    assert "提交的数据有误：采用层级" in response.content.decode()
 
 
 def test_leader_reads_everything_and_records_an_instruction(as_, cast):

@@ -13,8 +13,9 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cppcc.roles import Role, has_role
+from supervision.selectors import count_of
 
-from .opinion_models import (
+from .models import (
     OpinionAdoption,
     OpinionAuthor,
     OpinionEvent,
@@ -23,7 +24,6 @@ from .opinion_models import (
     OpinionReport,
     OpinionState,
 )
-from .selectors import count_of
 
 OPINION_READ_ROLES = (Role.MEMBER, Role.OFFICE, Role.LEADER, Role.UNIT)
 
@@ -54,7 +54,7 @@ def _authors():
 
 def opinion_list(*, user, filters=None, own_only: bool = False) -> QuerySet[OpinionReport]:
     """`own_only`: just what the user leads, co-authors or entered (“我的社情民意”)."""
-    from .opinion_filters import OpinionFilterSet
+    from .filters import OpinionFilterSet
 
     qs = (
         _visible(user)
@@ -116,7 +116,7 @@ def opinion_events(*, user, report: OpinionReport) -> QuerySet[OpinionEvent]:
 
 def attachment_get(*, user, pk):
     """An attachment is visible to whoever may see its report."""
-    from .opinion_models import OpinionAttachment
+    from .models import OpinionAttachment
 
     try:
         return OpinionAttachment.objects.get(pk=pk, report__in=_visible(user))

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from supervision import opinion_services as services
-from supervision.models import OpinionAttachment, OpinionEvent, OpinionReport
+from opinions import services
+from opinions.models import OpinionAttachment, OpinionEvent, OpinionReport
 from tests.factories import MemberFactory
 
 from .test_opinion_world import Cast
@@ -323,7 +323,7 @@ def test_attachments_are_checked_by_content_and_stored_under_random_names(cast, 
 
 
 def test_filters_state_category_year_and_q(cast):
-    from supervision.models import OpinionCategory
+    from opinions.models import OpinionCategory
 
     economy = OpinionCategory.objects.get_or_create(name="经济", defaults={"order": 10})[0]
     a = cast.report("submitted", title="关于小微企业融资难的建议", category=economy)

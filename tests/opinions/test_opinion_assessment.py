@@ -10,8 +10,8 @@ from django.utils import timezone
 from assessment import engine
 from assessment.models import AssessmentCategory, AssessmentRule, AssessmentScheme
 from members.models import Member
-from supervision import opinion_services as services
-from supervision.models import OpinionAdoption, OpinionInstruction, OpinionReport
+from opinions import services
+from opinions.models import OpinionAdoption, OpinionInstruction, OpinionReport
 
 from .test_opinion_world import Cast
 
@@ -114,7 +114,7 @@ def test_each_source_is_one_query(cast, code, django_assert_num_queries):
 
 
 def test_work_report_figures_are_three_aggregates(cast, django_assert_num_queries):
-    from supervision.opinion_statistics import opinion_figures
+    from opinions.statistics import opinion_figures
 
     office = cast["office"]
     twice = cast.report("adopted", title="区、市两级采用")

@@ -6,7 +6,7 @@ from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 from proposals.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 
-from .opinion_models import OpinionCategory
+from .models import OpinionCategory
 
 
 def _active_members():

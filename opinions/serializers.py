@@ -3,8 +3,9 @@ from rest_framework import serializers
 
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
+from supervision.serializers import choice_text
 
-from .opinion_models import (
+from .models import (
     OpinionAdoption,
     OpinionAttachment,
     OpinionAuthor,
@@ -17,8 +18,7 @@ from .opinion_models import (
     OpinionReport,
     OpinionState,
 )
-from .opinion_workflow import opinion_actions
-from .serializers import choice_text
+from .workflow import OPINION
 
 
 class OpinionAuthorSerializer(serializers.ModelSerializer):
@@ -101,7 +101,7 @@ class OpinionDetailSerializer(OpinionListSerializer):
         ]  # fmt: skip
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return opinion_actions(self.context["request"].user, obj)
+        return OPINION.allowed(self.context["request"].user, obj)
 
 
 class OpinionWriteSerializer(serializers.Serializer):
