@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -28,6 +28,8 @@ class SecuritylogConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
         from django.db.models.signals import m2m_changed, post_migrate, post_save
 
+        from cppcc.lifecycle import event_recorded
+
         from . import guard, receivers
 
         checks.register(check_retention, checks.Tags.security)
@@ -38,7 +40,5 @@ class SecuritylogConfig(AppConfig):
         User = get_user_model()
         post_save.connect(receivers.password_saved, sender=User, dispatch_uid="securitylog.password")
         m2m_changed.connect(receivers.groups_changed, sender=User.groups.through, dispatch_uid="securitylog.roles")
-        for label in receivers.DECISION_MODELS:
-            model = apps.get_model(label)
-            post_save.connect(receivers.decision_saved, sender=model, dispatch_uid=f"securitylog.{label}")
+        event_recorded.connect(receivers.decision_recorded, dispatch_uid="securitylog.decision")
         post_migrate.connect(guard.refresh_after_migrate, sender=self, dispatch_uid="securitylog.guard")

@@ -1,12 +1,13 @@
 """Signal receivers: logins, lockouts, password and role changes, and every workflow decision.
 
-The apps write one event row per decision (`ProposalEvent`, `ConsultationEvent`, `InspectionEvent`,
-`OpinionEvent`); listening to their creation records every decision without touching the services.
+Every decision of every lifecycle is recorded by the lifecycle engine (`cppcc.lifecycle.record`),
+which writes the timeline row and sends the domain event to `event_recorded` inside the same
+transaction; `decision_recorded` turns each into a security event, so no app writes its own.
 """
 
 from django.contrib.auth import get_user_model
 
-from .recorder import Action, Outcome, current_request, record
+from .recorder import Action, Outcome, record
 
 # The event models of the casework apps and, for each, the objects it is about (most specific first).
 DECISION_MODELS = {
@@ -69,35 +70,18 @@ def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         record(Action.ROLE_CHANGE, obj=instance, detail={change: names})
 
 
-def _actor_of(event):
-    if event.actor_id is None:
-        return None
-    request = current_request.get()
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.pk == event.actor_id:
-        return user
-    return get_user_model().objects.filter(pk=event.actor_id).first()
-
-
-def decision_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    subject = None
-    for name in DECISION_MODELS.get(sender._meta.label, ()):
-        if getattr(instance, f"{name}_id", None) is not None:
-            subject = getattr(instance, name)
-            break
-    actor = _actor_of(instance)
-    record(
-        Action.DECISION,
-        actor=actor,
-        username=None if actor else "",
-        obj=subject,
-        detail={
-            "event": instance.action,
-            "from_state": instance.from_state,
-            "to_state": instance.to_state,
-            "event_model": sender._meta.label_lower,
-            "event_id": instance.pk,
-        },
-    )
+def decision_recorded(sender, event, **kwargs):
+    """One security event per domain event: the actor, the record the decision is about (the most
+    specific record its timeline row names), the action and the states before and after."""
+    row = event.row
+    subject = event.obj
+    if row is not None:
+        for name in DECISION_MODELS.get(row._meta.label, ()):
+            if getattr(row, f"{name}_id", None) is not None:
+                subject = getattr(row, name)
+                break
+    actor = event.actor if getattr(event.actor, "is_authenticated", False) else None
+    detail = {"event": event.action, "from_state": event.from_state, "to_state": event.to_state}
+    if row is not None:
+        detail.update(event_model=row._meta.label_lower, event_id=row.pk)
+    record(Action.DECISION, actor=actor, username=None if actor else "", obj=subject, detail=detail)

@@ -174,17 +174,26 @@ def test_every_lifecycle_step_is_one_decision(people, draft, walk, events):
     assert (actors["submit"], actors["file"]) == ("proposer", "office")
 
 
-@pytest.mark.parametrize(
-    "label", ["consultations.ConsultationEvent", "supervision.InspectionEvent", "opinions.OpinionEvent"]
-)
-def test_the_other_event_models_are_connected(label):
-    from django.apps import apps
-    from django.db.models.signals import post_save
+def test_every_lifecycle_decision_reaches_the_security_log_through_the_engine():
+    from cppcc.lifecycle import Lifecycle, event_recorded
+    from securitylog.receivers import DECISION_MODELS, decision_recorded
 
-    from securitylog.receivers import decision_saved
-
-    sync_receivers, _ = post_save._live_receivers(apps.get_model(label))
-    assert decision_saved in sync_receivers
+    sync_receivers, _ = event_recorded._live_receivers(Lifecycle)
+    assert decision_recorded in sync_receivers
+    # Every lifecycle writes a timeline row whose subject the receiver knows.
+    assert {
+        "proposal",
+        "consultation_plan",
+        "consultation_topic",
+        "consultation_outcome",
+        "inspection",
+        "recommendation",
+        "opinion",
+    } <= set(Lifecycle.registry)
+    assert set(DECISION_MODELS) == {
+        "proposals.ProposalEvent", "consultations.ConsultationEvent", "supervision.InspectionEvent",
+        "opinions.OpinionEvent",
+    }  # fmt: skip
 
 
 def test_proposal_xlsx_export_is_recorded_with_its_filename(client_for, people, draft, events):
