@@ -28,7 +28,7 @@ run: install
 ## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits.
 test: install audit check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=25
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15
 
 lint: install
 	$(VENV)/bin/ruff check .
