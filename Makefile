@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= Cppcc@2026
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+# pyproject adds --dist loadgroup: the tests marked xdist_group (Redis, servers, concurrency) keep to one worker.
 PYTEST_WORKERS ?= auto
 
 .PHONY: install run test lint audit check-deploy clean
