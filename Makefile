@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= Cppcc@2026
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+# pyproject adds --dist loadgroup: the tests marked xdist_group (Redis, servers, concurrency) keep to one worker.
 PYTEST_WORKERS ?= auto
 
 .PHONY: install run test lint audit check-deploy clean
@@ -28,7 +29,7 @@ run: install
 ## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits.
 test: install audit check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=25
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15
 
 lint: install
 	$(VENV)/bin/ruff check .

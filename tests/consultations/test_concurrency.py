@@ -11,6 +11,7 @@ from consultations.models import ConsultationOutcome, OutcomeState
 from cppcc.roles import user_roles
 
 
+@pytest.mark.xdist_group("postgres_concurrency")  # see pyproject [tool.pytest] markers
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_feedback_of_two_units_completes_the_chain(people, topic_in):

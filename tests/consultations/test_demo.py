@@ -1,6 +1,6 @@
-from django.core.management import call_command
 
 from activities.models import Activity, Attendance
+from consultations.demo import seed_consultations
 from consultations.models import (
     ConsultationEvent,
     ConsultationOutcome,
@@ -10,11 +10,23 @@ from consultations.models import (
     Source,
     TopicState,
 )
+from members.demo import seed_registry
+from proposals.demo import seed_proposals
+from supervision.demo import seed_inspections
 from supervision.models import Inspection, Kind, Recommendation
 
 
+def _seed():
+    """seed_demo up to its consultations, in its order (opinions and the activity year come after and
+    touch neither; the whole command runs in tests/members/test_activity_demo.py)."""
+    seed_registry(password="Demo-pass-2026", seed=2026, member_count=40)
+    seed_proposals(seed=2026)
+    seed_inspections(seed=2026)
+    seed_consultations(seed=2026)
+
+
 def test_seed_demo_builds_consultations_and_inspections_in_every_state(db):
-    call_command("seed_demo", "--members", "40", "--password", "Demo-pass-2026")
+    _seed()
     assert set(ConsultationTopic.objects.values_list("state", flat=True)) == set(TopicState.values)
     assert set(ConsultationTopic.objects.values_list("source", flat=True)) == set(Source.values)
     assert set(ConsultationOutcome.objects.values_list("state", flat=True)) == set(OutcomeState.values)
@@ -32,5 +44,5 @@ def test_seed_demo_builds_consultations_and_inspections_in_every_state(db):
         assert Attendance.objects.filter(activity=activity).exists(), activity
 
     counts = (ConsultationTopic.objects.count(), Inspection.objects.count(), Attendance.objects.count())
-    call_command("seed_demo", "--members", "40", "--password", "Demo-pass-2026")  # idempotent
+    _seed()  # idempotent
     assert (ConsultationTopic.objects.count(), Inspection.objects.count(), Attendance.objects.count()) == counts

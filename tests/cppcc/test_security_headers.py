@@ -80,6 +80,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.xdist_group("servers")  # see pyproject [tool.pytest] markers
 def test_gunicorn_with_the_production_config_sends_no_server_header(tmp_path):
     (tmp_path / "hello.py").write_text(
         "def app(environ, start_response):\n"

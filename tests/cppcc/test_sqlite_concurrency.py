@@ -157,6 +157,7 @@ def embedded_server(tmp_path):
             process.wait()
 
 
+@pytest.mark.xdist_group("servers")  # see pyproject [tool.pytest] markers
 def test_parallel_filings_on_the_embedded_sqlite_all_succeed(embedded_server):
     port, seeded, database = embedded_server
     start = threading.Barrier(PARALLEL)

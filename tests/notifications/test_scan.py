@@ -184,6 +184,7 @@ def test_a_crash_mid_scan_then_a_retry_sends_each_stage_once(draft, walk, people
     assert Notification.objects.filter(recipient=people["unit_a"], reminder__kind="proposal_reply").count() == 2
 
 
+@pytest.mark.xdist_group("postgres_concurrency")  # see pyproject [tool.pytest] markers
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
 def test_concurrent_scans_send_each_reminder_once(assigned, people):

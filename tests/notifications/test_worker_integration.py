@@ -28,6 +28,7 @@ def _database_url():
     return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.mark.xdist_group("redis")  # see pyproject [tool.pytest] markers
 @pytest.mark.django_db(transaction=True)
 def test_worker_on_redis_sends_the_reminders(assigned, people):
     redis_url = os.environ.get("REDIS_URL")

@@ -126,6 +126,7 @@ def mail_lines(directory: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
+@pytest.mark.xdist_group("redis")  # see pyproject [tool.pytest] markers
 @pytest.mark.django_db(transaction=True)
 @needs_postgres
 @needs_redis  # nearest the function: its reason is the one reported when both are missing

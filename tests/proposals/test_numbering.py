@@ -111,6 +111,7 @@ def test_each_term_has_its_own_sequence(people, draft, term):
     assert counters == {9: 3, 8: 2}
 
 
+@pytest.mark.xdist_group("postgres_concurrency")  # see pyproject [tool.pytest] markers
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_filing_gives_distinct_sequential_numbers(people, draft):

@@ -11,6 +11,7 @@ from supervision import services
 from supervision.models import Inspection, Recommendation
 
 
+@pytest.mark.xdist_group("postgres_concurrency")  # see pyproject [tool.pytest] markers
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_recommendations_are_numbered_without_gaps_or_twins(people, make_inspection):
