@@ -2,13 +2,10 @@
 form and attendance (checklist or Excel), members' sign-up, and the committee's regulations (制度文件).
 Thin: parse the request, call selectors / services, render."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,6 +15,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 from members.selectors import member_for_user
 
 from . import attendance, imports, selectors, services
@@ -33,7 +31,6 @@ from .forms import (
 )
 from .models import Activity, Attendance
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 REMOVE = "remove"  # the checklist's "take off the list" choice
 DISPLAY_ORDER = (
@@ -252,10 +249,7 @@ def attendance_import_page(request, pk):
 @role_required(Role.OFFICE)
 def attendance_template(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
-    response = HttpResponse(imports.template_bytes(activity), content_type=XLSX)
-    filename = quote(f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(imports.template_file(activity), f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
 
 
 # --- members: sign-up ----------------------------------------------------------------------------------
