@@ -73,7 +73,8 @@ def _year_range(year: int):
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _grouped(qs, value) -> dict[int, Decimal]:
+def per_member(qs, value) -> dict[int, Decimal]:
+    """`value` (an aggregate) per member id of `qs` (rows with a member_id): the counting sources' grouping."""
     return {row["member_id"]: Decimal(row["n"] or 0) for row in qs.values("member_id").annotate(n=value)}
 
 
@@ -91,23 +92,23 @@ def attended(year, params, member_ids):
     qs = _attendances(year, member_ids, status=Attendance.Status.ATTENDED)
     if kinds:
         qs = qs.filter(activity__kind__in=kinds)
-    return _grouped(qs, Count("id"))
+    return per_member(qs, Count("id"))
 
 
 @source("half_days", "出席全体会议（每半天）")
 def half_days(year, params, member_ids):
     qs = _attendances(year, member_ids, status=Attendance.Status.ATTENDED, activity__kind=Activity.Kind.PLENARY)
-    return _grouped(qs, Sum("activity__half_days"))
+    return per_member(qs, Sum("activity__half_days"))
 
 
 @source("absent", "无故缺席")
 def absent(year, params, member_ids):
-    return _grouped(_attendances(year, member_ids, status=Attendance.Status.ABSENT), Count("id"))
+    return per_member(_attendances(year, member_ids, status=Attendance.Status.ABSENT), Count("id"))
 
 
 @source("speeches", "活动发言")
 def speeches(year, params, member_ids):
-    return _grouped(_attendances(year, member_ids, status=Attendance.Status.ATTENDED), Sum("speeches"))
+    return per_member(_attendances(year, member_ids, status=Attendance.Status.ATTENDED), Sum("speeches"))
 
 
 def _proposals_led(year, member_ids, extra: Q | None = None):
@@ -145,7 +146,7 @@ def proposal_cosign(year, params, member_ids):
     )
     if member_ids is not None:
         qs = qs.filter(member_id__in=member_ids)
-    return _grouped(qs, Count("id"))
+    return per_member(qs, Count("id"))
 
 
 @dataclass

@@ -1,10 +1,11 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cppcc.api import action_roles, role_permission
+from cppcc.lifecycle import LifecycleActionsMixin
 from cppcc.roles import Role
 from supervision.serializers import (
     ActivityAttendanceResultSerializer,
@@ -12,39 +13,9 @@ from supervision.serializers import (
     ActivityAttendanceWriteSerializer,
 )
 
-from . import actions, selectors, serializers, services
+from . import selectors, serializers, services, workflow
 from .filters import ActivityFilterSet, OutcomeFilterSet, TopicFilterSet
 from .models import ConsultationActivity, ConsultationOutcome, ConsultationPlan, ConsultationTopic
-
-
-# Replaced by cppcc.lifecycle.LifecycleActionsMixin when consultations move onto the engine.
-def lifecycle_action(kind: str, name: str, response_serializer, noun: str, registry=actions):
-    """`POST /{id}/{name}/` for one transition of the table, documented with its payload.
-
-    `registry` is an app's actions module (LIFECYCLES + perform); the viewset provides `_detail(pk)`."""
-    _, transitions, table = registry.LIFECYCLES[kind]
-    payload, _ = table[name]
-    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
-    schema = extend_schema(
-        request=payload,
-        responses={
-            200: response_serializer,
-            400: OpenApiResponse(description="请求数据有误"),
-            403: OpenApiResponse(description="角色无权进行此操作"),
-            404: OpenApiResponse(description=f"{noun}不存在或不在可见范围"),
-            409: OpenApiResponse(description=f"{noun}当前状态不允许此操作"),
-        },
-        summary=transitions[name].label,
-    )
-
-    def view(self, request, pk=None):
-        obj = self.get_object()
-        registry.perform(kind, name, actor=request.user, obj=obj, data=request.data)
-        return self._detail(obj.pk)
-
-    view.__name__ = name
-    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
-
 
 # Writes are decided by the services (role → scope → state), so every reader may reach them.
 PlanReaders = role_permission(*selectors.PLAN_READ_ROLES, write_roles=selectors.PLAN_READ_ROLES)
@@ -56,6 +27,7 @@ WRITE = ("create", "update", "partial_update")
 
 
 class ConsultationPlanViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -67,6 +39,8 @@ class ConsultationPlanViewSet(
     permission_classes = [PlanReaders, action_roles(**dict.fromkeys(WRITE, (Role.OFFICE,)))]
     queryset = ConsultationPlan.objects.none()  # for the schema; requests use the selector
     filterset_fields = ["year", "state"]
+    lifecycle = workflow.PLAN
+    action_response_serializer = serializers.ConsultationPlanDetailSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -105,10 +79,9 @@ class ConsultationPlanViewSet(
         services.plan_update(actor=request.user, plan=plan, data=data)
         return self._detail(plan.pk)
 
-    approve = lifecycle_action("plan", "approve", serializers.ConsultationPlanDetailSerializer, "年度协商计划", actions)
-
 
 class ConsultationTopicViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -122,6 +95,8 @@ class ConsultationTopicViewSet(
     filterset_class = TopicFilterSet
     queryset = ConsultationTopic.objects.none()  # for the schema; requests use the selector
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lifecycle = workflow.TOPIC
+    action_response_serializer = serializers.ConsultationTopicDetailSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -166,12 +141,6 @@ class ConsultationTopicViewSet(
     def events(self, request, pk=None):
         events = selectors.topic_events(user=request.user, pk=pk)
         return Response(serializers.ConsultationEventSerializer(events, many=True).data)
-
-    for _name in actions.TOPIC_ACTIONS:
-        locals()[_name] = lifecycle_action(
-            "topic", _name, serializers.ConsultationTopicDetailSerializer, "议题", actions
-        )
-    del _name
 
 
 class ConsultationActivityViewSet(
@@ -265,13 +234,17 @@ class ConsultationActivityViewSet(
         return Response(serializers.ConsultationSpeechSerializer(speech).data, status=status.HTTP_201_CREATED)
 
 
-class ConsultationOutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ConsultationOutcomeViewSet(
+    LifecycleActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """协商成果及其办理：批办（领导）→ 交办（机关，定期限）→ 承办（单位签收）→ 督办（机关或领导）→ 反馈（单位）。
     成果由议题的 `submit_outcome` 报送；承办单位只能看到交给本单位的成果和本单位的办理环节。"""
 
     permission_classes = [OutcomeReaders]
     filterset_class = OutcomeFilterSet
     queryset = ConsultationOutcome.objects.none()  # for the schema; requests use the selector
+    lifecycle = workflow.OUTCOME
+    action_response_serializer = serializers.OutcomeDetailSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -307,7 +280,3 @@ class ConsultationOutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         upload.is_valid(raise_exception=True)
         stored = services.outcome_file_add(actor=request.user, outcome=outcome, upload=upload.validated_data["file"])
         return Response(serializers.OutcomeFileSerializer(stored).data, status=status.HTTP_201_CREATED)
-
-    for _name in actions.OUTCOME_ACTIONS:
-        locals()[_name] = lifecycle_action("outcome", _name, serializers.OutcomeDetailSerializer, "协商成果", actions)
-    del _name

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import StoredFile, TimeStampedModel, stored_file_path
+from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
 from members.models import HandlingUnit, Member, SpecialCommittee
 from supervision.models import Adoption
 
@@ -298,7 +298,7 @@ class OutcomeAssignment(models.Model):
         return "待签收"
 
 
-class ConsultationEvent(models.Model):
+class ConsultationEvent(WorkflowEvent):
     """The timeline of a plan, a topic and its outcome — including each step of the processing
     chain (批办, 交办, 承办, 督办, 反馈) with its actor, time and deadline."""
 
@@ -308,19 +308,8 @@ class ConsultationEvent(models.Model):
         ConsultationOutcome, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
     unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField("操作", max_length=30)
-    from_state = models.CharField("原状态", max_length=20, blank=True)
-    to_state = models.CharField("新状态", max_length=20, blank=True)
     deadline = models.DateField("期限", null=True, blank=True)
-    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "协商工作记录"
         verbose_name_plural = "协商工作记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"

@@ -23,7 +23,7 @@ from .models import (
     Speech,
     TopicState,
 )
-from .workflow import outcome_actions, plan_actions, topic_actions
+from .workflow import OUTCOME, PLAN, TOPIC
 
 
 def _user_name(user) -> str:
@@ -63,7 +63,7 @@ class ConsultationPlanDetailSerializer(ConsultationPlanSerializer):
         fields = [*ConsultationPlanSerializer.Meta.fields, "allowed_actions"]
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return plan_actions(self.context["request"].user, obj)
+        return PLAN.allowed(self.context["request"].user, obj)
 
 
 class ConsultationPlanWriteSerializer(serializers.Serializer):
@@ -122,7 +122,7 @@ class ConsultationTopicDetailSerializer(ConsultationTopicListSerializer):
         ]  # fmt: skip
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return topic_actions(self.context["request"].user, obj)
+        return TOPIC.allowed(self.context["request"].user, obj)
 
 
 class ConsultationTopicWriteSerializer(serializers.Serializer):
@@ -294,7 +294,7 @@ class OutcomeDetailSerializer(OutcomeListSerializer):
         return _user_name(obj.instructed_by)
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return outcome_actions(self.context["request"].user, obj)
+        return OUTCOME.allowed(self.context["request"].user, obj)
 
 
 class OutcomeFileUploadSerializer(serializers.Serializer):

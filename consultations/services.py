@@ -1,5 +1,6 @@
 """Every write to consultations: one function per action, each in a transaction with the row locked,
-each checking role → scope → state (403, 403, 409) and recording a ConsultationEvent."""
+each checking its lifecycle (consultations/workflow.py: role → scope → state, 403, 403, 409) and
+recording a ConsultationEvent through it."""
 
 import datetime as dt
 
@@ -20,7 +21,6 @@ from supervision.workflow import user_unit_ids
 from .models import (
     PLANNED_STATES,
     ConsultationActivity,
-    ConsultationEvent,
     ConsultationOutcome,
     ConsultationPlan,
     ConsultationTopic,
@@ -33,13 +33,7 @@ from .models import (
     Speech,
     TopicState,
 )
-from .workflow import (
-    ACTIVITY_TOPIC_STATES,
-    EDITABLE_TOPIC_STATES,
-    OUTCOME_TRANSITIONS,
-    PLAN_TRANSITIONS,
-    TOPIC_TRANSITIONS,
-)
+from .workflow import ACTIVITY_TOPIC_STATES, EDITABLE_TOPIC_STATES, OUTCOME, PLAN, TOPIC
 
 OFFICE_TOPIC_FIELDS = (
     "title",
@@ -81,36 +75,6 @@ def _not_before_today(day: dt.date | None, field: str, label: str) -> None:
         raise ApplicationError(f"{label}不能早于今天。", errors={field: [f"{label}不能早于今天。"]})
 
 
-def _event(*, plan, actor, action, topic=None, outcome=None, unit=None, from_state="", to_state="",
-           deadline=None, note="", **data) -> ConsultationEvent:  # fmt: skip
-    return ConsultationEvent.objects.create(
-        plan=plan,
-        topic=topic,
-        outcome=outcome,
-        unit=unit,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        deadline=deadline,
-        note=note or "",
-        data=data,
-    )
-
-
-def _check(actor, obj, action: str, transitions, noun: str) -> None:
-    """Role, then scope, then state — the answers 403, 403, 409."""
-    transition = transitions[action]
-    if not has_role(actor, *transition.roles):
-        raise PermissionDenied(f"您的角色无权对{noun}进行“{transition.label}”操作。")
-    if transition.scope == "unit":
-        mine = user_unit_ids(actor)
-        if not any(a.unit_id in mine for a in obj.assignments.all()):
-            raise PermissionDenied("该协商成果未交本单位办理。")
-    if obj.state not in transition.sources:
-        raise Conflict(f"{noun}当前状态为“{obj.get_state_display()}”，不能{transition.label}。")
-
-
 # --- the annual plan -------------------------------------------------------------------------------
 
 
@@ -127,7 +91,7 @@ def plan_create(*, actor, year: int, title: str = "", description: str = "") -> 
             description=description or "",
             created_by=actor,
         )
-        _event(plan=plan, actor=actor, action="create_plan", to_state=plan.state, note=f"编制{plan.title}")
+        PLAN.record(plan, actor=actor, action="create_plan", to_state=plan.state, note=f"编制{plan.title}")
         return plan
 
 
@@ -140,7 +104,7 @@ def plan_update(*, actor, plan: ConsultationPlan, data: dict) -> ConsultationPla
         if "description" in data:
             plan.description = data["description"] or ""
         plan.save()
-        _event(plan=plan, actor=actor, action="update_plan", from_state=plan.state, to_state=plan.state)
+        PLAN.record(plan, actor=actor, action="update_plan", from_state=plan.state, to_state=plan.state)
         return plan
 
 
@@ -148,18 +112,15 @@ def plan_approve(*, actor, plan: ConsultationPlan, approved_on: dt.date | None =
     """The party committee has decided the plan (区委常委会定题): the office records the decision."""
     with acting(actor), transaction.atomic():
         plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
-        _check(actor, plan, "approve", PLAN_TRANSITIONS, "年度协商计划")
+        PLAN.check(actor, plan, "approve")
         if not plan.topics.filter(state__in=PLANNED_STATES).exists():
             raise Conflict("计划中还没有已定题的议题，不能审定。")
-        plan.state = PlanState.APPROVED
         plan.approved_on = approved_on or timezone.localdate()
         plan.approval_note = (note or "").strip()[:200]
-        plan.save()
-        _event(
-            plan=plan, actor=actor, action="approve_plan", from_state=PlanState.DRAFT, to_state=plan.state,
+        return PLAN.move(
+            plan, actor=actor, action="approve_plan", to_state=PlanState.APPROVED,
             note=plan.approval_note or "年度协商计划经区委审定",
         )  # fmt: skip
-        return plan
 
 
 # --- topics ----------------------------------------------------------------------------------------
@@ -227,8 +188,8 @@ def topic_create(*, actor, data: dict) -> ConsultationTopic:
         topic.title = title
         _validate_topic(topic)
         topic.save()
-        _event(
-            plan=plan, actor=actor, action="create", topic=topic, to_state=topic.state,
+        TOPIC.record(
+            topic, actor=actor, action="create", to_state=topic.state,
             note=f"{topic.get_source_display()}：{topic.suggested_by}".rstrip("："),
         )  # fmt: skip
         return topic
@@ -251,22 +212,12 @@ def topic_update(*, actor, topic: ConsultationTopic, data: dict) -> Consultation
         if topic.state == TopicState.APPROVED:
             _require_planning(topic)
         topic.save()
-        _event(
-            plan=topic.plan, actor=actor, action="update", topic=topic, from_state=topic.state, to_state=topic.state,
-            note="修改议题",
-        )  # fmt: skip
+        TOPIC.record(topic, actor=actor, action="update", from_state=topic.state, to_state=topic.state, note="修改议题")
         return topic
 
 
 def _move(topic, actor, action, to_state, note="", outcome=None, **data) -> ConsultationTopic:
-    from_state = topic.state
-    topic.state = to_state
-    topic.save()
-    _event(
-        plan=topic.plan, actor=actor, action=action, topic=topic, outcome=outcome, from_state=from_state,
-        to_state=to_state, note=note, **data,
-    )  # fmt: skip
-    return topic
+    return TOPIC.move(topic, actor=actor, action=action, to_state=to_state, note=note, data=data, outcome=outcome)
 
 
 def _apply_planning(topic, values: dict) -> None:
@@ -291,7 +242,7 @@ def _require_planning(topic) -> None:
 def topic_shortlist(*, actor, topic: ConsultationTopic, note: str = "", **planning) -> ConsultationTopic:
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "shortlist", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "shortlist")
         _apply_planning(topic, planning)
         topic.shortlisted_at = timezone.now()
         return _move(topic, actor, "shortlist", TopicState.SHORTLISTED, note or "列入年度协商计划建议稿")
@@ -300,7 +251,7 @@ def topic_shortlist(*, actor, topic: ConsultationTopic, note: str = "", **planni
 def topic_approve(*, actor, topic: ConsultationTopic, note: str = "", **planning) -> ConsultationTopic:
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "approve", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "approve")
         _apply_planning(topic, planning)
         _require_planning(topic)
         topic.approved_at = timezone.now()
@@ -339,7 +290,7 @@ def topic_schedule(*, actor, topic: ConsultationTopic, start_date: dt.date, note
         raise ApplicationError("请填写协商活动日期。", errors={"start_date": ["请填写日期。"]})
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "schedule", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "schedule")
         consultation = _new_activity(actor, topic, {**activity, "start_date": start_date})
         where = f"，{consultation.activity.place}" if consultation.activity.place else ""
         return _move(
@@ -352,7 +303,7 @@ def topic_schedule(*, actor, topic: ConsultationTopic, start_date: dt.date, note
 def topic_hold(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "hold", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "hold")
         attended = Attendance.objects.filter(
             activity__consultation__topic=topic, status=Attendance.Status.ATTENDED
         ).exists()
@@ -370,7 +321,7 @@ def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", re
     report = _require_text(report, "report", "请填写协商成果报告。")
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "submit_outcome", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "submit_outcome")
         outcome = ConsultationOutcome.objects.create(
             topic=topic,
             title=(title or "").strip() or f"关于“{topic.title}”的协商成果报告",
@@ -386,7 +337,7 @@ def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", re
 def topic_close(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "close", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "close")
         outcome = ConsultationOutcome.objects.filter(topic=topic).first()
         if outcome is None or outcome.state != OutcomeState.FED_BACK:
             current = outcome.get_state_display() if outcome else "未报送"
@@ -399,9 +350,15 @@ def topic_drop(*, actor, topic: ConsultationTopic, reason: str) -> ConsultationT
     reason = _require_text(reason, "reason", "请填写不予采用的理由。")
     with acting(actor), transaction.atomic():
         topic = _lock_topic(topic)
-        _check(actor, topic, "drop", TOPIC_TRANSITIONS, "议题")
+        TOPIC.check(actor, topic, "drop")
         topic.drop_reason = reason
         return _move(topic, actor, "drop", TopicState.DROPPED, reason)
+
+
+def _topic_note(topic, actor, action, note, **data):
+    """A timeline entry on the topic that is not a transition (its activities, attendance, speeches)."""
+    return TOPIC.record(topic, actor=actor, action=action, from_state=topic.state, to_state=topic.state, note=note,
+                        data=data)  # fmt: skip
 
 
 # --- consultation activities -----------------------------------------------------------------------
@@ -417,10 +374,7 @@ def activity_add(*, actor, topic: ConsultationTopic, data: dict) -> Consultation
         if topic.state not in ACTIVITY_TOPIC_STATES:
             raise Conflict(f"议题当前状态为“{topic.get_state_display()}”，不能增加协商活动。")
         consultation = _new_activity(actor, topic, data)
-        _event(
-            plan=topic.plan, actor=actor, action="add_activity", topic=topic, from_state=topic.state,
-            to_state=topic.state, note=str(consultation.activity), activity=consultation.pk,
-        )  # fmt: skip
+        _topic_note(topic, actor, "add_activity", str(consultation.activity), activity=consultation.pk)
         return consultation
 
 
@@ -449,10 +403,7 @@ def activity_update(*, actor, consultation: ConsultationActivity, data: dict) ->
         consultation.save()
         if "units" in data:
             consultation.units.set(data["units"])
-        _event(
-            plan=topic.plan, actor=actor, action="update_activity", topic=topic, from_state=topic.state,
-            to_state=topic.state, note=str(consultation.activity), activity=consultation.pk,
-        )  # fmt: skip
+        _topic_note(topic, actor, "update_activity", str(consultation.activity), activity=consultation.pk)
         return consultation
 
 
@@ -464,9 +415,8 @@ def activity_attendance(*, actor, consultation: ConsultationActivity, entries: d
         )
         written = activity_services.attendance_record(actor=actor, activity=consultation.activity, entries=entries)
         topic = consultation.topic
-        _event(
-            plan=topic.plan, actor=actor, action="attendance", topic=topic, from_state=topic.state,
-            to_state=topic.state, note=f"登记“{consultation.activity.title}”参加情况 {written} 人",
+        _topic_note(
+            topic, actor, "attendance", f"登记“{consultation.activity.title}”参加情况 {written} 人",
             activity=consultation.pk,
         )  # fmt: skip
         return written
@@ -489,10 +439,7 @@ def speech_add(*, actor, consultation: ConsultationActivity, title: str, member=
             summary=summary or "",
         )
         topic = consultation.topic
-        _event(
-            plan=topic.plan, actor=actor, action="speech", topic=topic, from_state=topic.state,
-            to_state=topic.state, note=f"{speech.speaker_display}：{title}", activity=consultation.pk,
-        )  # fmt: skip
+        _topic_note(topic, actor, "speech", f"{speech.speaker_display}：{title}", activity=consultation.pk)
         return speech
 
 
@@ -508,9 +455,9 @@ def _lock_outcome(outcome) -> ConsultationOutcome:
 
 
 def _outcome_event(outcome, actor, action, from_state, note="", unit=None, deadline=None, **data):
-    return _event(
-        plan=outcome.topic.plan, actor=actor, action=action, topic=outcome.topic, outcome=outcome, unit=unit,
-        from_state=from_state, to_state=outcome.state, deadline=deadline, note=note, **data,
+    return OUTCOME.record(
+        outcome, actor=actor, action=action, from_state=from_state, to_state=outcome.state, note=note, data=data,
+        unit=unit, deadline=deadline,
     )  # fmt: skip
 
 
@@ -539,14 +486,13 @@ def outcome_instruct(*, actor, outcome: ConsultationOutcome, instruction: str, d
     _not_before_today(due_date, "due_date", "办理期限")
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
-        _check(actor, outcome, "instruct", OUTCOME_TRANSITIONS, "协商成果")
-        from_state = outcome.state
+        OUTCOME.check(actor, outcome, "instruct")
         outcome.instruction, outcome.instruction_due = instruction, due_date
         outcome.instructed_at, outcome.instructed_by = timezone.now(), actor
-        outcome.state = OutcomeState.INSTRUCTED
-        outcome.save()
-        _outcome_event(outcome, actor, "instruct", from_state, instruction, deadline=due_date)
-        return outcome
+        return OUTCOME.move(
+            outcome, actor=actor, action="instruct", to_state=OutcomeState.INSTRUCTED, note=instruction,
+            deadline=due_date,
+        )  # fmt: skip
 
 
 def outcome_assign(*, actor, outcome: ConsultationOutcome, units, due_date: dt.date | None = None, note: str = ""):
@@ -561,7 +507,7 @@ def outcome_assign(*, actor, outcome: ConsultationOutcome, units, due_date: dt.d
     _not_before_today(due_date, "due_date", "反馈期限")
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
-        _check(actor, outcome, "assign", OUTCOME_TRANSITIONS, "协商成果")
+        OUTCOME.check(actor, outcome, "assign")
         now = timezone.now()
         today = timezone.localdate(now)
         due = due_date or outcome.instruction_due or add_workdays(today, feedback_workdays())
@@ -587,21 +533,17 @@ def outcome_accept(*, actor, outcome: ConsultationOutcome, unit=None) -> Consult
     """承办: a department signs for the outcome; once every department has, it is being handled."""
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
-        _check(actor, outcome, "accept", OUTCOME_TRANSITIONS, "协商成果")
+        OUTCOME.check(actor, outcome, "accept")
         assignment = _unit_assignment(outcome, actor, unit, lambda a: a.accepted_at is None, "本单位已签收该协商成果。")
         if assignment.accepted_at:
             raise Conflict(f"{assignment.unit.name}已签收该协商成果。")
         assignment.accepted_at, assignment.accepted_by = timezone.now(), actor
         assignment.save(update_fields=["accepted_at", "accepted_by"])
-        from_state = outcome.state
-        if not outcome.assignments.filter(accepted_at__isnull=True).exists():
-            outcome.state = OutcomeState.HANDLING
-            outcome.save()
-        _outcome_event(
-            outcome, actor, "accept", from_state, f"{assignment.unit.name}签收承办",
-            unit=assignment.unit, deadline=assignment.due_date,
+        signed = not outcome.assignments.filter(accepted_at__isnull=True).exists()
+        return OUTCOME.move(
+            outcome, actor=actor, action="accept", to_state=OutcomeState.HANDLING if signed else None, save=signed,
+            note=f"{assignment.unit.name}签收承办", unit=assignment.unit, deadline=assignment.due_date,
         )  # fmt: skip
-        return outcome
 
 
 def outcome_supervise(*, actor, outcome: ConsultationOutcome, note: str, unit=None, due_date: dt.date | None = None):
@@ -610,7 +552,7 @@ def outcome_supervise(*, actor, outcome: ConsultationOutcome, note: str, unit=No
     _not_before_today(due_date, "due_date", "反馈期限")
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
-        _check(actor, outcome, "supervise", OUTCOME_TRANSITIONS, "协商成果")
+        OUTCOME.check(actor, outcome, "supervise")
         targets = (
             outcome.assignments.select_for_update(of=("self",)).select_related("unit").filter(fed_back_at__isnull=True)
         )
@@ -639,7 +581,7 @@ def outcome_feedback(*, actor, outcome: ConsultationOutcome, adoption: str, cont
     content = _require_text(content, "content", "请填写反馈内容。")
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
-        _check(actor, outcome, "feedback", OUTCOME_TRANSITIONS, "协商成果")
+        OUTCOME.check(actor, outcome, "feedback")
         assignment = _unit_assignment(
             outcome, actor, unit, lambda a: a.accepted_at and not a.fed_back_at, "请先签收，或本单位已反馈。"
         )
@@ -650,15 +592,12 @@ def outcome_feedback(*, actor, outcome: ConsultationOutcome, adoption: str, cont
         assignment.adoption, assignment.feedback = adoption, content
         assignment.fed_back_at, assignment.fed_back_by = timezone.now(), actor
         assignment.save(update_fields=["adoption", "feedback", "fed_back_at", "fed_back_by"])
-        from_state = outcome.state
-        if not outcome.assignments.filter(fed_back_at__isnull=True).exists():
-            outcome.state = OutcomeState.FED_BACK
-            outcome.save()
-        _outcome_event(
-            outcome, actor, "feedback", from_state, f"{assignment.unit.name}反馈：{Adoption(adoption).label}",
-            unit=assignment.unit, deadline=assignment.due_date, adoption=adoption,
+        answered = not outcome.assignments.filter(fed_back_at__isnull=True).exists()
+        return OUTCOME.move(
+            outcome, actor=actor, action="feedback", to_state=OutcomeState.FED_BACK if answered else None,
+            save=answered, note=f"{assignment.unit.name}反馈：{Adoption(adoption).label}", data={"adoption": adoption},
+            unit=assignment.unit, deadline=assignment.due_date,
         )  # fmt: skip
-        return outcome
 
 
 def outcome_file_add(*, actor, outcome: ConsultationOutcome, upload) -> OutcomeFile:

@@ -1,5 +1,5 @@
 """Browser pages for consultations: the plan board, topics, activities with attendance, outcomes and
-their processing chain, and the units' inbox. Thin: parse, call selectors / actions / services, render."""
+their processing chain, and the units' inbox. Thin: parse, call selectors / the lifecycles / services, render."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,7 +16,7 @@ from activities.models import Activity
 from activities.selectors import participation
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
-from cppcc.lifecycle import run
+from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
 from members.models import HandlingUnit, Member, SpecialCommittee
@@ -24,7 +24,7 @@ from members.selectors import units_of_user
 from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
 
-from . import actions, selectors, services
+from . import selectors, services
 from .filters import QUARTERS
 from .forms import ActivityForm, TopicForm
 from .models import (
@@ -36,15 +36,7 @@ from .models import (
     Source,
     TopicState,
 )
-from .workflow import (
-    OUTCOME_TRANSITIONS,
-    TOPIC_TRANSITIONS,
-    can_edit_topic,
-    my_assignments,
-    outcome_actions,
-    plan_actions,
-    topic_actions,
-)
+from .workflow import OUTCOME, PLAN, TOPIC, my_assignments
 
 BOARD_COLUMNS = [s for s in TopicState if s != TopicState.DROPPED]
 STATE_LABELS = {**dict(TopicState.choices), **dict(OutcomeState.choices), **dict(PlanState.choices)}
@@ -59,22 +51,8 @@ EVENT_LABELS = {
     "attendance": "登记参加委员",
     "speech": "登记发言",
     "attach": "上传成果附件",
-    **{name: t.label for name, t in TOPIC_TRANSITIONS.items()},
-    **{name: t.label for name, t in OUTCOME_TRANSITIONS.items()},
-}
-SUCCESS = {
-    "shortlist": "已汇题，列入计划建议稿。",
-    "approve": "已定题。",
-    "schedule": "已安排协商活动，请登记参加委员。",
-    "hold": "已登记协商活动举行。",
-    "submit_outcome": "已报送协商成果。",
-    "close": "议题已办结。",
-    "drop": "议题未予采用。",
-    "instruct": "已批办。",
-    "assign": "已交办。",
-    "accept": "已签收承办。",
-    "supervise": "已督办。",
-    "feedback": "已提交办理反馈。",
+    **TOPIC.labels(),
+    **OUTCOME.labels(),
 }
 PRIMARY_TOPIC_ACTIONS = ("shortlist", "approve", "schedule", "hold", "submit_outcome", "close")
 
@@ -83,7 +61,7 @@ def _timeline(events):
     events = list(events)
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
-        if event.unit_id and event.action in OUTCOME_TRANSITIONS:
+        if event.unit_id and event.action in OUTCOME:
             event.label = f"{event.label}（{event.unit.name}）"
         event.from_label = STATE_LABELS.get(event.from_state, "")
         event.to_label = STATE_LABELS.get(event.to_state, "")
@@ -135,7 +113,7 @@ def board(request):
         {
             "year": year,
             "plan": plan,
-            "plan_actions": plan_actions(user, plan) if plan else [],
+            "plan_actions": PLAN.allowed(user, plan) if plan else [],
             "columns": columns,
             "dropped": dropped,
             "years": years,
@@ -167,11 +145,7 @@ def plan_create(request):
 @require_POST
 def plan_action(request, pk, name):
     plan = selectors.plan_get(user=request.user, pk=pk)
-    run(
-        request,
-        lambda: actions.perform("plan", name, actor=request.user, obj=plan, data=request.POST),
-        "年度协商计划已审定。" if name == "approve" else "操作已完成。",
-    )
+    run_action(request, PLAN, name, plan)
     return redirect(f"{reverse('consultations:board')}?year={plan.year}")
 
 
@@ -227,7 +201,7 @@ def _form_errors(form, exc: ApplicationError) -> None:
 @require_http_methods(["GET", "POST"])
 def topic_edit(request, pk):
     topic = selectors.topic_get(user=request.user, pk=pk)
-    if not can_edit_topic(request.user, topic):
+    if "update" not in TOPIC.allowed(request.user, topic):
         messages.error(request, f"议题当前状态为“{topic.get_state_display()}”，您不能修改。")
         return redirect("consultations:topic", pk=topic.pk)
     office = has_role(request.user, Role.OFFICE)
@@ -259,7 +233,7 @@ def topic_edit(request, pk):
 def topic_detail(request, pk):
     user = request.user
     topic = selectors.topic_get(user=user, pk=pk)
-    allowed = [a for a in topic_actions(user, topic) if a != "update"]
+    allowed = TOPIC.allowed(user, topic)
     office = has_role(user, Role.OFFICE)
     more_activities = office and topic.state in (TopicState.SCHEDULED, TopicState.HELD)
     outcome = None
@@ -271,10 +245,10 @@ def topic_detail(request, pk):
         {
             "topic": topic,
             "outcome": outcome,
-            "can_edit": can_edit_topic(user, topic),
+            "can_edit": "update" in allowed,
             "primary": [a for a in allowed if a in PRIMARY_TOPIC_ACTIONS],
-            "secondary": [a for a in allowed if a not in PRIMARY_TOPIC_ACTIONS],
-            "labels": {name: t.label for name, t in TOPIC_TRANSITIONS.items()},
+            "secondary": [a for a in allowed if a in TOPIC and a not in PRIMARY_TOPIC_ACTIONS],
+            "labels": TOPIC.labels(),
             "events": _timeline(selectors.topic_events(user=user, pk=pk)),
             "forms": Form.choices,
             "committees": SpecialCommittee.objects.filter(is_active=True) if office else [],
@@ -291,11 +265,7 @@ def topic_detail(request, pk):
 @require_POST
 def topic_action(request, pk, name):
     topic = selectors.topic_get(user=request.user, pk=pk)
-    ok = run(
-        request,
-        lambda: actions.perform("topic", name, actor=request.user, obj=topic, data=_payload(request)),
-        SUCCESS.get(name, "操作已完成。"),
-    )
+    ok = run_action(request, TOPIC, name, topic, data=_payload(request))
     if ok and name == "schedule":
         # The next thing to do is to record who takes part.
         latest = ConsultationActivity.objects.filter(topic=topic).order_by("-id").first()
@@ -409,7 +379,7 @@ def activity_attendance(request, pk):
 def outcome_detail(request, pk):
     user = request.user
     outcome = selectors.outcome_get(user=user, pk=pk)
-    allowed = outcome_actions(user, outcome)
+    allowed = OUTCOME.allowed(user, outcome)
     mine = my_assignments(user, outcome) if has_role(user, Role.UNIT) else []
     return render(
         request,
@@ -419,7 +389,7 @@ def outcome_detail(request, pk):
             "topic": outcome.topic,
             "assignments": outcome.assignment_rows,
             "actions": allowed,
-            "labels": {name: t.label for name, t in OUTCOME_TRANSITIONS.items()},
+            "labels": OUTCOME.labels(),
             "events": _timeline(selectors.outcome_events(user=user, pk=pk)),
             "units": HandlingUnit.objects.filter(is_active=True) if "assign" in allowed else [],
             "open_assignments": [a for a in outcome.assignment_rows if not a.fed_back_at],
@@ -438,11 +408,7 @@ def outcome_detail(request, pk):
 @require_POST
 def outcome_action(request, pk, name):
     outcome = selectors.outcome_get(user=request.user, pk=pk)
-    run(
-        request,
-        lambda: actions.perform("outcome", name, actor=request.user, obj=outcome, data=request.POST),
-        SUCCESS.get(name, "操作已完成。"),
-    )
+    run_action(request, OUTCOME, name, outcome)
     return redirect("consultations:outcome", pk=outcome.pk)
 
 

@@ -1,5 +1,6 @@
-"""The lifecycles of the annual plan, its topics and their outcomes, declared once: the services
-enforce these tables, the API generates its actions from them and the pages show their buttons.
+"""The lifecycles of the annual plan, its topics and their outcomes, declared once on the lifecycle
+engine (cppcc/lifecycle.py): the services check them, the API generates its actions from them and the
+pages show their buttons from `allowed()`.
 
     collected ─shortlist(汇题)→ shortlisted ─approve(定题)→ approved ─schedule→ scheduled ─hold→ held
         └──────────────┴───────────drop──────────────┴──────────────────┘                      │
@@ -11,73 +12,119 @@ enforce these tables, the API generates its actions from them and the pages show
              supervise(督办, office or leader) while assigned or handling
 """
 
-from dataclasses import dataclass
+from rest_framework import serializers
 
+from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, has_role
+from members.models import HandlingUnit, SpecialCommittee
+from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
 
-from .models import OutcomeState, PlanState, TopicState
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: the state stays, or the service decides (e.g. once every unit accepted)
-    roles: tuple[str, ...]
-    # "any": every holder of the role; "unit": staff of a department the outcome is assigned to.
-    scope: str = "any"
-
+from .filters import QUARTERS
+from .models import ConsultationEvent, Form, OutcomeState, PlanState, TopicState
 
 T, OS = TopicState, OutcomeState
 
-PLAN_TRANSITIONS: dict[str, Transition] = {
-    "approve": Transition("approve", "审定计划", (PlanState.DRAFT,), PlanState.APPROVED, (Role.OFFICE,)),
-}
-
-TOPIC_TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("shortlist", "汇题", (T.COLLECTED,), T.SHORTLISTED, (Role.OFFICE,)),
-        Transition("approve", "定题", (T.SHORTLISTED,), T.APPROVED, (Role.OFFICE,)),
-        Transition("schedule", "安排协商活动", (T.APPROVED,), T.SCHEDULED, (Role.OFFICE,)),
-        Transition("hold", "登记协商", (T.SCHEDULED,), T.HELD, (Role.OFFICE,)),
-        Transition("submit_outcome", "报送成果", (T.HELD,), T.OUTCOME_SUBMITTED, (Role.OFFICE,)),
-        Transition("close", "办结", (T.OUTCOME_SUBMITTED,), T.CLOSED, (Role.OFFICE,)),
-        Transition(
-            "drop", "不予采用", (T.COLLECTED, T.SHORTLISTED, T.APPROVED, T.SCHEDULED), T.DROPPED, (Role.OFFICE,)
-        ),
-    )
-}
 EDITABLE_TOPIC_STATES = (T.COLLECTED, T.SHORTLISTED, T.APPROVED)
 ACTIVITY_TOPIC_STATES = (T.SCHEDULED, T.HELD)  # further activities (visits, meetings) may be added
 
-OUTCOME_TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("instruct", "批办", (OS.SUBMITTED,), OS.INSTRUCTED, (Role.LEADER,)),
-        Transition("assign", "交办", (OS.INSTRUCTED,), OS.ASSIGNED, (Role.OFFICE,)),
-        Transition("accept", "承办签收", (OS.ASSIGNED,), None, (Role.UNIT,), "unit"),
-        Transition("supervise", "督办", (OS.ASSIGNED, OS.HANDLING), None, (Role.OFFICE, Role.LEADER)),
-        Transition("feedback", "反馈", (OS.ASSIGNED, OS.HANDLING), None, (Role.UNIT,), "unit"),
+
+# --- payloads --------------------------------------------------------------------------------------
+
+
+class ConsultationNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
+
+
+class PlanApproveSerializer(ConsultationNoteSerializer):
+    approved_on = serializers.DateField(required=False, allow_null=True, label="审定日期")
+
+
+class TopicPlanningSerializer(ConsultationNoteSerializer):
+    """汇题 and 定题 may fix the form, the lead committee and the quarter on the way."""
+
+    form = serializers.ChoiceField(choices=Form.choices, required=False, allow_blank=True, label="协商形式")
+    lead_committee = serializers.PrimaryKeyRelatedField(
+        queryset=SpecialCommittee.objects.all(), required=False, allow_null=True, label="牵头专委会"
     )
-}
+    planned_quarter = serializers.ChoiceField(choices=QUARTERS, required=False, allow_null=True, label="计划季度")
 
 
-def _allowed(user, state, transitions) -> list[str]:
-    return [n for n, t in transitions.items() if state in t.sources and has_role(user, *t.roles)]
+class TopicScheduleSerializer(ConsultationNoteSerializer):
+    start_date = serializers.DateField(label="协商日期")
+    end_date = serializers.DateField(required=False, allow_null=True, label="结束日期")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, label="活动名称")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label="地点")
+    form = serializers.ChoiceField(choices=Form.choices, required=False, allow_blank=True, label="协商形式")
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), many=True, required=False, label="参加部门"
+    )
+    description = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
+    )
+
+    def validate(self, attrs):
+        if attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
+            raise serializers.ValidationError({"end_date": ["结束日期不能早于开始日期。"]})
+        return attrs
 
 
-def plan_actions(user, plan) -> list[str]:
-    return _allowed(user, plan.state, PLAN_TRANSITIONS)
+class TopicSubmitOutcomeSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label="成果名称")
+    report = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="成果报告")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="附件")
 
 
-def topic_actions(user, topic) -> list[str]:
-    actions = _allowed(user, topic.state, TOPIC_TRANSITIONS)
-    if topic.state in EDITABLE_TOPIC_STATES and can_edit_topic(user, topic):
-        actions.insert(0, "update")
-    return actions
+class TopicDropSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="不予采用的理由")
+
+
+class OutcomeInstructSerializer(serializers.Serializer):
+    instruction = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="批示意见")
+    due_date = serializers.DateField(required=False, allow_null=True, label="办理期限")
+
+
+class OutcomeAssignSerializer(ConsultationNoteSerializer):
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), many=True, allow_empty=False, label="承办单位"
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, label="反馈期限")
+
+
+class OutcomeUnitSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.all(), required=False, allow_null=True, label="承办单位",
+        help_text="本账号只属于一个承办单位时可不填",
+    )  # fmt: skip
+
+
+class OutcomeSuperviseSerializer(OutcomeUnitSerializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="督办意见")
+    due_date = serializers.DateField(required=False, allow_null=True, label="新的反馈期限")
+
+
+class OutcomeFeedbackSerializer(OutcomeUnitSerializer):
+    adoption = serializers.ChoiceField(choices=Adoption.choices, label="采纳情况")
+    content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
+
+
+# --- the annual plan -------------------------------------------------------------------------------
+
+PLAN = Lifecycle(
+    "consultation_plan",
+    noun="年度协商计划",
+    services="consultations.services",
+    obj_arg="plan",
+    transitions=[
+        Transition("approve", "审定计划", (PlanState.DRAFT,), PlanState.APPROVED, (Role.OFFICE,),
+                   payload=PlanApproveSerializer, service="plan_approve", success="年度协商计划已审定。"),
+    ],
+    event=lambda plan, **fields: ConsultationEvent.objects.create(plan=plan, **fields),
+)  # fmt: skip
+
+
+# --- topics ----------------------------------------------------------------------------------------
 
 
 def can_edit_topic(user, topic) -> bool:
@@ -89,20 +136,83 @@ def can_edit_topic(user, topic) -> bool:
     return has_role(user, Role.MEMBER) and topic.state == T.COLLECTED and topic.created_by_id == user.pk
 
 
+TOPIC = Lifecycle(
+    "consultation_topic",
+    noun="议题",
+    services="consultations.services",
+    obj_arg="topic",
+    transitions=[
+        Transition("shortlist", "汇题", (T.COLLECTED,), T.SHORTLISTED, (Role.OFFICE,),
+                   payload=TopicPlanningSerializer, service="topic_shortlist", success="已汇题，列入计划建议稿。"),
+        Transition("approve", "定题", (T.SHORTLISTED,), T.APPROVED, (Role.OFFICE,),
+                   payload=TopicPlanningSerializer, service="topic_approve", success="已定题。"),
+        Transition("schedule", "安排协商活动", (T.APPROVED,), T.SCHEDULED, (Role.OFFICE,),
+                   payload=TopicScheduleSerializer, service="topic_schedule",
+                   success="已安排协商活动，请登记参加委员。"),
+        Transition("hold", "登记协商", (T.SCHEDULED,), T.HELD, (Role.OFFICE,),
+                   payload=ConsultationNoteSerializer, service="topic_hold", success="已登记协商活动举行。"),
+        Transition("submit_outcome", "报送成果", (T.HELD,), T.OUTCOME_SUBMITTED, (Role.OFFICE,),
+                   payload=TopicSubmitOutcomeSerializer, service="topic_submit_outcome", success="已报送协商成果。"),
+        Transition("close", "办结", (T.OUTCOME_SUBMITTED,), T.CLOSED, (Role.OFFICE,),
+                   payload=ConsultationNoteSerializer, service="topic_close", success="议题已办结。"),
+        Transition("drop", "不予采用", (T.COLLECTED, T.SHORTLISTED, T.APPROVED, T.SCHEDULED), T.DROPPED,
+                   (Role.OFFICE,), payload=TopicDropSerializer, service="topic_drop", success="议题未予采用。"),
+    ],
+    extra_actions=lambda user, topic: ["update"] if can_edit_topic(user, topic) else [],
+    event=lambda topic, **fields: ConsultationEvent.objects.create(plan=topic.plan, topic=topic, **fields),
+)  # fmt: skip
+
+
+# --- outcomes and their processing chain ------------------------------------------------------------
+
+
+def _assignments(outcome) -> list:
+    """The outcome's assignments: prefetched by the selector (`assignment_rows`), or read on the locked row."""
+    rows = getattr(outcome, "assignment_rows", None)
+    return list(outcome.assignments.all()) if rows is None else rows
+
+
 def my_assignments(user, outcome) -> list:
-    """The outcome's assignments to the user's own units (from the prefetched `assignment_rows`)."""
+    """The outcome's assignments to the user's own units."""
     mine = user_unit_ids(user)
-    return [a for a in outcome.assignment_rows if a.unit_id in mine]
+    return [a for a in _assignments(outcome) if a.unit_id in mine]
 
 
-def outcome_actions(user, outcome) -> list[str]:
-    actions = []
-    for name in _allowed(user, outcome.state, OUTCOME_TRANSITIONS):
-        if OUTCOME_TRANSITIONS[name].scope == "unit":
-            mine = my_assignments(user, outcome)
-            if name == "accept" and not any(a.accepted_at is None for a in mine):
-                continue
-            if name == "feedback" and not any(a.accepted_at and not a.fed_back_at for a in mine):
-                continue
-        actions.append(name)
-    return actions
+def _outcome_offered(user, outcome, name) -> bool:
+    # A department signs while one of its assignments is unsigned, and answers once signed.
+    if name == "accept":
+        return any(a.accepted_at is None for a in my_assignments(user, outcome))
+    if name == "feedback":
+        return any(a.accepted_at and not a.fed_back_at for a in my_assignments(user, outcome))
+    return True
+
+
+OUTCOME = Lifecycle(
+    "consultation_outcome",
+    noun="协商成果",
+    services="consultations.services",
+    obj_arg="outcome",
+    transitions=[
+        Transition("instruct", "批办", (OS.SUBMITTED,), OS.INSTRUCTED, (Role.LEADER,),
+                   payload=OutcomeInstructSerializer, service="outcome_instruct", success="已批办。"),
+        Transition("assign", "交办", (OS.INSTRUCTED,), OS.ASSIGNED, (Role.OFFICE,),
+                   payload=OutcomeAssignSerializer, service="outcome_assign", success="已交办。"),
+        # The state moves on once every department has signed (answered): the service decides.
+        Transition("accept", "承办签收", (OS.ASSIGNED,), None, (Role.UNIT,), scope="unit",
+                   payload=OutcomeUnitSerializer, service="outcome_accept", success="已签收承办。"),
+        Transition("supervise", "督办", (OS.ASSIGNED, OS.HANDLING), None, (Role.OFFICE, Role.LEADER),
+                   payload=OutcomeSuperviseSerializer, service="outcome_supervise", success="已督办。"),
+        Transition("feedback", "反馈", (OS.ASSIGNED, OS.HANDLING), None, (Role.UNIT,), scope="unit",
+                   payload=OutcomeFeedbackSerializer, service="outcome_feedback", success="已提交办理反馈。"),
+    ],
+    scopes={"unit": Scope(lambda user, outcome: bool(my_assignments(user, outcome)), "该协商成果未交本单位办理。")},
+    offered=_outcome_offered,
+    event=lambda outcome, **fields: ConsultationEvent.objects.create(
+        plan=outcome.topic.plan, topic=outcome.topic, outcome=outcome, **fields
+    ),
+)  # fmt: skip
+
+# The names the rest of the code used before the engine (kept for readers of the tables).
+PLAN_TRANSITIONS = PLAN.transitions
+TOPIC_TRANSITIONS = TOPIC.transitions
+OUTCOME_TRANSITIONS = OUTCOME.transitions

@@ -170,6 +170,7 @@ class Lifecycle:
         state_attr: str = "state",
         obj_arg: str = "obj",
         denied: str | None = None,
+        conflict: str | None = None,
     ):
         """
         name: the key of the lifecycle ("proposal"); noun: its Chinese name in messages ("提案").
@@ -182,6 +183,7 @@ class Lifecycle:
             API's `allowed_actions` (e.g. "update" of an editable draft), put in front.
         event(obj, **fields): creates the timeline's event row for `record` (returns it).
         denied: the 403 text of a wrong role ("您的角色无权对{noun}进行“{label}”操作。").
+        conflict: the 409 text of a wrong state ("{noun}当前状态为“{state}”，不能{label}。").
         """
         self.name = name
         self.noun = noun
@@ -194,6 +196,7 @@ class Lifecycle:
         self.state_attr = state_attr
         self.obj_arg = obj_arg
         self.denied = denied or "您的角色无权对{noun}进行“{label}”操作。"
+        self.conflict = conflict or "{noun}当前状态为“{state}”，不能{label}。"
         unknown = {t.scope for t in self.transitions.values()} - {ANY} - set(self.scopes)
         if unknown:
             raise ValueError(f"{name}: undeclared scopes {sorted(unknown)}")
@@ -257,7 +260,7 @@ class Lifecycle:
         if not self.in_scope(actor, obj, transition):
             raise PermissionDenied(self.scopes[transition.scope].message.format(label=transition.label))
         if self.state_of(obj) not in transition.sources:
-            raise Conflict(f"{self.noun}当前状态为“{self._state_display(obj)}”，不能{transition.label}。")
+            raise Conflict(self.conflict.format(noun=self.noun, state=self._state_display(obj), label=transition.label))
         return transition
 
     # --- running ----------------------------------------------------------------------------------
@@ -313,16 +316,21 @@ def emit(lifecycle: str, **kwargs) -> DomainEvent:
 # --- the page adapter ---------------------------------------------------------------------------------
 
 
-def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None, success: str | None = None) -> bool:
+def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None,
+               success: str | Callable[[Any], str] | None = None) -> bool:  # fmt: skip
     """Run one transition from a page; show its success or its refusal as a flash message.
-    True when it succeeded. A name that is not a transition is refused like the API refuses it."""
+    True when it succeeded. A name that is not a transition is refused like the API refuses it.
+    `success`: the message instead of the transition's own, or a function of what the service
+    returned (a message that names the outcome, e.g. the number a proposal was filed under)."""
     try:
-        lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
+        result = lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
     except (ApplicationError, ValidationError) as exc:
         messages.error(request, error_text(exc))
         return False
     if success is None:
         success = lifecycle[name].success
+    elif callable(success):
+        success = success(result)
     messages.success(request, success)
     return True
 

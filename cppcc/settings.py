@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "proposals",
     "consultations",
     "supervision",
+    "opinions",
     "reports",
     "notifications",
     "securitylog",

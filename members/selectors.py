@@ -112,6 +112,16 @@ def units_of_user(user) -> QuerySet[HandlingUnit]:
     return HandlingUnit.objects.filter(users=user)
 
 
+def user_unit_ids(user) -> set[int]:
+    """The ids of the units the user works for, read once per user object (a request's user): the
+    lifecycles' "unit" scopes ask it for every action of a page."""
+    cached = getattr(user, "_cppcc_unit_ids", None)
+    if cached is None:
+        cached = set(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
+        user._cppcc_unit_ids = cached
+    return cached
+
+
 def id_number_owner(id_number: str) -> Member | None:
     """The member registered with this ID number, found through its keyed hash (the column is encrypted)."""
     if not idcard.normalize(id_number):

@@ -10,11 +10,11 @@ from assessment import api as assessment_api
 from consultations import api as consultations_api
 from members import api as members_api
 from notifications import api as notifications_api
+from opinions import api as opinions_api
 from proposals import api as proposals_api
 from reports.api import AnnualReportView
 from securitylog.views import audit_log
 from supervision import api as supervision_api
-from supervision import opinion_api
 
 from . import views
 
@@ -40,7 +40,7 @@ router.register(
 router.register("consultation-outcomes", consultations_api.ConsultationOutcomeViewSet, basename="consultation-outcome")
 router.register("inspections", supervision_api.InspectionViewSet, basename="inspection")
 router.register("recommendations", supervision_api.RecommendationViewSet, basename="recommendation")
-router.register("opinions", opinion_api.OpinionViewSet, basename="opinion")
+router.register("opinions", opinions_api.OpinionViewSet, basename="opinion")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")  # issue 12: one's own API tokens
 
 admin.site.site_header = "政协履职与提案管理系统 · 系统管理"
@@ -60,7 +60,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("consultations/", include("consultations.urls")),
     path("supervision/", include("supervision.urls")),
-    path("opinions/", include("supervision.opinion_urls")),
+    path("opinions/", include("opinions.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="api_token"),
     path("api/v1/auth/logout-everywhere/", LogoutEverywhereView.as_view(), name="api_logout_everywhere"),

@@ -184,7 +184,7 @@ def _code_labels() -> dict:
         {"A": "A类（已解决或基本解决）", "B": "B类（正在解决或列入计划解决）", "C": "C类（暂不能解决或留作参考）"}
     )
     try:  # the opinion reports' levels, once that part of the system is installed
-        from supervision.opinion_models import OpinionLevel
+        from opinions.models import OpinionLevel
     except ImportError:
         pass
     else:

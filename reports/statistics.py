@@ -439,7 +439,7 @@ def participation_by_kind(period: Period) -> list[dict]:
 
 def opinions(period: Period) -> dict:
     """Social-opinion reports submitted in the period; adoptions (by level) and instructions dated in it."""
-    from supervision.opinion_statistics import opinion_figures
+    from opinions.statistics import opinion_figures
 
     figures = opinion_figures(period.start, period.end)
     figures["adoption_rate"] = _rate(figures["adopted"], figures["submitted"])

@@ -13,7 +13,7 @@ DECISION_MODELS = {
     "proposals.ProposalEvent": ("proposal",),
     "consultations.ConsultationEvent": ("outcome", "topic", "plan"),
     "supervision.InspectionEvent": ("recommendation", "inspection"),
-    "supervision.OpinionEvent": ("report",),
+    "opinions.OpinionEvent": ("report",),
 }
 
 

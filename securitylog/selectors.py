@@ -34,7 +34,13 @@ def object_type_label(label: str) -> str:
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
-        return label
+        pass
+    # A model moved to another app keeps its table, and the log (append-only) keeps the old label.
+    table = label.replace(".", "_")
+    for model in apps.get_models():
+        if model._meta.db_table == table:
+            return str(model._meta.verbose_name)
+    return label
 
 
 def object_type_choices() -> list[tuple[str, str]]:

@@ -142,16 +142,3 @@ class InspectionEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = "视察调研记录"
         verbose_name_plural = "视察调研记录"
-
-
-# Social-opinion reports live in their own module; imported here so they are this app's models.
-from .opinion_models import (  # noqa: E402, F401
-    OpinionAdoption,
-    OpinionAttachment,
-    OpinionAuthor,
-    OpinionCategory,
-    OpinionEvent,
-    OpinionInstruction,
-    OpinionReferral,
-    OpinionReport,
-)

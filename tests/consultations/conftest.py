@@ -53,13 +53,14 @@ def plan(people) -> ConsultationPlan:
 
 @pytest.fixture
 def topic_in(people, plan):
-    """A topic entered by the office, walked along the path to `state`; the outcome (when there is one)
-    walked to `outcome` (submitted, instructed, assigned, handling, fed_back)."""
+    """A topic entered by the office (or proposed by `by`, e.g. the member), walked by the office along
+    the path to `state`; the outcome (when there is one) walked to `outcome` (submitted, instructed,
+    assigned, handling, fed_back)."""
 
-    def make(state="collected", title="加快自贸区建设", outcome="fed_back", units=("a",), attendees=()):
+    def make(state="collected", title="加快自贸区建设", outcome="fed_back", units=("a",), attendees=(), by="office"):
         office = people["office"]
         topic = services.topic_create(
-            actor=office, data={"plan": plan, "title": title, "source": "leaders", "suggested_by": "区委办公室"}
+            actor=people[by], data={"plan": plan, "title": title, "source": "leaders", "suggested_by": "区委办公室"}
         )
         path = ["shortlisted", "approved", "scheduled", "held", "outcome_submitted", "closed"]
         if state == "dropped":

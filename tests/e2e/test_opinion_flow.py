@@ -10,7 +10,7 @@ from assessment import engine
 from assessment import services as assessment_services
 from assessment.models import AssessmentRule
 from members.models import Member
-from supervision.models import OpinionCategory, OpinionReport
+from opinions.models import OpinionCategory, OpinionReport
 
 from .conftest import login
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from assessment.models import AssessmentAward, AssessmentCategory, AssessmentManualItem, AssessmentScheme
 from members.models import MemberGroup
+from opinions.models import OpinionAdoption, OpinionCategory, OpinionInstruction, OpinionReport
 from reports import statistics
-from supervision.opinion_models import OpinionAdoption, OpinionCategory, OpinionInstruction, OpinionReport
 from tests.factories import MemberFactory
 
 YEAR = statistics.period_for(year=2026)

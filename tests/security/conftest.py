@@ -61,11 +61,11 @@ def build_world() -> World:
     from consultations import services as cs
     from consultations.models import ConsultationPlan
     from notifications.models import Notification
+    from opinions import services as os_
+    from opinions.models import OpinionCategory
     from proposals import services as ps
     from proposals.models import ProposalCategory
-    from supervision import opinion_services as os_
     from supervision import services as ss
-    from supervision.models import OpinionCategory
     from tests.factories import SessionFactory, SpecialCommitteeFactory
 
     w = World()

@@ -128,8 +128,8 @@ ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
 def _store_markup(world):
     from activities.models import Activity
     from members.models import Member
+    from opinions.models import OpinionReport
     from proposals.models import Proposal
-    from supervision.opinion_models import OpinionReport
 
     Proposal.objects.filter(pk=world["proposal"].pk).update(title="提案" + XSS, background="背景" + XSS)
     OpinionReport.objects.filter(pk=world["opinion"].pk).update(title="社情" + XSS, content="内容" + XSS)

@@ -175,7 +175,7 @@ def test_every_lifecycle_step_is_one_decision(people, draft, walk, events):
 
 
 @pytest.mark.parametrize(
-    "label", ["consultations.ConsultationEvent", "supervision.InspectionEvent", "supervision.OpinionEvent"]
+    "label", ["consultations.ConsultationEvent", "supervision.InspectionEvent", "opinions.OpinionEvent"]
 )
 def test_the_other_event_models_are_connected(label):
     from django.apps import apps

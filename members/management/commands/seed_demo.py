@@ -4,9 +4,9 @@ from django.db import connection
 from activities.demo import seed_activities
 from consultations.demo import seed_consultations
 from members.demo import DEFAULT_PASSWORD, seed_registry
+from opinions.demo import seed_opinions
 from proposals.demo import seed_proposals
 from supervision.demo import seed_inspections
-from supervision.opinion_demo import seed_opinions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""Browser forms for social-opinion reports. They parse input only; the rules live in the services."""
+
+from django import forms
+
+from cppcc.limits import TEXT_MAX_LENGTH
+from members.models import Member
+from proposals.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+
+from .models import OpinionCategory
+
+
+def _active_members():
+    return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
+
+
+def _style(form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+def _mark_invalid(form) -> None:
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            if "is-invalid" not in css:
+                widget.attrs["class"] = f"{css} is-invalid".strip()
+
+
+class OpinionForm(forms.Form):
+    """The author's form: write, save as draft or submit; the office enters a report for a member."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    category = forms.ModelChoiceField(
+        label="类别", queryset=OpinionCategory.objects.filter(is_active=True), empty_label="请选择"
+    )
+    content = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label="内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="反映的情况、问题和建议。提交前须填写。",
+    )
+    lead_author = MemberChoiceField(
+        label="第一作者（代为录入的委员）",
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="请选择",
+        help_text="机关工作人员或信息员代委员录入时选择。",
+    )
+    coauthors = MemberMultipleChoiceField(
+        label="联名委员",
+        queryset=Member.objects.none(),
+        required=False,
+        help_text="按住 Ctrl（Mac 上为 ⌘）可多选。联名委员可查看本信息，履职考核同样计分。",
+    )
+    attachments = MultipleFileField(
+        label="附件", required=False, help_text="可多选；只接受 PDF、Word（.doc/.docx）和 PNG/JPEG 图片。"
+    )
+
+    def __init__(self, *args, office=False, user=None, report=None, submitting=False, **kwargs):
+        self.report = report
+        self.submitting = submitting
+        if report is not None and "initial" not in kwargs:
+            authors = list(report.authors.all())
+            kwargs["initial"] = {
+                "title": report.title,
+                "category": report.category_id,
+                "content": report.content,
+                "lead_author": next((a.member_id for a in authors if a.is_lead), None),
+                "coauthors": [a.member_id for a in authors if not a.is_lead],
+            }
+        super().__init__(*args, **kwargs)
+        members = _active_members()
+        self.fields["coauthors"].queryset = members if office or user is None else members.exclude(user=user)
+        self.fields["coauthors"].widget.attrs["size"] = 8
+        if office:
+            self.fields["lead_author"].queryset = members
+        else:
+            del self.fields["lead_author"]  # a member writes in their own name
+        _style(self)
+
+    @property
+    def is_office(self) -> bool:
+        return "lead_author" in self.fields
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting and not (data.get("content") or "").strip():
+            self.add_error("content", "提交前须填写内容。")
+        if self.is_office and not data.get("lead_author"):
+            self.add_error("lead_author", "请选择代为录入的委员。")
+        return data
+
+    def service_data(self) -> tuple[dict, list, list]:
+        data = dict(self.cleaned_data)
+        coauthors = list(data.pop("coauthors", []) or [])
+        files = list(data.pop("attachments", []) or [])
+        return data, coauthors, files
+
+    def full_clean(self):
+        super().full_clean()
+        _mark_invalid(self)
+
+
+class OpinionEditorForm(forms.Form):
+    """The office editor's form while editing (编辑): title, category and content only."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    category = forms.ModelChoiceField(
+        label="类别", queryset=OpinionCategory.objects.filter(is_active=True), empty_label="请选择"
+    )
+    content = forms.CharField(max_length=TEXT_MAX_LENGTH, label="内容", widget=forms.Textarea(attrs={"rows": 14}))
+
+    def __init__(self, *args, report=None, **kwargs):
+        if report is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"title": report.title, "category": report.category_id, "content": report.content}
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def full_clean(self):
+        super().full_clean()
+        _mark_invalid(self)

@@ -1,0 +1,141 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from cppcc.limits import TEXT_MAX_LENGTH
+from members.models import Member
+from supervision.serializers import choice_text
+
+from .models import (
+    OpinionAdoption,
+    OpinionAttachment,
+    OpinionAuthor,
+    OpinionCategory,
+    OpinionEvent,
+    OpinionInstruction,
+    OpinionLevel,
+    OpinionPublication,
+    OpinionReferral,
+    OpinionReport,
+    OpinionState,
+)
+from .workflow import OPINION
+
+
+class OpinionAuthorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = OpinionAuthor
+        fields = ["member", "name", "is_lead"]
+
+
+class OpinionAdoptionSerializer(serializers.ModelSerializer):
+    level = choice_text(OpinionLevel.choices)
+    level_display = serializers.CharField(source="body", read_only=True)
+    publication = choice_text(OpinionPublication.choices)
+    publication_display = serializers.CharField(source="get_publication_display", read_only=True)
+
+    class Meta:
+        model = OpinionAdoption
+        fields = ["id", "level", "level_display", "publication", "publication_display", "issue", "date"]
+
+
+class OpinionInstructionSerializer(serializers.ModelSerializer):
+    level = choice_text(OpinionLevel.choices)
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = OpinionInstruction
+        fields = ["id", "leader_name", "post", "level", "level_display", "date", "text"]
+
+
+class OpinionReferralSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = OpinionReferral
+        fields = ["id", "unit", "unit_name", "note", "passed_at", "feedback", "feedback_at"]
+
+
+class OpinionAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OpinionAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("opinions:attachment", args=[obj.pk])
+
+
+class OpinionListSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    state = choice_text(OpinionState.choices)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    authors = OpinionAuthorSerializer(many=True, read_only=True)
+    adoptions = OpinionAdoptionSerializer(many=True, read_only=True)
+    instruction_count = serializers.IntegerField(read_only=True)
+    referral_count = serializers.IntegerField(read_only=True)
+    feedback_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = OpinionReport
+        fields = [
+            "id", "title", "category", "category_name", "state", "state_display", "proposal", "authors",
+            "adoptions", "instruction_count", "referral_count", "feedback_count", "submitted_at", "forwarded_at",
+            "decided_at", "created_at",
+        ]  # fmt: skip
+
+
+class OpinionDetailSerializer(OpinionListSerializer):
+    instructions = OpinionInstructionSerializer(many=True, read_only=True)
+    referrals = OpinionReferralSerializer(many=True, read_only=True)
+    attachments = OpinionAttachmentSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(OpinionListSerializer.Meta):
+        fields = [
+            *OpinionListSerializer.Meta.fields, "content", "original_title", "original_content", "editor",
+            "editing_started_at", "forward_note", "reject_note", "instructions", "referrals", "attachments",
+            "allowed_actions",
+        ]  # fmt: skip
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return OPINION.allowed(self.context["request"].user, obj)
+
+
+class OpinionWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, label="标题")
+    content = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
+    )
+    category = serializers.PrimaryKeyRelatedField(queryset=OpinionCategory.objects.filter(is_active=True), label="类别")
+    lead_author = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.filter(status=Member.Status.ACTIVE),
+        required=False,
+        allow_null=True,
+        label="第一作者",
+        help_text="机关工作人员代委员录入时必填；委员本人撰写时忽略",
+    )
+    coauthors = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.filter(status=Member.Status.ACTIVE), many=True, required=False, label="联名委员"
+    )
+
+
+class OpinionEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    from_state = choice_text(OpinionState.choices)
+    to_state = choice_text(OpinionState.choices)
+
+    class Meta:
+        model = OpinionEvent
+        fields = ["id", "action", "actor", "actor_name", "from_state", "to_state", "note", "data", "created_at"]
+
+    def get_actor_name(self, obj) -> str:
+        if obj.actor is None:
+            return "系统"
+        return obj.actor.get_full_name() or obj.actor.username
+
+
+class OpinionAttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label="附件")

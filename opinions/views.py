@@ -1,0 +1,373 @@
+"""Browser pages for social-opinion reports. Thin: parse the request, call selectors / services,
+render. Every transition goes through the lifecycle engine (`OPINION.perform`, from a page by
+`run_action`) — the same path as the API — and the forms shown come from `OPINION.allowed()`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cppcc.errors import ApplicationError
+from cppcc.lifecycle import error_text, run_action
+from cppcc.roles import Role, has_role
+from cppcc.views_helpers import role_required
+from members.models import HandlingUnit
+from members.selectors import units_of_user
+
+from . import selectors, services
+from .filters import OpinionFilterSet
+from .forms import OpinionEditorForm, OpinionForm
+from .models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
+from .workflow import OPINION
+
+PAGE_SIZE = 20
+STATE_LABELS = dict(OpinionState.choices)
+EVENT_LABELS = {
+    "create": "撰写",
+    "update": "修改",
+    "edit": "编辑修改",
+    "attach": "上传附件",
+    "convert": "由提案转来",
+    **OPINION.labels(),
+}
+# The action that moves the report on is shown open; the others sit in a collapsible panel.
+PRIMARY_ACTIONS = ("submit", "start_editing", "forward", "adopt", "instruct", "unit_feedback")
+
+
+def _landing(user) -> str:
+    if has_role(user, Role.OFFICE):
+        return "opinions:queue"
+    if has_role(user, Role.LEADER):
+        return "opinions:list"
+    if has_role(user, Role.UNIT):
+        return "opinions:inbox"
+    if has_role(user, Role.MEMBER):
+        return "opinions:mine"
+    return "home"
+
+
+def _render_list(request, queryset, *, title, subtitle="", fields, order, state_choices=None, extra=None):
+    """One list page: filters from OpinionFilterSet, 20 rows a page, htmx swaps only the table."""
+    filterset = OpinionFilterSet(request.GET, queryset=queryset)
+    results = filterset.qs.order_by(*order)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    state_selected = filterset.form["state"].value() or []
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "page": page,
+        "filter": filterset,
+        "filter_fields": fields,
+        "state_choices": state_choices if state_choices is not None else OpinionState.choices,
+        "state_selected": state_selected[0] if state_selected else "",
+        "query": query.urlencode(),
+        "total": page.paginator.count,
+        **(extra or {}),
+    }
+    template = "opinions/_table.html" if request.headers.get("HX-Request") else "opinions/list.html"
+    return render(request, template, context)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.MEMBER)
+def opinion_mine(request):
+    queryset = selectors.opinion_list(user=request.user, own_only=True)
+    counts = queryset.aggregate(
+        submitted=Count("pk", filter=~Q(state__in=[OpinionState.DRAFT, OpinionState.WITHDRAWN])),
+        adopted=Count("pk", filter=Q(state=OpinionState.ADOPTED)),
+        instructed=Count("pk", filter=Q(instruction_count__gt=0)),
+    )
+    return _render_list(
+        request,
+        queryset,
+        title="我的社情民意",
+        subtitle="本人撰写或联名的社情民意信息",
+        fields=("q", "state", "category", "year"),
+        order=("-created_at", "-id"),
+        extra={"show_create": True, "counts": counts, "mine": True},
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def opinion_list(request):
+    return _render_list(
+        request,
+        selectors.opinion_list(user=request.user),
+        title="全部社情民意",
+        fields=("q", "state", "category", "level", "year", "unit", "from_proposal"),
+        order=("-submitted_at", "-id"),
+        extra={"show_create": has_role(request.user, Role.OFFICE), "show_submitted": True},
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE)
+def opinion_queue(request):
+    waiting = (OpinionState.SUBMITTED, OpinionState.EDITING)
+    queryset = selectors.opinion_list(user=request.user).filter(state__in=waiting)
+    return _render_list(
+        request,
+        queryset,
+        title="社情民意编辑队列",
+        subtitle="委员已提交、等待编辑编报的信息（含编辑中的），先交的在前",
+        fields=("q", "state", "category", "from_proposal"),
+        order=("submitted_at", "id"),
+        state_choices=[(s.value, s.label) for s in waiting],
+        extra={"show_submitted": True, "show_create": True},
+    )
+
+
+@never_cache
+@role_required(Role.UNIT)
+def opinion_inbox(request):
+    user = request.user
+    my_units = list(units_of_user(user))
+    mine = OpinionReferral.objects.filter(report=OuterRef("pk"), unit__users=user).order_by("passed_at", "id")
+    queryset = selectors.opinion_list(user=user).annotate(
+        my_passed_at=Subquery(mine.values("passed_at")[:1]),
+        my_feedback_at=Subquery(mine.values("feedback_at")[:1]),
+    )
+    tab = request.GET.get("tab", "waiting")
+    if tab == "waiting":
+        queryset = queryset.filter(my_feedback_at__isnull=True)
+    elif tab == "answered":
+        queryset = queryset.filter(my_feedback_at__isnull=False)
+    page = Paginator(queryset.order_by("-my_passed_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = OpinionReferral.objects.filter(unit__users=user).aggregate(
+        waiting=Count("pk", filter=Q(feedback_at__isnull=True)),
+        answered=Count("pk", filter=Q(feedback_at__isnull=False)),
+    )
+    return render(
+        request,
+        "opinions/inbox.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "units": my_units,
+            "counts": counts,
+            "tab": tab,
+            "tabs": [("waiting", "待反馈"), ("answered", "已反馈"), ("all", "全部")],
+        },
+    )
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.errors or not any(field in form.fields for field in exc.errors):
+        if exc.message not in form.non_field_errors():
+            form.add_error(None, exc.message)
+
+
+def _save(request, form, save):
+    """Validate, save through the service, then submit if asked; None means: show the form again."""
+    if not form.is_valid():
+        return None
+    data, coauthors, files = form.service_data()
+    try:
+        report = save(data, coauthors, files)
+    except ApplicationError as exc:
+        _form_errors(form, exc)
+        return None
+    if form.submitting and report.state == OpinionState.DRAFT:
+        try:
+            OPINION.perform("submit", actor=request.user, obj=report, data={})
+        except ApplicationError as exc:
+            messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
+            return redirect("opinions:edit", pk=report.pk)
+        messages.success(request, f"社情民意信息“{report.title}”已提交，等待机关编辑。")
+    else:
+        messages.success(request, f"已保存“{report.title}”。")
+    return redirect("opinions:detail", pk=report.pk)
+
+
+@never_cache
+@role_required(Role.MEMBER, Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def opinion_create(request):
+    form = OpinionForm(
+        request.POST or None,
+        request.FILES or None,
+        office=has_role(request.user, Role.OFFICE),
+        user=request.user,
+        submitting="submit" in request.POST,
+    )
+    if request.method == "POST":
+        response = _save(
+            request,
+            form,
+            lambda data, coauthors, files: services.opinion_create(
+                actor=request.user, data=data, coauthors=coauthors, files=files
+            ),
+        )
+        if response:
+            return response
+    return render(request, "opinions/form.html", {"form": form, "title": "撰写社情民意信息"})
+
+
+@never_cache
+@role_required(Role.MEMBER, Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def opinion_edit(request, pk):
+    """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
+    report = selectors.opinion_get(user=request.user, pk=pk)
+    if "update" not in OPINION.allowed(request.user, report):
+        if report.state == OpinionState.SUBMITTED and has_role(request.user, Role.OFFICE):
+            messages.info(request, "请先开始编辑，再修改该信息。")
+            return redirect("opinions:detail", pk=report.pk)
+        if report.state not in (OpinionState.DRAFT, OpinionState.SUBMITTED, OpinionState.EDITING):
+            messages.error(request, f"该信息当前状态为“{report.get_state_display()}”，不能修改。")
+            return redirect("opinions:detail", pk=report.pk)
+        raise DjangoPermissionDenied("只有作者本人或编辑中的机关工作人员可以修改。")
+    if report.state == OpinionState.EDITING:
+        form = OpinionEditorForm(request.POST or None, report=report)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.opinion_update(actor=request.user, report=report, data=form.cleaned_data)
+            except ApplicationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "已保存编辑修改。")
+                return redirect("opinions:detail", pk=report.pk)
+        return _detail_page(request, report, editor_form=form)
+    form = OpinionForm(
+        request.POST or None,
+        request.FILES or None,
+        office=has_role(request.user, Role.OFFICE),
+        user=request.user,
+        report=report,
+        submitting="submit" in request.POST,
+    )
+    if request.method == "POST":
+        response = _save(
+            request,
+            form,
+            lambda data, coauthors, files: services.opinion_update(
+                actor=request.user, report=report, data=data, coauthors=coauthors, files=files
+            ),
+        )
+        if response:
+            return response
+    return render(request, "opinions/form.html", {"form": form, "title": "修改社情民意信息", "report": report})
+
+
+# --- detail and actions -----------------------------------------------------------------------------
+
+
+def _timeline(user, report):
+    events = list(selectors.opinion_events(user=user, report=report))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = STATE_LABELS.get(event.from_state, "")
+        event.to_label = STATE_LABELS.get(event.to_state, "")
+    return events
+
+
+def _options(user, report, allowed) -> tuple[list[str], dict]:
+    """The action forms to show and the choices they need; an allowed action with nothing left to do
+    (every level adopted, every department passed, this unit answered) is left out."""
+    options: dict = {"levels": OpinionLevel.choices, "publications": OpinionPublication.choices}
+    shown = []
+    for name in allowed:
+        if name == "update":
+            continue
+        if name == "adopt":
+            taken = {a.level for a in report.adoptions.all()}
+            options["adopt_levels"] = [(v, label) for v, label in OpinionLevel.choices if v not in taken]
+            if not options["adopt_levels"]:
+                continue
+        elif name == "pass_to_units":
+            passed = {r.unit_id for r in report.referrals.all()}
+            options["units"] = [u for u in HandlingUnit.objects.filter(is_active=True) if u.pk not in passed]
+            if not options["units"]:
+                continue
+        elif name == "unit_feedback":
+            mine = {u.pk for u in units_of_user(user)}
+            options["feedback_referrals"] = [
+                r for r in report.referrals.all() if r.unit_id in mine and not r.feedback_at
+            ]
+            if not options["feedback_referrals"]:
+                continue
+        shown.append(name)
+    return shown, options
+
+
+def _detail_page(request, report, editor_form=None):
+    user = request.user
+    allowed = OPINION.allowed(user, report)
+    shown, options = _options(user, report, allowed)
+    panels = [{"name": name, "label": OPINION[name].label} for name in shown]
+    if editor_form is None and report.state == OpinionState.EDITING and "update" in allowed:
+        editor_form = OpinionEditorForm(report=report)
+    authors = list(report.authors.all())
+    lead = next((a.member for a in authors if a.is_lead), None)
+    # Entered by the office (or an information officer) on the lead author's behalf.
+    on_behalf = lead is not None and not report.proposal_id and lead.user_id != report.created_by_id
+    return render(
+        request,
+        "opinions/detail.html",
+        {
+            "report": report,
+            "authors": authors,
+            "lead": lead,
+            "coauthors": [a.member for a in authors if not a.is_lead],
+            "events": _timeline(user, report),
+            "primary_panels": [p for p in panels if p["name"] in PRIMARY_ACTIONS],
+            "secondary_panels": [p for p in panels if p["name"] not in PRIMARY_ACTIONS],
+            "opt": options,
+            "can_update": "update" in allowed and report.state != OpinionState.EDITING,
+            "editor_form": editor_form,
+            "today": timezone.localdate(),
+            "on_behalf": on_behalf,
+        },
+    )
+
+
+@never_cache
+@role_required(*selectors.OPINION_READ_ROLES)
+def opinion_detail(request, pk):
+    return _detail_page(request, selectors.opinion_get(user=request.user, pk=pk))
+
+
+@never_cache
+@role_required(*selectors.OPINION_READ_ROLES)
+@require_POST
+def opinion_action(request, pk, name):
+    report = selectors.opinion_get(user=request.user, pk=pk)
+    if run_action(request, OPINION, name, report):
+        try:
+            selectors.opinion_get(user=request.user, pk=pk)
+        except Http404:
+            return redirect(_landing(request.user))  # e.g. a withdrawn draft: no longer anyone's but the author's
+    return redirect("opinions:detail", pk=report.pk)
+
+
+@never_cache
+@role_required(*selectors.OPINION_READ_ROLES)
+def attachment_download(request, pk):
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
