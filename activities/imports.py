@@ -5,18 +5,14 @@ narrowed by member group (委员组) when two members share a name. Like the ros
 recorded whole or not at all: any bad row refuses the file with every bad row's number and reason.
 """
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
 from cppcc.errors import ApplicationError
-from cppcc.xlsx_stream import cell_value, cell_values, imported_text
+from cppcc.xlsx_stream import Workbook, imported_text
 from members.models import Member
 from members.services import require_office
 
@@ -35,46 +31,40 @@ STATUS_BY_TEXT = {
     "报名": Attendance.Status.SIGNED_UP,
 }
 MAX_ROWS = 5000
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
-def template_workbook(activity) -> Workbook:
-    """Every active member (and anyone already recorded) with what is recorded now, ready to fill in."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "出勤登记"
-    ws.append(HEADERS)
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
+def template_file(activity):
+    """Every active member (and anyone already recorded) with what is recorded now, ready to fill in,
+    a drop-down on the 出勤 column and a sheet of notes. Returns a rewound temporary .xlsx file."""
+    book = Workbook()
+    sheet = book.table("出勤登记", COLUMNS)
     rows = attendance.checklist(activity)
     usernames = dict(
         Member.objects.filter(pk__in=[r.member.pk for r in rows], user__isnull=False).values_list(
             "pk", "user__username"
         )
     )
-    for row in rows:
-        ws.append(
-            cell_values(
-                [
-                    usernames.get(row.member.pk, ""),
-                    row.member.name,
-                    row.member.group.name if row.member.group_id else "",
-                    row.member.sector.name,
-                    STATUS_LABELS.get(row.status, ""),
-                    row.speeches if row.status else None,
-                    None,
-                ]
-            )
-        )
-    validation = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS.values()) + '"', allow_blank=True)
-    validation.add(f"E2:E{max(len(rows), 1) + 1 + 200}")
-    ws.add_data_validation(validation)
-    notes = wb.create_sheet("填写说明")
+    sheet.extend(
+        [
+            usernames.get(row.member.pk, ""),
+            row.member.name,
+            row.member.group.name if row.member.group_id else "",
+            row.member.sector.name,
+            STATUS_LABELS.get(row.status, ""),
+            row.speeches if row.status else None,
+            None,
+        ]
+        for row in rows
+    )
+    column = HEADERS.index("出勤")
+    sheet.worksheet.data_validation(
+        1,
+        column,
+        max(len(rows), 1) + 200,
+        column,
+        {"validate": "list", "source": list(STATUS_LABELS.values()), "ignore_blank": True},
+    )
+    notes = book.sheet("填写说明", [100])
     for line in (
         f"活动：{activity.title}（{activity.start_date:%Y年%m月%d日}）",
         "“出勤”一栏填写：" + "、".join(STATUS_LABELS.values()) + "；留空的委员不登记。",
@@ -82,15 +72,8 @@ def template_workbook(activity) -> Workbook:
         "发言次数只对出席的委员填写，留空则不修改已登记的次数。",
         "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
     ):
-        notes.append([cell_value(line)])
-    notes.column_dimensions["A"].width = 100
-    return wb
-
-
-def template_bytes(activity) -> bytes:
-    out = io.BytesIO()
-    template_workbook(activity).save(out)
-    return out.getvalue()
+        notes.append([line])
+    return book.close()
 
 
 @dataclass

@@ -2,14 +2,12 @@
 form and attendance (checklist or Excel), members' sign-up, and the committee's regulations (制度文件).
 Thin: parse the request, call selectors / services, render."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +16,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 from members.selectors import member_for_user
 
 from . import attendance, imports, selectors, services
@@ -33,15 +32,7 @@ from .forms import (
 )
 from .models import Activity, Attendance
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
-REMOVE = "remove"  # the checklist's "take off the list" choice
-DISPLAY_ORDER = (
-    Attendance.Status.ATTENDED,
-    Attendance.Status.EXCUSED,
-    Attendance.Status.ABSENT,
-    Attendance.Status.SIGNED_UP,
-)
 
 
 def _form_errors(form, exc: ApplicationError):
@@ -104,17 +95,15 @@ def activity_detail(request, pk):
         .select_related("member", "member__sector", "member__group")
         .order_by("status", "member__name_stroke_key", "member_id")
     )
-    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
+    order = {value: i for i, value in enumerate(attendance.DISPLAY_ORDER)}
     records = sorted(records, key=lambda a: order[a.status])
-    counts = attendance.summary(activity)
-    labels = dict(Attendance.Status.choices)
     return render(
         request,
         "activities/detail.html",
         {
             "activity": activity,
             "records": records,
-            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
+            "status_counts": attendance.status_counts(activity),
             "speeches_total": sum(a.speeches for a in records),
             "quantities": _quantities(activity),
             "owner": selectors.managed_elsewhere(activity),
@@ -180,52 +169,21 @@ def activity_edit(request, pk):
 def activity_attendance(request, pk):
     """The checklist: every active member with a status and a number of speeches; saved in one go."""
     activity = selectors.activity_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        entries = attendance.entries_from(request.POST)
-        removals = [pk for pk, status in entries.items() if status == REMOVE]
-        entries = {pk: status for pk, status in entries.items() if status != REMOVE}
-        # A number left beside a member no longer marked present is cleared rather than refused.
-        speeches = {
-            pk: n if entries[pk] == Attendance.Status.ATTENDED else 0
-            for pk, n in attendance.speeches_from(request.POST).items()
-            if pk in entries
-        }
-        if not entries and not removals:
-            messages.error(request, "没有选择任何委员的出勤情况。")
-            return redirect(request.path)
-        try:
-            if entries:
-                services.attendance_record(actor=request.user, activity=activity, entries=entries, speeches=speeches)
-            if removals:
-                services.attendance_remove(actor=request.user, activity=activity, member_ids=removals)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            text = f"已登记 {len(entries)} 位委员的参加情况。"
-            if removals:
-                text += f"已移除 {len(removals)} 条记录。"
-            messages.success(request, text)
-            return redirect("activities:detail", pk=activity.pk)
-        return redirect(request.path)
-    rows = attendance.checklist(activity)
-    counts = attendance.summary(activity)
-    labels = dict(attendance.STATUS_CHOICES)
-    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
-    recorded = sorted((r for r in rows if r.status), key=lambda r: order[r.status])
-    return render(
+
+    def record(entries, speeches, removals):
+        if entries:
+            services.attendance_record(actor=request.user, activity=activity, entries=entries, speeches=speeches)
+        if removals:
+            services.attendance_remove(actor=request.user, activity=activity, member_ids=removals)
+
+    return attendance.attendance_page(
         request,
-        "activities/attendance.html",
-        {
-            "activity": activity,
-            "sections": [
-                {"label": "已登记", "rows": recorded, "recorded": True},
-                {"label": "其他委员", "rows": [r for r in rows if not r.status], "recorded": False},
-            ],
-            "groups": sorted({r.member.group.name for r in rows if r.member.group_id}),
-            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
-            "status_choices": attendance.STATUS_CHOICES,
-            "owner": selectors.managed_elsewhere(activity),
-        },
+        activity=activity,
+        context={"owner": selectors.managed_elsewhere(activity)},
+        record=record,
+        back_url=reverse("activities:detail", args=[activity.pk]),
+        speeches=True,
+        success_url=reverse("activities:detail", args=[activity.pk]),
     )
 
 
@@ -252,10 +210,7 @@ def attendance_import_page(request, pk):
 @role_required(Role.OFFICE)
 def attendance_template(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
-    response = HttpResponse(imports.template_bytes(activity), content_type=XLSX)
-    filename = quote(f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(imports.template_file(activity), f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
 
 
 # --- members: sign-up ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.db.models import Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required, safe_next
+from cppcc.xlsx_stream import xlsx_response
 from members.models import MemberGroup, Party, Sector
 from members.selectors import member_for_user
 
@@ -32,7 +33,6 @@ from .models import (
     AssessmentScheme,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEMBER_AWARD_KINDS = [AssessmentAward.Kind.OUTSTANDING_MEMBER, AssessmentAward.Kind.EXCELLENT_GROUP_LEADER]
 
 
@@ -147,7 +147,7 @@ def export(request):
     out = exports.export_to_file(
         year=year, results=engine.score(year=year), awards=selectors.assessment_awards(year=year)
     )
-    return FileResponse(out, as_attachment=True, filename=f"{year}年度委员履职考核.xlsx", content_type=XLSX)
+    return xlsx_response(out, f"{year}年度委员履职考核.xlsx")
 
 
 @never_cache

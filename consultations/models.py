@@ -2,16 +2,13 @@
 outcome, the consultation activities (meetings, with attendance in `activities.Attendance`) and the
 outcomes (协商成果) with their processing chain 批办 → 交办 → 承办 → 督办 → 反馈."""
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel, WorkflowEvent
+from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
 from members.models import HandlingUnit, Member, SpecialCommittee
 from supervision.models import Adoption
 
@@ -239,26 +236,18 @@ class ConsultationOutcome(TimeStampedModel):
 
 
 def _file_path(instance, filename):
-    # Random names: the original name is kept in the row, never in the file system or a URL.
-    return f"consultations/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
+    return stored_file_path(instance, filename)
 
 
-class OutcomeFile(models.Model):
+class OutcomeFile(StoredFile):
+    upload_kind = "consultations"
+
     outcome = models.ForeignKey(ConsultationOutcome, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField("文件", upload_to=_file_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "成果附件"
         verbose_name_plural = "成果附件"
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class OutcomeAssignment(models.Model):

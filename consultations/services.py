@@ -15,7 +15,6 @@ from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from cppcc.workdays import add_workdays
 from members.models import Member
-from proposals import uploads
 from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
 
@@ -315,15 +314,7 @@ def topic_hold(*, actor, topic: ConsultationTopic, note: str = "") -> Consultati
 
 
 def _store_file(outcome, actor, upload) -> OutcomeFile:
-    content_type = uploads.validate(upload)
-    return OutcomeFile.objects.create(
-        outcome=outcome,
-        file=upload,
-        original_name=uploads.clean_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
+    return OutcomeFile.store(upload, actor=actor, outcome=outcome)
 
 
 def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", report: str, files=()):

@@ -22,7 +22,6 @@ from cppcc.views_helpers import role_required
 from members.models import HandlingUnit, Member, SpecialCommittee
 from members.selectors import units_of_user
 from supervision.models import Adoption
-from supervision.views import attendance_page, pk_or_none
 from supervision.workflow import user_unit_ids
 
 from . import selectors, services
@@ -338,8 +337,8 @@ def activity_update(request, pk):
 @require_POST
 def speech_add(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
-    member = Member.objects.filter(pk=pk_or_none(request.POST.get("member"))).first()
-    unit = HandlingUnit.objects.filter(pk=pk_or_none(request.POST.get("unit"))).first()
+    member = Member.objects.filter(pk=parse_id(request.POST.get("member"))).first()
+    unit = HandlingUnit.objects.filter(pk=parse_id(request.POST.get("unit"))).first()
     run(
         request,
         lambda: services.speech_add(
@@ -361,7 +360,7 @@ def speech_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def activity_attendance(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
-    return attendance_page(
+    return attendance.attendance_page(
         request,
         activity=consultation.activity,
         context={"heading": consultation.activity.title, "consultation": consultation},

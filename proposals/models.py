@@ -1,13 +1,10 @@
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel, WorkflowEvent
+from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 
@@ -253,26 +250,18 @@ class CoSigner(models.Model):
 
 
 def _attachment_path(instance, filename):
-    # Random names: the original name is kept in the row, never in the file system or a URL.
-    return f"proposals/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
+    return stored_file_path(instance, filename)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    upload_kind = "proposals"
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Assignment(models.Model):

@@ -19,7 +19,6 @@ from cppcc.workdays import add_workdays
 from members.models import Member, Term
 from members.selectors import user_unit_ids
 
-from . import uploads
 from .models import (
     Assignment,
     Attachment,
@@ -173,15 +172,7 @@ def proposal_update(*, actor, proposal: Proposal, data: dict, cosigners=None, fi
 
 
 def _store_attachment(proposal, actor, upload) -> Attachment:
-    content_type = uploads.validate(upload)
-    return Attachment.objects.create(
-        proposal=proposal,
-        file=upload,
-        original_name=uploads.clean_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
+    return Attachment.store(upload, actor=actor, proposal=proposal)
 
 
 def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:

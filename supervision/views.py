@@ -5,7 +5,6 @@ the API."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +29,6 @@ from .models import Adoption, Kind, Recommendation, State
 from .workflow import INSPECTION, RECOMMENDATION
 
 PAGE_SIZE = 20
-DISPLAY_ORDER = (
-    Attendance.Status.ATTENDED,
-    Attendance.Status.EXCUSED,
-    Attendance.Status.ABSENT,
-    Attendance.Status.SIGNED_UP,
-)
 STATE_LABELS = {**dict(State.choices), **dict(Recommendation.State.choices)}
 EVENT_LABELS = {
     "create": "登记活动",
@@ -58,46 +51,6 @@ def timeline(events):
         event.from_label = STATE_LABELS.get(event.from_state, "")
         event.to_label = STATE_LABELS.get(event.to_state, "")
     return events
-
-
-def attendance_page(request, *, activity, context: dict, record, back_url: str):
-    """GET: the checklist; POST (office): record the statuses through `record(entries)`."""
-    can_edit = has_role(request.user, Role.OFFICE)
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        entries = attendance.entries_from(request.POST)
-        if not entries:
-            messages.error(request, "没有选择任何委员的出勤情况。")
-        else:
-            run(request, lambda: record(entries), f"已登记 {len(entries)} 位委员的参加情况。")
-        return redirect(request.path)
-    rows = attendance.checklist(activity)
-    counts = attendance.summary(activity)
-    labels = dict(attendance.STATUS_CHOICES)
-    groups = sorted({r.member.group.name for r in rows if r.member.group_id})
-    # Who is recorded comes first, attended before the rest; then everyone else by member group.
-    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
-    recorded = sorted((r for r in rows if r.status), key=lambda r: order[r.status])
-    sections = [
-        {"label": "已登记", "rows": recorded},
-        {"label": "其他委员", "rows": [r for r in rows if not r.status]},
-    ]
-    return render(
-        request,
-        "supervision/attendance.html",
-        {
-            **context,
-            "activity": activity,
-            "rows": rows,
-            "sections": sections,
-            "groups": groups,
-            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
-            "status_choices": attendance.STATUS_CHOICES,
-            "can_edit": can_edit,
-            "back_url": back_url,
-        },
-    )
 
 
 # --- inspections ------------------------------------------------------------------------------------
@@ -208,7 +161,7 @@ def inspection_action(request, pk, name):
 @require_http_methods(["GET", "POST"])
 def inspection_attendance(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    return attendance_page(
+    return attendance.attendance_page(
         request,
         activity=inspection.activity,
         context={"heading": inspection.activity.title, "inspection": inspection},
@@ -223,17 +176,12 @@ def inspection_url(inspection) -> str:
     return reverse("supervision:detail", args=[inspection.pk])
 
 
-def pk_or_none(value):
-    """A posted id, or None for an empty or malformed one (which the service then reports)."""
-    return parse_id(value)
-
-
 @never_cache
 @role_required(Role.OFFICE)
 @require_POST
 def recommendation_add(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    unit = HandlingUnit.objects.filter(pk=pk_or_none(request.POST.get("unit"))).first()
+    unit = HandlingUnit.objects.filter(pk=parse_id(request.POST.get("unit"))).first()
     run(
         request,
         lambda: services.recommendation_add(

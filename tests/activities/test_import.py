@@ -144,7 +144,7 @@ def test_the_template_round_trips(world, office_user, client):
     client.force_login(office_user)
     response = client.get(reverse("activities:import_template", args=[activity.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     assert rows[0] == HEADERS

@@ -112,7 +112,7 @@ def _attendance(office):
     activity = Activity.objects.create(
         kind=Activity.Kind.TRAINING, title="=1+1", start_date=dt.date(2026, 4, 2), created_by=office
     )
-    return imports.template_bytes(activity)
+    return imports.template_file(activity)
 
 
 def _proposals(office):
