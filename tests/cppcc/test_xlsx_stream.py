@@ -142,3 +142,49 @@ def test_response_is_an_xlsx_download_with_its_name(filename, header):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == header
     assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).sheetnames == ["x"]
+
+
+def test_fast_rows_are_xlsxwriters_own_xml():
+    """The faster row writer (`_Worksheet`) writes the very sheet XlsxWriter's own per-cell code
+    writes: every kind of cell, texts XlsxWriter escapes or marks, repeated and long texts."""
+    import xlsxwriter
+
+    from cppcc.xlsx_stream import DATE_FORMAT, HEADER_STYLE, cell_value
+
+    columns = [("a", 10), ("b", 10), ("c", 10), ("d", 10), ("e", 10), ("f", 10), ("g", 10)]
+    rows = [
+        ("关于<加快>改造 & 安置", " 前后空格 ", "多行\n文本", "_x0041_", "\u3000全角空格", "=1+1", "控制\x01字符"),
+        ("甲", 3, 2.5, dt.date(2025, 3, 1), True, None, ""),
+        ("甲", "<r>x</r>", "a\r\nb", "x" * 20_000, "\ufffe", "-1", "尾\n"),
+    ] * 3
+    book = Workbook()
+    book.table("t", columns).extend(rows)
+    ours = zipfile.ZipFile(book.close()).read("xl/worksheets/sheet1.xml")
+
+    out = io.BytesIO()
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    reference = xlsxwriter.Workbook(out, {**options, "strings_to_urls": False})
+    sheet = reference.add_worksheet("t")  # XlsxWriter's own worksheet, one public call per cell
+    for col, (_, width) in enumerate(columns):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    header = reference.add_format(HEADER_STYLE)
+    for col, (name, _) in enumerate(columns):
+        sheet.write_string(0, col, name, header)
+    date_style = reference.add_format({"num_format": DATE_FORMAT})
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            value = cell_value(value)
+            if isinstance(value, str) and value:
+                value = value.replace("\r\n", "\n")
+                if value.startswith("<r>"):
+                    sheet.write_rich_string(row, col, value[0], value[1], value[2:])
+                else:
+                    sheet.write_string(row, col, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(row, col, value, date_style)
+            elif value not in (None, ""):
+                sheet.write(row, col, value)
+    sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+    reference.close()
+    assert ours == zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
