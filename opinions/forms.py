@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cppcc.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 

@@ -3,7 +3,7 @@ only parses input and returns model instances for `services.proposal_create/prop
 
 from django import forms
 
-from cppcc.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
