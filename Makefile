@@ -26,8 +26,10 @@ run: install
 	DEBUG=true $(PY) manage.py seed_demo --password '$(DEMO_PASSWORD)'
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) DEMO_PASSWORD='$(DEMO_PASSWORD)' scripts/run.sh
 
-## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits.
+## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits and the
+## import contracts between apps (`lint-imports`, docs/architecture.md).
 test: install audit check-deploy
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15
 

@@ -221,7 +221,7 @@ def term_number_for(year: int) -> int:
 def build_registry(scale: Scale, *, seed: int, log) -> dict:
     from django.contrib.auth import get_user_model
 
-    from members.demo import seed_registry
+    from demo.members import seed_registry
     from members.models import HandlingUnit, Member, Session, Term
 
     log(f"registry: seed_registry(member_count={scale.members}) …")
@@ -318,7 +318,7 @@ class Ev:
 
 class ProposalFactory:
     def __init__(self, reg: dict, *, seed: int, now: dt.datetime):
-        from proposals.demo import BACKGROUND, SUGGESTIONS, TOPICS
+        from demo.proposals import BACKGROUND, SUGGESTIONS, TOPICS
         from proposals.models import ProposalCategory
 
         self.reg = reg

@@ -109,9 +109,9 @@ def prepare_plan(*, year: int, seed: int) -> dict:
 
     from accounts.tokens import token_issue
     from cppcc.roles import Role
+    from demo.proposals import TOPICS
     from members.models import HandlingUnit
     from proposals import selectors
-    from proposals.demo import TOPICS
     from proposals.models import Assignment, Proposal, ProposalCategory, State
 
     rng = random.Random(seed)

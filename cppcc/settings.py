@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "securitylog",
+    "demo",
 ]
 
 MIDDLEWARE = [

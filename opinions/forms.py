@@ -2,9 +2,9 @@
 
 from django import forms
 
+from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
-from proposals.forms import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 
 from .models import OpinionCategory
 

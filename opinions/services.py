@@ -357,8 +357,8 @@ def _category_for(proposal_category) -> OpinionCategory:
 def opinion_from_proposal(*, actor, proposal, note: str = "") -> OpinionReport:
     """A proposal converted in review (转社情民意) arrives in the office's queue as a submitted report.
 
-    Called by `proposals.services.proposal_convert` inside its transaction. Authors: the lead proposer
-    and the co-signers who confirmed (an unanswered invitation is not a signature)."""
+    Called inside `proposals.services.proposal_convert`'s transaction, by `receivers.on_event_recorded`.
+    Authors: the lead proposer and the co-signers who confirmed (an unanswered invitation is not a signature)."""
     if not has_role(actor, Role.OFFICE):
         raise PermissionDenied("只有机关工作人员可以将提案转为社情民意信息。")
     with acting(actor), transaction.atomic():

@@ -3,6 +3,7 @@ only parses input and returns model instances for `services.proposal_create/prop
 
 from django import forms
 
+from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
@@ -17,37 +18,6 @@ OFFICE_FIELDS = (
     "collective_committee",
 )
 COLLECTIVE_FIELDS = OFFICE_FIELDS[2:]
-
-
-class MemberChoiceMixin:
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.sector.name}）"
-
-
-class MemberChoiceField(MemberChoiceMixin, forms.ModelChoiceField):
-    pass
-
-
-class MemberMultipleChoiceField(MemberChoiceMixin, forms.ModelMultipleChoiceField):
-    pass
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one `<input type=file multiple>`; each is checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.png,.jpg,.jpeg"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 def _active_members():

@@ -29,7 +29,7 @@ from .models import (
     Satisfaction,
     State,
 )
-from .workflow import PROPOSAL
+from .workflow import CONVERT_NOTE, PROPOSAL
 
 EDITABLE_FIELDS = (
     "term",
@@ -286,12 +286,9 @@ def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
         PROPOSAL.check(actor, proposal, "convert")
-        proposal = _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
-        # The report arrives in the office's social-opinion queue in the same transaction.
-        from opinions.services import opinion_from_proposal
-
-        opinion_from_proposal(actor=actor, proposal=proposal, note=note)
-        return proposal
+        # The report arrives in the office's social-opinion queue in the same transaction: `opinions`
+        # listens to the engine's `event_recorded` (proposals does not know it; a failure there undoes this).
+        return _move(proposal, actor, "convert", State.CONVERTED, note or CONVERT_NOTE)
 
 
 # --- assignment and handling ----------------------------------------------------------------------

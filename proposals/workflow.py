@@ -232,6 +232,9 @@ def _extra(user, proposal) -> list[str]:
     return ["update"] if editable and proposal.is_owned_by(user) else []
 
 
+# The timeline's note of a conversion when the office gave none (`opinions` tells it from a note given).
+CONVERT_NOTE = "转为社情民意信息"
+
 S = State
 PROPOSAL = Lifecycle(
     "proposal",

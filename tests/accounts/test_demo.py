@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountSecurity
-from members.demo import DEFAULT_PASSWORD, seed_registry
+from demo.members import DEFAULT_PASSWORD, seed_registry
 
 pytestmark = pytest.mark.django_db
 

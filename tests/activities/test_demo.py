@@ -8,10 +8,10 @@ from collections import Counter
 from django.core.management import call_command
 from django.utils import timezone
 
-from activities.demo import seed_activities
 from activities.models import Activity, Attendance, Regulation
 from assessment import engine
 from assessment.models import AssessmentAward, AssessmentManualItem, AssessmentScheme
+from demo.activities import seed_activities
 
 TABLES = (Activity, Attendance, AssessmentManualItem, AssessmentAward, Regulation)
 

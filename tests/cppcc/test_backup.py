@@ -20,9 +20,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cppcc.management.commands.backup import pg_connection_args
-from members.demo import seed_registry
+from demo.members import seed_registry
+from demo.proposals import seed_proposals
 from members.models import Member
-from proposals.demo import seed_proposals
 from proposals.models import Proposal
 from tests.factories import UserFactory
 

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from members.demo import seed_registry
+from demo.members import seed_registry
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "E2e-pass-2026"

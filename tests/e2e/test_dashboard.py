@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from proposals.demo import seed_proposals
+from demo.proposals import seed_proposals
+from demo.supervision import seed_inspections
 from proposals.models import Proposal, ProposalCategory, State
-from supervision.demo import seed_inspections
 
 from .conftest import login
 

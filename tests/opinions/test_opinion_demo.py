@@ -3,8 +3,9 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from members.demo import seed_registry
-from opinions.demo import seed_opinions
+from demo.members import seed_registry
+from demo.opinions import seed_opinions
+from demo.proposals import seed_proposals
 from opinions.models import (
     OpinionAdoption,
     OpinionEvent,
@@ -13,7 +14,6 @@ from opinions.models import (
     OpinionReport,
     OpinionState,
 )
-from proposals.demo import seed_proposals
 
 
 def test_seed_opinions_builds_a_year_in_every_state_and_runs_once(db):

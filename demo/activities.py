@@ -15,14 +15,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from activities import services
+from activities.models import Activity, Attendance, Regulation
 from assessment import engine as assessment
 from assessment import services as assessment_services
 from assessment.models import AssessmentAward, AssessmentManualItem, AssessmentScheme
 from cppcc.roles import Role
 from members.models import Member, MemberGroup, Session, SpecialCommittee
-
-from . import services
-from .models import Activity, Attendance, Regulation
 
 K = Activity.Kind
 S = Attendance.Status

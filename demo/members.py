@@ -13,9 +13,8 @@ from django.db import transaction
 from faker import Faker
 
 from cppcc.roles import Role
-
-from . import idcard
-from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+from members import idcard
+from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 SECTORS = [
     "中国共产党",

@@ -1,5 +1,5 @@
 """A year of social-opinion reports for the demo, walked through the real services on a moving clock
-(`proposals.demo.moving_clock`), so that every state, timeline, adoption, instruction and department
+(`demo.proposals.moving_clock`), so that every state, timeline, adoption, instruction and department
 feedback is what the system itself would have produced."""
 
 import datetime as dt
@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from demo.proposals import moving_clock
 from members.models import HandlingUnit, Member
-from proposals.demo import moving_clock
-
-from . import services
-from .models import OpinionCategory, OpinionReport
+from opinions import services
+from opinions.models import OpinionCategory, OpinionReport
 
 # (category, title, departments it concerns)
 TOPICS = [

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, Term
-
-from . import services
-from .models import Proposal, ProposalCategory, RejectReason
+from proposals import services
+from proposals.models import Proposal, ProposalCategory, RejectReason
 
 TOPICS = {
     "经济建设": [

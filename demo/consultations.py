@@ -11,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Attendance
+from consultations import services
+from consultations.models import ConsultationPlan, Source
+from demo.proposals import moving_clock
 from members.models import HandlingUnit, Member, SpecialCommittee
-from proposals.demo import moving_clock
 from proposals.models import Proposal
-
-from . import services
-from .models import ConsultationPlan, Source
 
 LEADER_NOTE = "区委常委会会议审定"
 

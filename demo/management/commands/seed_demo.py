@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from activities.demo import seed_activities
-from consultations.demo import seed_consultations
-from members.demo import DEFAULT_PASSWORD, seed_registry
-from opinions.demo import seed_opinions
-from proposals.demo import seed_proposals
-from supervision.demo import seed_inspections
+from demo.activities import seed_activities
+from demo.consultations import seed_consultations
+from demo.members import DEFAULT_PASSWORD, seed_registry
+from demo.opinions import seed_opinions
+from demo.proposals import seed_proposals
+from demo.supervision import seed_inspections
 
 
 class Command(BaseCommand):

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Attendance
+from demo.proposals import moving_clock
 from members.models import HandlingUnit, Member, MemberGroup, SpecialCommittee
-from proposals.demo import moving_clock
-
-from . import services
-from .models import Inspection
+from supervision import services
+from supervision.models import Inspection
 
 # Each recommendation: (text, unit, what happens) — adopted / partly_adopted / not_adopted (answered),
 # "waiting" (sent, due in the coming weeks), "overdue" (sent, past its deadline), "draft" (not yet sent).
