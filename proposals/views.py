@@ -356,6 +356,7 @@ def proposal_detail(request, pk):
     events = list(selectors.proposal_events(proposal=proposal))
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label, event.to_label = event.get_from_state_display(), event.get_to_state_display()
     allowed = PROPOSAL.allowed(request.user, proposal)
     options = _action_options(request.user, proposal, allowed)
     panels = [{"name": name, "label": EVENT_LABELS.get(name, name)} for name in allowed]
