@@ -18,24 +18,21 @@ from tests.lifecycle.parity import Case, assert_parity
 CONSULTATION_ROLES = ("office", "leader", "member", "other", "unit_a", "unit_b", "admin", "auditor")
 
 
-def _plan_case(plan):
+def _case(lifecycle, obj, page_url, action_url_name, api_prefix, payloads=None):
     return Case(
-        PLAN,
-        plan,
-        f"{reverse('consultations:board')}?year={plan.year}",
-        lambda name: reverse("consultations:plan_action", args=[plan.pk, name]),
-        f"/api/v1/consultation-plans/{plan.pk}/",
-    )
+        lifecycle, obj, page_url, lambda name: reverse(action_url_name, args=[obj.pk, name]),
+        f"/api/v1/{api_prefix}/{obj.pk}/", payloads or {},
+    )  # fmt: skip
+
+
+def _plan_case(plan):
+    board = f"{reverse('consultations:board')}?year={plan.year}"
+    return _case(PLAN, plan, board, "consultations:plan_action", "consultation-plans")
 
 
 def _topic_case(topic):
-    return Case(
-        TOPIC,
-        topic,
-        reverse("consultations:topic", args=[topic.pk]),
-        lambda name: reverse("consultations:topic_action", args=[topic.pk, name]),
-        f"/api/v1/consultation-topics/{topic.pk}/",
-    )
+    page = reverse("consultations:topic", args=[topic.pk])
+    return _case(TOPIC, topic, page, "consultations:topic_action", "consultation-topics")
 
 
 def _outcome_case(outcome, people):
@@ -46,14 +43,8 @@ def _outcome_case(outcome, people):
         "supervise": {"note": "请加快办理。"},
         "feedback": {"adoption": "adopted", "content": "已纳入年度重点工作。"},
     }
-    return Case(
-        OUTCOME,
-        outcome,
-        reverse("consultations:outcome", args=[outcome.pk]),
-        lambda name: reverse("consultations:outcome_action", args=[outcome.pk, name]),
-        f"/api/v1/consultation-outcomes/{outcome.pk}/",
-        payloads,
-    )
+    page = reverse("consultations:outcome", args=[outcome.pk])
+    return _case(OUTCOME, outcome, page, "consultations:outcome_action", "consultation-outcomes", payloads)
 
 
 def plan_draft(people, plan, topic_in):
