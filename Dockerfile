@@ -8,7 +8,10 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY cppcc cppcc
+COPY portal portal
 COPY members members
+COPY activities activities
+COPY assessment assessment
 COPY proposals proposals
 COPY consultations consultations
 COPY supervision supervision

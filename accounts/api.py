@@ -19,6 +19,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from securitylog.recorder import Action, record
+
 from . import services, tokens
 from .models import ApiToken
 
@@ -71,6 +73,8 @@ class TokenLoginView(APIView):
             serializer.is_valid(raise_exception=True)
         agent = request.META.get("HTTP_USER_AGENT", "")
         token, key = tokens.token_issue(user=serializer.validated_data["user"], name=agent)
+        # A login that does not go through `login()`, so no signal records it.
+        record(Action.LOGIN, request=request._request, actor=token.user, detail={"via": "token", "token": token.prefix})
         return Response({"token": key, "expires_at": token.expires_at})
 
 

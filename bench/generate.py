@@ -965,8 +965,9 @@ ATTEND = [("attended", 88), ("excused", 8), ("absent", 4)]
 
 
 def generate_activities(reg: dict, scale: Scale, *, seed: int, now: dt.datetime, log) -> None:
+    from activities.models import Activity, Attendance, Regulation
     from consultations.models import ConsultationActivity, ConsultationPlan, ConsultationTopic
-    from members.models import Activity, Attendance, Regulation, SpecialCommittee
+    from members.models import SpecialCommittee
     from supervision.models import Inspection
 
     rng = random.Random(seed + 3)

@@ -152,8 +152,9 @@ def dataset(year: int) -> dict:
     from django.db import connection
     from django.db.models import Count
 
+    from activities.models import Activity, Attendance
     from consultations.models import ConsultationActivity
-    from members.models import Activity, Attendance, Member
+    from members.models import Member
     from proposals.models import Assignment, CoSigner, Proposal, ProposalEvent, Reply
     from supervision.models import Inspection
 

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Attendance, HandlingUnit, Member, SpecialCommittee
+from activities.models import Attendance
+from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.demo import moving_clock
 from proposals.models import Proposal
 

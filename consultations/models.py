@@ -1,5 +1,5 @@
 """The annual consultation plan (年度协商计划), its topics and their path from collection to a closed
-outcome, the consultation activities (meetings, with attendance in `members.Attendance`) and the
+outcome, the consultation activities (meetings, with attendance in `activities.Attendance`) and the
 outcomes (协商成果) with their processing chain 批办 → 交办 → 承办 → 督办 → 反馈."""
 
 import uuid
@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import WorkflowEvent
-from members.models import Activity, HandlingUnit, Member, SpecialCommittee, TimeStampedModel
+from cppcc.models import TimeStampedModel, WorkflowEvent
+from members.models import HandlingUnit, Member, SpecialCommittee
 from supervision.models import Adoption
 
 

@@ -12,8 +12,8 @@ Lists are annotated (counts as subqueries), so a page costs the same for 5 rows 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from activities.models import Attendance
 from cppcc.roles import Role, has_role
-from members.models import Attendance
 from supervision.selectors import count_of
 
 from .models import (

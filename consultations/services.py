@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from activities import services as activity_services
+from activities.models import Activity, Attendance
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from cppcc.workdays import add_workdays
-from members import services as member_services
-from members.models import Activity, Attendance, Member
+from members.models import Member
 from proposals import uploads
 from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
@@ -264,7 +265,7 @@ def topic_approve(*, actor, topic: ConsultationTopic, note: str = "", **planning
 
 
 def _new_activity(actor, topic, data: dict) -> ConsultationActivity:
-    activity = member_services.activity_save(
+    activity = activity_services.activity_save(
         actor=actor,
         data={
             "kind": Activity.Kind.CONSULTATION,
@@ -403,7 +404,7 @@ def activity_update(*, actor, consultation: ConsultationActivity, data: dict) ->
             if f in data
         }
         if activity_data:
-            member_services.activity_save(actor=actor, activity=consultation.activity, data=activity_data)
+            activity_services.activity_save(actor=actor, activity=consultation.activity, data=activity_data)
         if data.get("form"):
             consultation.form = data["form"]
         if "summary" in data:
@@ -421,7 +422,7 @@ def activity_attendance(*, actor, consultation: ConsultationActivity, entries: d
         consultation = ConsultationActivity.objects.select_related("activity", "topic", "topic__plan").get(
             pk=consultation.pk
         )
-        written = member_services.attendance_record(actor=actor, activity=consultation.activity, entries=entries)
+        written = activity_services.attendance_record(actor=actor, activity=consultation.activity, entries=entries)
         topic = consultation.topic
         _topic_note(
             topic, actor, "attendance", f"登记“{consultation.activity.title}”参加情况 {written} 人",

@@ -11,14 +11,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from activities import attendance
+from activities.models import Activity
+from activities.selectors import participation
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
-from members import attendance
-from members.models import Activity, HandlingUnit, Member, SpecialCommittee
-from members.selectors import participation, units_of_user
+from members.models import HandlingUnit, Member, SpecialCommittee
+from members.selectors import units_of_user
 from supervision.models import Adoption
 from supervision.views import attendance_page, pk_or_none
 from supervision.workflow import user_unit_ids

@@ -313,16 +313,21 @@ def emit(lifecycle: str, **kwargs) -> DomainEvent:
 # --- the page adapter ---------------------------------------------------------------------------------
 
 
-def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None, success: str | None = None) -> bool:
+def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None,
+               success: str | Callable[[Any], str] | None = None) -> bool:  # fmt: skip
     """Run one transition from a page; show its success or its refusal as a flash message.
-    True when it succeeded. A name that is not a transition is refused like the API refuses it."""
+    True when it succeeded. A name that is not a transition is refused like the API refuses it.
+    `success`: the message instead of the transition's own, or a function of what the service
+    returned (a message that names the outcome, e.g. the number a proposal was filed under)."""
     try:
-        lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
+        result = lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
     except (ApplicationError, ValidationError) as exc:
         messages.error(request, error_text(exc))
         return False
     if success is None:
         success = lifecycle[name].success
+    elif callable(success):
+        success = success(result)
     messages.success(request, success)
     return True
 

@@ -1,9 +1,17 @@
-"""Abstract models shared by the apps."""
+"""Abstract base models shared by every app (no tables of their own)."""
 
 from django.conf import settings
 from django.db import models
 
 from .limits import TEXT_MAX_LENGTH
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class WorkflowEvent(models.Model):

@@ -48,8 +48,11 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "cppcc",
+    "portal",
     "accounts",
     "members",
+    "activities",
+    "assessment",
     "proposals",
     "consultations",
     "supervision",
@@ -81,7 +84,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cppcc.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "cppcc.wsgi.application"
 
 TEMPLATES = [

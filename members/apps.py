@@ -17,14 +17,6 @@ class MembersConfig(AppConfig):
             models.Party,
             models.SpecialCommittee,
             models.MemberGroup,
-            models.Activity,
-            models.Attendance,
-            models.Regulation,
-            models.AssessmentScheme,
-            models.AssessmentCategory,
-            models.AssessmentRule,
-            models.AssessmentManualItem,
-            models.AssessmentAward,
         ):
             auditlog.register(model)
         # The change log says that an ID or phone number changed, never what it was or became; the

@@ -1,20 +1,15 @@
 """The office's Excel roster (花名册): one column layout for the template, the import and the export."""
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError
-from cppcc.xlsx_stream import cell_values, imported_text
+from cppcc.xlsx_stream import Workbook, imported_text, write_sheet
 from securitylog import note_id_view
 
 from . import idcard
@@ -43,10 +38,9 @@ COLUMNS = [
     ("备注", "note", 20),
 ]
 HEADERS = [c[0] for c in COLUMNS]
+SHEET_COLUMNS = [(header, width) for header, _, width in COLUMNS]
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
 MAX_ROWS = 5000
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
 def _split(value: str) -> list[str]:
@@ -56,60 +50,50 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
 
 
-def _write_header(ws):
-    ws.append(HEADERS)
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-
-
-def template_workbook() -> Workbook:
-    """The import template: headers, one example row and drop-downs for the coded columns."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "委员名册"
-    _write_header(ws)
+def template_file():
+    """The import template: headers, one example row and drop-downs for the coded columns.
+    Returns a rewound temporary .xlsx file."""
+    book = Workbook()
+    sheet = book.table("委员名册", SHEET_COLUMNS)
     example_id = idcard.make("110105", dt.date(1975, 3, 8), 123)
     sector = Sector.objects.order_by("order").first()
     party = Party.objects.order_by("order").first()
-    ws.append(
-        cell_values(
-            [
-                "张三",
-                "男",
-                "汉族",
-                "1975-03-08",
-                example_id,
-                "13800000000",
-                sector.name if sector else "经济界",
-                party.name if party else "中共",
-                "",
-                "",
-                "否",
-                "",
-                "某某公司",
-                "总经理",
-                Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
-                "在任",
-                "示例行，导入前请删除",
-            ]
-        )
-    )
-    ws.cell(row=2, column=5).number_format = "@"
+    example = [
+        "张三",
+        "男",
+        "汉族",
+        "1975-03-08",
+        example_id,
+        "13800000000",
+        sector.name if sector else "经济界",
+        party.name if party else "中共",
+        "",
+        "",
+        "否",
+        "",
+        "某某公司",
+        "总经理",
+        Term.objects.filter(is_current=True).values_list("name", flat=True).first() or "",
+        "在任",
+        "示例行，导入前请删除",
+    ]
+    # The ID number as text, so that Excel neither rounds it nor shows it as 1.10105E+17.
+    sheet.append(example, [{"num_format": "@"} if header == "身份证号码" else None for header in HEADERS])
     for header, choices in (
         ("性别", [c[1] for c in Member.Gender.choices]),
         ("常委", ["是", "否"]),
         ("领导职务", [c[1] for c in Member.Post.choices[1:]]),
         ("状态", [c[1] for c in Member.Status.choices]),
     ):
-        column = get_column_letter(HEADERS.index(header) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-        validation.add(f"{column}2:{column}{MAX_ROWS + 1}")
-        ws.add_data_validation(validation)
-    notes = wb.create_sheet("填写说明")
+        column = HEADERS.index(header)
+        sheet.worksheet.data_validation(
+            1,
+            column,
+            MAX_ROWS,
+            column,
+            {"validate": "list", "source": choices, "ignore_blank": True, "show_error": False},
+        )
+    notes = book.sheet("填写说明", [100])
     for line in (
         "每行一位委员；第一行为表头，请勿修改表头。",
         "身份证号码必填，用于识别委员：已存在的号码更新该委员，新的号码新增委员。",
@@ -118,8 +102,7 @@ def template_workbook() -> Workbook:
         "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
     ):
         notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    return wb
+    return book.close()
 
 
 @dataclass
@@ -268,51 +251,36 @@ def roster_import(*, actor, file) -> ImportResult:
     return result
 
 
-def export_to_file(*, user, members, request=None) -> tempfile.SpooledTemporaryFile:
-    """Write the members to an .xlsx in write-only mode (rows streamed, constant memory).
+def export_to_file(*, user, members, request=None):
+    """Write the members to an .xlsx, rows streamed (constant memory); a rewound temporary file.
 
     Private columns are masked or left empty according to what `user` may see of each member; each
     full ID number written is noted on the security log (one insert for the whole file).
     """
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("委员名册")
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    header_cells = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-        header_cells.append(cell)
-    ws.append(header_cells)
+    return write_sheet(title="委员名册", columns=SHEET_COLUMNS, rows=_export_rows(user, members, request))
+
+
+def _export_rows(user, members, request):
     for m in members.iterator(chunk_size=500) if hasattr(members, "iterator") else members:
         policy = member_policy(user=user, member=m)
         if policy.id_full and m.id_number:
             note_id_view(request, m)
-        ws.append(
-            cell_values(
-                [
-                    m.name,
-                    m.get_gender_display(),
-                    m.ethnicity,
-                    policy.birth_display(m),
-                    policy.id_number(m) or "",
-                    policy.phone(m) or "",
-                    m.sector.name,
-                    m.party.name,
-                    m.group.name if m.group else "",
-                    "、".join(c.name for c in m.committees.all()),
-                    "是" if m.is_standing else "否",
-                    m.get_post_display() if m.post else "",
-                    m.employer,
-                    m.title,
-                    "、".join(t.name for t in m.terms.all()),
-                    m.get_status_display(),
-                    m.note if policy.private else "",
-                ]
-            )
+        yield (
+            m.name,
+            m.get_gender_display(),
+            m.ethnicity,
+            policy.birth_display(m),
+            policy.id_number(m) or "",
+            policy.phone(m) or "",
+            m.sector.name,
+            m.party.name,
+            m.group.name if m.group else "",
+            "、".join(c.name for c in m.committees.all()),
+            "是" if m.is_standing else "否",
+            m.get_post_display() if m.post else "",
+            m.employer,
+            m.title,
+            "、".join(t.name for t in m.terms.all()),
+            m.get_status_display(),
+            m.note if policy.private else "",
         )
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,13 +8,13 @@ from django.views.decorators.http import require_http_methods
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 from securitylog import note_id_view
 
 from . import roster, selectors, services
 from .filters import MemberFilterSet
 from .forms import IdNumberLookupForm, MemberForm, RosterImportForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 
 
@@ -139,12 +138,7 @@ def roster_import(request):
 
 @role_required(Role.OFFICE)
 def roster_template(request):
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E5%A7%94%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    roster.template_workbook().save(response)
-    return response
+    return xlsx_response(roster.template_file(), "委员名册模板.xlsx")
 
 
 @never_cache
@@ -152,5 +146,4 @@ def roster_template(request):
 def roster_export(request):
     members = selectors.member_list(user=request.user, filters=request.GET)
     out = roster.export_to_file(user=request.user, members=members, request=request)
-    filename = f"委员名册_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return xlsx_response(out, f"委员名册_{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -6,56 +5,20 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cppcc.api import action_roles, role_permission
+from cppcc.lifecycle import LifecycleActionsMixin
 from cppcc.roles import Role
 
-from . import actions, selectors, serializers, services
+from . import selectors, serializers, services
 from .filters import ProposalFilterSet
+from .workflow import PROPOSAL
 
 Readers = role_permission(*selectors.READ_ROLES, write_roles=selectors.READ_ROLES)
 # Writing a proposal is for members and the office; units and leaders act on it through its actions.
 Writers = action_roles(**dict.fromkeys(("create", "update", "partial_update"), (Role.MEMBER, Role.OFFICE)))
 
 
-def _action_view(name: str):
-    payload, _ = actions.ACTIONS[name]
-    # extend_schema goes on the outside of @action: applied inside, @action would drop it.
-    schema = extend_schema(
-        request=payload,
-        responses={
-            200: OpenApiResponse(
-                serializers.ProposalDetailSerializer,
-                description="操作后的提案；若提案已不在操作人的可见范围（如退回补充、单位退回），只返回 id 与新状态",
-            ),
-            400: OpenApiResponse(description="请求数据有误"),
-            403: OpenApiResponse(description="角色无权进行此操作"),
-            404: OpenApiResponse(description="提案不存在或不在可见范围"),
-            409: OpenApiResponse(description="提案当前状态不允许此操作"),
-        },
-        summary=actions.TRANSITIONS[name].label,
-    )
-
-    def view(self, request, pk=None):
-        proposal = self.get_object()
-        actions.perform(name, actor=request.user, proposal=proposal, data=request.data)
-        try:
-            return self._detail(proposal.pk)
-        except Http404:
-            # E.g. sent back to draft, or returned by the unit: done, but no longer the actor's to see.
-            proposal.refresh_from_db(fields=["state"])
-            return Response(
-                {
-                    "id": proposal.pk,
-                    "state": proposal.state,
-                    "state_display": proposal.get_state_display(),
-                    "message": "操作已完成，该提案已不在您的可见范围内。",
-                }
-            )
-
-    view.__name__ = name
-    return schema(action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(view))
-
-
 class ProposalViewSet(
+    LifecycleActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -67,6 +30,11 @@ class ProposalViewSet(
     permission_classes = [Readers, Writers]
     filterset_class = ProposalFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lifecycle = PROPOSAL
+    action_response_serializer = OpenApiResponse(
+        serializers.ProposalDetailSerializer,
+        description="操作后的提案；若提案已不在操作人的可见范围（如退回补充、单位退回），只返回 id 与新状态",
+    )
 
     def get_queryset(self):
         qs = selectors.proposal_list(user=self.request.user)
@@ -129,7 +97,3 @@ class ProposalViewSet(
             actor=request.user, proposal=proposal, upload=upload.validated_data["file"]
         )
         return Response(serializers.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-
-    for _name in actions.ACTIONS:
-        locals()[_name] = _action_view(_name)
-    del _name

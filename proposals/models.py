@@ -7,17 +7,8 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
-from members.models import (
-    HandlingUnit,
-    Member,
-    MemberGroup,
-    Party,
-    Sector,
-    Session,
-    SpecialCommittee,
-    Term,
-    TimeStampedModel,
-)
+from cppcc.models import TimeStampedModel, WorkflowEvent
+from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 
 class ProposalCategory(TimeStampedModel):
@@ -373,22 +364,13 @@ class Reply(models.Model):
         return f"{self.assignment.unit}答复（{self.result}类）"
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(WorkflowEvent):
     """The timeline: every transition and decision, who made it and when."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField("操作", max_length=30)
     from_state = models.CharField("原状态", max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=12, choices=State.choices, blank=True)
-    note = models.TextField("说明", max_length=TEXT_MAX_LENGTH, blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "提案办理记录"
         verbose_name_plural = "提案办理记录"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"

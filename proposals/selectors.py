@@ -113,11 +113,11 @@ def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Pro
 
 def cosign_invitations(*, user) -> QuerySet[CoSigner]:
     """Co-sign invitations waiting for the user's confirmation."""
-    from .workflow import TRANSITIONS
+    from .workflow import PROPOSAL
 
     return (
         CoSigner.objects.filter(
-            member__user=user, confirmed_at__isnull=True, proposal__state__in=TRANSITIONS["cosign"].sources
+            member__user=user, confirmed_at__isnull=True, proposal__state__in=PROPOSAL["cosign"].sources
         )
         .select_related("proposal", "proposal__lead_proposer", "proposal__category")
         .order_by("-invited_at", "-id")

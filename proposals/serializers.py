@@ -5,7 +5,7 @@ from members.models import Member
 
 from .models import Assignment, Attachment, CoSigner, Proposal, ProposalEvent, Reply
 from .selectors import contact_phone_for
-from .workflow import allowed_actions
+from .workflow import PROPOSAL
 
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
@@ -100,7 +100,7 @@ class ProposalDetailSerializer(ProposalListSerializer):
         return contact_phone_for(user=self.context["request"].user, proposal=obj)
 
     def get_allowed_actions(self, obj) -> list[str]:
-        return allowed_actions(self.context["request"].user, obj)
+        return PROPOSAL.allowed(self.context["request"].user, obj)
 
 
 class ProposalWriteSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """Every write to proposals: one function per action, each in a transaction, each recording an event.
 
-State and role come from `workflow.TRANSITIONS`; a wrong role answers 403, a wrong state 409.
+Role, scope and state are checked against the lifecycle (`workflow.PROPOSAL.check`, on the locked
+row): a wrong role or scope answers 403, a wrong state 409. Every event row is written by
+`PROPOSAL.record()` / `PROPOSAL.move()`, which also send the domain event.
 """
 
 import datetime as dt
@@ -14,7 +16,8 @@ from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from cppcc.workdays import add_workdays
-from members.models import HandlingUnit, Member, Term
+from members.models import Member, Term
+from members.selectors import user_unit_ids
 
 from . import uploads
 from .models import (
@@ -23,12 +26,11 @@ from .models import (
     CoSigner,
     Proposal,
     ProposalCounter,
-    ProposalEvent,
     Reply,
     Satisfaction,
     State,
 )
-from .workflow import TRANSITIONS
+from .workflow import PROPOSAL
 
 EDITABLE_FIELDS = (
     "term",
@@ -52,51 +54,18 @@ COLLECTIVE_FIELDS = ("collective_party", "collective_sector", "collective_group"
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _is_owner(user, proposal: Proposal) -> bool:
-    return proposal.is_owned_by(user)
-
-
-def _user_unit_ids(user) -> set[int]:
-    return set(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
-
-
 def _lock(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update(of=("self",)).select_related("lead_proposer").get(pk=proposal.pk)
 
 
-def _check(actor, proposal: Proposal, action: str) -> None:
-    """Role, then scope, then state — the order of the answers 403, 403, 409."""
-    transition = TRANSITIONS[action]
-    if not has_role(actor, *transition.roles):
-        raise PermissionDenied(f"您的角色无权对提案进行“{transition.label}”操作。")
-    office = has_role(actor, Role.OFFICE)
-    if transition.scope == "owner" and not (_is_owner(actor, proposal) or (office and action == "feedback")):
-        raise PermissionDenied(f"只有提案人本人可以{transition.label}。")
-    if transition.scope == "cosigner" and not proposal.cosigners.filter(member__user=actor).exists():
-        raise PermissionDenied("您不在该提案的附议人之列。")
-    if proposal.state not in transition.sources:
-        raise Conflict(f"提案当前状态为“{proposal.get_state_display()}”，不能{transition.label}。")
-
-
 def _event(proposal, actor, action, from_state, note="", **data):
-    return ProposalEvent.objects.create(
-        proposal=proposal,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=proposal.state,
-        note=note or "",
-        data=data,
-    )
+    """A timeline entry that is not a transition (the draft created, changed, a file attached)."""
+    return PROPOSAL.record(proposal, actor=actor, action=action, from_state=from_state, to_state=proposal.state,
+                           note=note, data=data)  # fmt: skip
 
 
 def _move(proposal: Proposal, actor, action: str, to_state: str | None, note="", **data) -> Proposal:
-    from_state = proposal.state
-    if to_state:
-        proposal.state = to_state
-    proposal.save()
-    _event(proposal, actor, action, from_state, note, **data)
-    return proposal
+    return PROPOSAL.move(proposal, actor=actor, action=action, to_state=to_state, note=note, data=data)
 
 
 def _today() -> dt.date:
@@ -106,7 +75,7 @@ def _today() -> dt.date:
 def _unit_assignment(proposal: Proposal, actor, unit_id) -> Assignment:
     if unit_id is None:
         raise ApplicationError("请指定承办单位。", errors={"unit": ["请指定承办单位。"]})
-    if has_role(actor, Role.UNIT) and int(unit_id) not in _user_unit_ids(actor):
+    if has_role(actor, Role.UNIT) and int(unit_id) not in user_unit_ids(actor):
         raise PermissionDenied("您只能以本单位的名义办理。")
     assignment = (
         proposal.assignments.select_for_update().select_related("unit").filter(unit_id=unit_id, is_active=True).first()
@@ -189,7 +158,7 @@ def proposal_create(*, actor, data: dict, cosigners=(), files=()) -> Proposal:
 def proposal_update(*, actor, proposal: Proposal, data: dict, cosigners=None, files=()) -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        if not _is_owner(actor, proposal):
+        if not proposal.is_owned_by(actor):
             raise PermissionDenied("只有提案人本人可以修改提案。")
         if proposal.state != State.DRAFT:
             raise Conflict(f"提案当前状态为“{proposal.get_state_display()}”，只有草稿可以修改。")
@@ -218,7 +187,7 @@ def _store_attachment(proposal, actor, upload) -> Attachment:
 def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        if not _is_owner(actor, proposal):
+        if not proposal.is_owned_by(actor):
             raise PermissionDenied("只有提案人本人可以上传附件。")
         if proposal.state != State.DRAFT:
             raise Conflict("只有草稿可以添加附件。")
@@ -233,7 +202,7 @@ def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
 def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "submit")
+        PROPOSAL.check(actor, proposal, "submit")
         missing = {
             field: ["此项不能为空。"]
             for field in ("title", "background", "suggestions")
@@ -249,14 +218,14 @@ def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
 def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "withdraw")
+        PROPOSAL.check(actor, proposal, "withdraw")
         return _move(proposal, actor, "withdraw", State.WITHDRAWN, note)
 
 
 def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "cosign")
+        PROPOSAL.check(actor, proposal, "cosign")
         signature = proposal.cosigners.select_for_update().get(member__user=actor)
         if signature.confirmed_at:
             raise Conflict("您已确认附议该提案。")
@@ -269,7 +238,7 @@ def proposal_return_for_revision(*, actor, proposal: Proposal, note: str) -> Pro
     note = _require_text(note, "note", "请填写退回补充的意见。")
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "return_for_revision")
+        PROPOSAL.check(actor, proposal, "return_for_revision")
         proposal.revision_note = note
         return _move(proposal, actor, "return_for_revision", State.DRAFT, note)
 
@@ -290,7 +259,7 @@ def _next_number(term) -> int:
 def proposal_file(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "file")
+        PROPOSAL.check(actor, proposal, "file")
         proposal.number = _next_number(proposal.term)
         proposal.filed_at = timezone.now()
         return _move(proposal, actor, "file", State.FILED, note, number=proposal.number)
@@ -305,7 +274,7 @@ def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -
         note = _require_text(note, "note", "理由为“其他”时须写明具体说明。")
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "reject")
+        PROPOSAL.check(actor, proposal, "reject")
         proposal.reject_reason, proposal.reject_note = reason, note
         return _move(proposal, actor, "reject", State.NOT_FILED, note or RejectReason(reason).label, reason=reason)
 
@@ -313,7 +282,7 @@ def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -
 def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "merge")
+        PROPOSAL.check(actor, proposal, "merge")
         if into.pk == proposal.pk or into.number is None or into.state in (State.MERGED,):
             raise ApplicationError("只能并入已立案的提案。", errors={"into": ["只能并入已立案的提案。"]})
         if into.term_id != proposal.term_id:
@@ -325,7 +294,7 @@ def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "")
 def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "convert")
+        PROPOSAL.check(actor, proposal, "convert")
         proposal = _move(proposal, actor, "convert", State.CONVERTED, note or "转为社情民意信息")
         # The report arrives in the office's social-opinion queue in the same transaction.
         from supervision.opinion_services import opinion_from_proposal
@@ -353,7 +322,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
         raise ApplicationError("所选单位已停用。", errors={"lead_unit": ["所选单位已停用。"]})
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "assign")
+        PROPOSAL.check(actor, proposal, "assign")
         now = timezone.now()
         today = timezone.localdate(now)
         due = today + relativedelta(months=settings.PROPOSAL_REPLY_MONTHS)
@@ -379,7 +348,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
 def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "accept")
+        PROPOSAL.check(actor, proposal, "accept")
         assignment = _unit_assignment(proposal, actor, unit_id)
         if assignment.accepted_at:
             raise Conflict(f"{assignment.unit.name}已签收该提案。")
@@ -400,7 +369,7 @@ def proposal_return(*, actor, proposal: Proposal, unit_id, reason: str) -> Propo
     reason = _require_text(reason, "reason", "请填写退回理由。")
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "return")
+        PROPOSAL.check(actor, proposal, "return")
         assignment = _unit_assignment(proposal, actor, unit_id)
         if assignment.accepted_at:
             raise Conflict("已签收的提案不能退回。")
@@ -433,7 +402,7 @@ def proposal_reply(
         raise ApplicationError("请选择办理结果（A、B 或 C 类）。", errors={"result": ["请选择 A、B 或 C。"]})
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "reply")
+        PROPOSAL.check(actor, proposal, "reply")
         assignment = _unit_assignment(proposal, actor, unit_id)
         if not assignment.accepted_at:
             raise Conflict("请先签收该提案。")
@@ -479,7 +448,7 @@ def proposal_approve_reply(
         note = _require_text(note, "note", "退回修改时请写明意见。")
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "approve_reply")
+        PROPOSAL.check(actor, proposal, "approve_reply")
         assignment = _unit_assignment(proposal, actor, unit_id)
         current_round = proposal.rehandle_count + 1
         reply = (
@@ -514,7 +483,7 @@ def proposal_approve_reply(
 def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "extend")
+        PROPOSAL.check(actor, proposal, "extend")
         assignment = _unit_assignment(proposal, actor, unit_id)
         if due_date <= assignment.due_date:
             raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
@@ -548,7 +517,7 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
         comment = _require_text(comment, "comment", "不满意时请写明理由。")
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "feedback")
+        PROPOSAL.check(actor, proposal, "feedback")
         now = timezone.now()
         proposal.satisfaction, proposal.feedback_comment, proposal.feedback_at = satisfaction, comment, now
         label = Satisfaction(satisfaction).label
@@ -571,7 +540,7 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
 def proposal_close(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "close")
+        PROPOSAL.check(actor, proposal, "close")
         if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
             raise Conflict(f"评价期限（{proposal.feedback_due:%Y年%m月%d日}）未到，委员尚可评价。")
         proposal.closed_at = timezone.now()
@@ -591,7 +560,7 @@ def proposal_set_flags(*, actor, proposal: Proposal, data: dict) -> Proposal:
             raise ApplicationError("牵头/督办领导须为领导账号。", errors={field: ["请选择领导账号。"]})
     with acting(actor), transaction.atomic():
         proposal = _lock(proposal)
-        _check(actor, proposal, "flags")
+        PROPOSAL.check(actor, proposal, "flags")
         for field, value in data.items():
             setattr(proposal, field, value)
         if not proposal.is_key:

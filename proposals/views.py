@@ -1,7 +1,8 @@
-"""Browser pages for proposals. Thin: parse the request, call selectors / actions / services, render.
+"""Browser pages for proposals. Thin: parse the request, call selectors / services, render.
 
-Every transition goes through `actions.perform` — the same path as the API — so the pages and the
-API can never disagree about who may do what.
+Every transition goes through the lifecycle engine (`run_action` → `PROPOSAL.perform`, the same path
+as the API) and the detail page's buttons are `PROPOSAL.allowed()`, so the pages and the API can
+never disagree about who may do what.
 """
 
 from django.contrib import messages
@@ -18,12 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from cppcc.errors import ApplicationError
+from cppcc.lifecycle import error_text, run_action
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required, safe_next
+from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
 
-from . import actions, selectors, services
+from . import selectors, services, workflow
 from .filters import ProposalFilterSet
 from .forms import ProposalForm
 from .models import (
@@ -35,37 +38,19 @@ from .models import (
     Satisfaction,
     State,
 )
-from .workflow import TRANSITIONS, allowed_actions
+from .workflow import PROPOSAL
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The action that moves a proposal on in its state is shown first and open; the rest (refusals,
 # withdrawals, corrections) sit in a collapsible panel.
 PRIMARY_ACTIONS = ("update", "submit", "cosign", "file", "assign", "accept", "reply", "approve_reply", "feedback")
-SUCCESS = {
-    "submit": "已提交，等待提案委员会审查。",
-    "withdraw": "已撤回提案。",
-    "cosign": "已确认附议。",
-    "return_for_revision": "已退回提案人补充。",
-    "reject": "已作不予立案处理。",
-    "merge": "已并案。",
-    "convert": "已转为社情民意信息。",
-    "assign": "已交办。",
-    "accept": "已签收。",
-    "return": "已申请退回，提案委员会将重新交办。",
-    "reply": "已提交答复。",
-    "extend": "已延期。",
-    "feedback": "已提交评价。",
-    "close": "已办结。",
-    "flags": "已保存重点/督办/优秀标记。",
-}
 EVENT_LABELS = {
     "create": "创建草稿",
     "update": "修改草稿",
     "attach": "上传附件",
-    **{name: t.label for name, t in TRANSITIONS.items()},
+    **PROPOSAL.labels(),
 }
 
 
@@ -236,12 +221,6 @@ def _form_errors(form, exc: ApplicationError) -> None:
             form.add_error(None, exc.message)
 
 
-def _error_text(exc) -> str:
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    return "；".join(_flatten(exc.detail))
-
-
 def _save_draft(request, form, save):
     """Validate, save through the service, then submit if asked; None means: show the form again."""
     if not form.is_valid():
@@ -254,9 +233,9 @@ def _save_draft(request, form, save):
         return None
     if form.submitting:
         try:
-            actions.perform("submit", actor=request.user, proposal=proposal, data={})
+            PROPOSAL.perform("submit", actor=request.user, obj=proposal, data={})
         except (ApplicationError, ValidationError) as exc:
-            messages.warning(request, f"草稿已保存，但未能提交：{_error_text(exc)}")
+            messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
             return redirect("proposals:edit", pk=proposal.pk)
         messages.success(request, f"提案“{proposal.title}”已提交，等待提案委员会审查。")
     else:
@@ -296,7 +275,7 @@ def proposal_edit(request, pk):
     if proposal.state != State.DRAFT:
         messages.error(request, f"提案当前状态为“{proposal.get_state_display()}”，只有草稿可以修改。")
         return redirect("proposals:detail", pk=proposal.pk)
-    if "update" not in allowed_actions(request.user, proposal):
+    if "update" not in PROPOSAL.allowed(request.user, proposal):
         raise DjangoPermissionDenied("只有提案人本人可以修改提案。")
     form = ProposalForm(
         request.POST or None,
@@ -326,54 +305,29 @@ def proposal_edit(request, pk):
 # --- detail and actions -----------------------------------------------------------------------------
 
 
-def _action_options(user, proposal, allowed) -> tuple[list[str], dict]:
-    """The action forms to show and the choices they need. An allowed action with nothing to act on
-    (e.g. the unit has signed already) is left out."""
+def _action_options(user, proposal, allowed) -> dict:
+    """What the forms of the allowed actions need: the units a unit acts for, the replies waiting for
+    review, the choices of the selects."""
     options: dict = {}
-    my_units = {u.pk for u in units_of_user(user)} if has_role(user, Role.UNIT) else set()
-    active = [a for a in proposal.all_assignments if a.is_active]
-    current_round = proposal.rehandle_count + 1
-    shown = []
     for name in allowed:
         if name in ("accept", "return"):
-            units = [a for a in active if a.unit_id in my_units and not a.accepted_at]
-            if not units:
-                continue
-            options["unsigned"] = units
+            options["unsigned"] = workflow.unsigned_assignments(user, proposal)
         elif name == "reply":
-            units = [
-                a
-                for a in active
-                if a.unit_id in my_units
-                and a.accepted_at
-                and not any(r.round == current_round and r.status != Reply.Status.SENT_BACK for r in a.replies.all())
-            ]
-            if not units:
-                continue
-            options["reply_units"] = units
+            units = options["reply_units"] = workflow.replying_assignments(user, proposal)
             if any(a.role == Assignment.Role.LEAD for a in units):
                 # The lead unit answers after the co-units have given their opinion.
+                current_round = proposal.rehandle_count + 1
                 options["waiting_co"] = [
                     a.unit.name
-                    for a in active
+                    for a in workflow.active_assignments(proposal)
                     if a.role == Assignment.Role.CO and not any(r.round == current_round for r in a.replies.all())
                 ]
             options["results"] = Reply.Result.choices
         elif name == "approve_reply":
-            pending = [
-                (a, r)
-                for a in active
-                for r in a.replies.all()
-                if r.round == current_round and r.status == Reply.Status.PENDING
-            ]
-            if not pending:
-                continue
-            options["pending_replies"] = pending
+            options["pending_replies"] = workflow.pending_replies(proposal)
             options["results"] = Reply.Result.choices
         elif name == "extend":
-            if not active:
-                continue
-            options["extend_units"] = active
+            options["extend_units"] = workflow.active_assignments(proposal)
         elif name == "reject":
             options["reject_reasons"] = RejectReason.choices
         elif name == "merge":
@@ -392,8 +346,7 @@ def _action_options(user, proposal, allowed) -> tuple[list[str], dict]:
             options["leaders"] = (
                 get_user_model().objects.filter(groups__name=Role.LEADER).order_by("username").distinct()
             )
-        shown.append(name)
-    return shown, options
+    return options
 
 
 @never_cache
@@ -403,9 +356,9 @@ def proposal_detail(request, pk):
     events = list(selectors.proposal_events(proposal=proposal))
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)
-    allowed = allowed_actions(request.user, proposal)
-    shown, options = _action_options(request.user, proposal, allowed)
-    panels = [{"name": name, "label": EVENT_LABELS.get(name, name)} for name in shown]
+    allowed = PROPOSAL.allowed(request.user, proposal)
+    options = _action_options(request.user, proposal, allowed)
+    panels = [{"name": name, "label": EVENT_LABELS.get(name, name)} for name in allowed]
     # Active assignments first, the lead and split units before the co-units.
     assignments = sorted(
         proposal.all_assignments, key=lambda a: (not a.is_active, a.role == Assignment.Role.CO, a.assigned_at, a.pk)
@@ -435,35 +388,14 @@ def _payload(request):
     return merged
 
 
-def _flatten(detail) -> list[str]:
-    if isinstance(detail, dict):
-        return [text for value in detail.values() for text in _flatten(value)]
-    if isinstance(detail, (list, tuple)):
-        return [text for value in detail for text in _flatten(value)]
-    return [str(detail)]
-
-
-def _validation_message(name: str, exc: ValidationError) -> str:
-    fields = actions.ACTIONS[name][0]().fields if name in actions.ACTIONS else {}
-    detail = exc.detail
-    if not isinstance(detail, dict):
-        return "；".join(_flatten(detail))
-    parts = []
-    for key, errors in detail.items():
-        text = "".join(_flatten(errors))
-        field = fields.get(key)
-        label = field.label if field is not None and field.label else ""
-        parts.append(f"{label}：{text}" if label and key != "non_field_errors" else text)
-    return "；".join(parts)
-
-
-def _success_message(name: str, request, proposal) -> str:
+def _success_message(name: str, request):
+    """The messages that name the outcome; the others are the transition's own."""
     if name == "file":
-        return f"已立案，提案号为{proposal.number_display}。"
+        return lambda proposal: f"已立案，提案号为{proposal.number_display}。"
     if name == "approve_reply":
         approved = request.POST.get("approve", "true").lower() not in ("false", "0", "")
         return "答复已审核通过。" if approved else "答复已退回承办单位修改。"
-    return SUCCESS.get(name, "操作已完成。")
+    return None
 
 
 @never_cache
@@ -471,21 +403,12 @@ def _success_message(name: str, request, proposal) -> str:
 @require_POST
 def proposal_action(request, pk, name):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    label = TRANSITIONS[name].label if name in TRANSITIONS else name
-    try:
-        actions.perform(name, actor=request.user, proposal=proposal, data=_payload(request))
-    except ValidationError as exc:
-        messages.error(request, f"未能{label}：{_validation_message(name, exc)}")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    if run_action(request, PROPOSAL, name, proposal, data=_payload(request), success=_success_message(name, request)):
         try:
-            proposal = selectors.proposal_get(user=request.user, pk=pk)
+            selectors.proposal_get(user=request.user, pk=pk)
         except Http404:
             # E.g. returned for revision (a draft again) or returned by the unit: no longer in view.
-            messages.success(request, _success_message(name, request, proposal))
             return redirect(_landing(request.user))
-        messages.success(request, _success_message(name, request, proposal))
     return redirect(safe_next(request) or reverse("proposals:detail", args=[proposal.pk]))
 
 
@@ -512,8 +435,7 @@ def proposal_export(request):
         return redirect("proposals:list")
     proposals = selectors.proposal_list(user=request.user, filters=request.GET)
     out = exports.proposals_xlsx(user=request.user, proposals=proposals)
-    filename = f"提案列表_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return xlsx_response(out, f"提案列表_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @never_cache

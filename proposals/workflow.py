@@ -1,85 +1,286 @@
-"""The proposal lifecycle, declared once: which action moves which state, and who may take it.
+"""The proposal lifecycle, declared once on the lifecycle engine (cppcc/lifecycle.py): the services
+check it, the API generates its actions from it, and the detail page shows its buttons from
+`PROPOSAL.allowed()` — so "who may act now" is worked out here and nowhere else.
 
-Services execute these transitions; the API, the pages' buttons and the checks all read
-this table, so they cannot disagree.
+    draft ─submit→ submitted ─file→ filed ─assign→ assigned ─accept (every unit)→ handling
+    handling ─reply (the units), approve_reply (the office, every required reply)→ replied
+    replied ─feedback (satisfied) / close (feedback period over)→ closed
+    replied ─feedback (unsatisfied, once)→ rehandling ─reply, approve_reply→ replied
+    submitted ─return_for_revision→ draft; ─reject→ not_filed; ─merge→ merged; ─convert→ converted
+    draft, submitted ─withdraw→ withdrawn;  assigned ─return (a unit)→ filed
+    cosign (an invited co-signer) while draft or submitted; extend (the office) while being handled;
+    flags (重点/督办/优秀, office and leaders) from filing on.
+
+Who among a role's holders may act on one proposal (scopes): its proposer ("owner"); for the
+feedback also the office, recording it for the member; an invited co-signer; the staff of a unit
+it is assigned to. An action is offered only when there is something to act on (a unit that has
+not signed, a reply waiting for review…); the services refuse the rest with 409.
 """
 
-from dataclasses import dataclass
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
 
-from cppcc.roles import Role
+from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.roles import Role, has_role
+from members.models import HandlingUnit
+from members.selectors import user_unit_ids
 
-from .models import State
+from .models import Assignment, Proposal, ProposalEvent, RejectReason, Reply, Satisfaction, State
+
+# --- payloads ---------------------------------------------------------------------------------------
+# Each serializer's validated data are the keyword arguments of the transition's service.
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    roles: tuple[str, ...]
-    # Who among the role holders may act on a given proposal: "owner" (proposer/author),
-    # "cosigner" (invited, unconfirmed), "unit" (its own active assignment), or "any".
-    scope: str = "any"
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
+
+
+class RequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="意见")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RejectReason.choices, label="不立案理由")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明")
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all(), label="并入提案")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+def _units():
+    return HandlingUnit.objects.filter(is_active=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, allow_null=True, label="主办单位")
+    co_units = serializers.PrimaryKeyRelatedField(queryset=_units(), many=True, required=False, label="会办单位")
+    split_units = serializers.PrimaryKeyRelatedField(queryset=_units(), many=True, required=False, label="分办单位")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs.get("lead_unit") and attrs.get("split_units"):
+            raise serializers.ValidationError({"split_units": ["主办与分办不能同时指定。"]})
+        if not attrs.get("lead_unit") and not attrs.get("split_units"):
+            raise serializers.ValidationError({"lead_unit": ["请指定主办单位或分办单位。"]})
+        if attrs.get("co_units") and not attrs.get("lead_unit"):
+            raise serializers.ValidationError({"co_units": ["会办单位须配合主办单位。"]})
+        return attrs
+
+
+# An action taken for one of the assigned units: the service takes its id (`unit_id`). (Comments, not
+# docstrings, on the payloads: a docstring would become the schema's description.)
+class UnitSerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.all(), label="承办单位")
+
+    def validate(self, attrs):
+        attrs["unit_id"] = attrs.pop("unit").pk
+        return attrs
+
+
+class ReturnSerializer(UnitSerializer):
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="退回理由")
+
+
+def _reply_column(name: str) -> serializers.CharField:
+    """An optional short field of the reply, bounded by its column (a longer value would be a 500)."""
+    field = Reply._meta.get_field(name)
+    return serializers.CharField(
+        max_length=field.max_length, required=False, allow_blank=True, default="", label=field.verbose_name
+    )
+
+
+class ReplySerializer(UnitSerializer):
+    result = serializers.ChoiceField(choices=Reply.Result.choices, label="办理结果")
+    content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="答复内容")
+    letter_number = _reply_column("letter_number")
+    contact_name = _reply_column("contact_name")
+    contact_phone = _reply_column("contact_phone")
+    attachment = serializers.FileField(required=False, allow_null=True, label="答复函附件")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs["upload"] = attrs.pop("attachment", None)
+        return attrs
+
+
+class ApproveReplySerializer(UnitSerializer):
+    approve = serializers.BooleanField(default=True, label="通过")
+    result = serializers.ChoiceField(choices=Reply.Result.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="审核意见"
+    )
+
+
+class ExtendSerializer(UnitSerializer):
+    due_date = serializers.DateField(label="新的答复期限")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
+
+
+class FeedbackSerializer(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, label="评价")
+    comment = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="意见"
+    )
+
+
+def _leaders():
+    return get_user_model().objects.filter(groups__name=Role.LEADER)
+
+
+# Only the flags sent are set (the service refuses those the role may not set): `data`.
+class FlagsSerializer(serializers.Serializer):
+    is_key = serializers.BooleanField(required=False, label="重点提案")
+    key_leader = serializers.PrimaryKeyRelatedField(queryset=_leaders(), required=False, allow_null=True)
+    is_excellent = serializers.BooleanField(required=False, label="优秀提案")
+    supervisor = serializers.PrimaryKeyRelatedField(queryset=_leaders(), required=False, allow_null=True)
+    supervision_note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        return {"data": attrs}
+
+
+# --- what there is to act on ---------------------------------------------------------------------------
+# Read from what `selectors.proposal_get` prefetched (cosigners with their members, assignments with
+# their units and replies); a proposal fetched otherwise (a service's locked row) is asked the database.
+
+
+def _current_round(proposal) -> int:
+    return proposal.rehandle_count + 1
+
+
+def active_assignments(proposal) -> list[Assignment]:
+    assignments = getattr(proposal, "all_assignments", None)
+    if assignments is None:
+        assignments = proposal.assignments.select_related("unit").prefetch_related("replies")
+    return [a for a in assignments if a.is_active]
+
+
+def _my_assignments(user, proposal) -> list[Assignment]:
+    if not has_role(user, Role.UNIT):
+        return []
+    mine = user_unit_ids(user)
+    return [a for a in active_assignments(proposal) if a.unit_id in mine]
+
+
+def unsigned_assignments(user, proposal) -> list[Assignment]:
+    """The user's units that have not signed for the proposal yet (accept or return)."""
+    return [a for a in _my_assignments(user, proposal) if not a.accepted_at]
+
+
+def replying_assignments(user, proposal) -> list[Assignment]:
+    """The user's units that have signed and not answered this round (a reply sent back counts as none)."""
+    current = _current_round(proposal)
+    return [
+        a
+        for a in _my_assignments(user, proposal)
+        if a.accepted_at and not any(r.round == current and r.status != Reply.Status.SENT_BACK for r in a.replies.all())
+    ]
+
+
+def pending_replies(proposal) -> list[tuple[Assignment, Reply]]:
+    """The replies of this round waiting for the office's review, with their assignments."""
+    current = _current_round(proposal)
+    return [
+        (a, r)
+        for a in active_assignments(proposal)
+        for r in a.replies.all()
+        if r.round == current and r.status == Reply.Status.PENDING
+    ]
+
+
+def _cosignature(user, proposal, *, pending: bool) -> bool:
+    if "cosigners" in getattr(proposal, "_prefetched_objects_cache", {}):
+        return any(c.member.user_id == user.pk and not (pending and c.confirmed_at) for c in proposal.cosigners.all())
+    cosigners = proposal.cosigners.filter(member__user=user)
+    return (cosigners.filter(confirmed_at__isnull=True) if pending else cosigners).exists()
+
+
+# --- the lifecycle ------------------------------------------------------------------------------------
+
+OWNER_ONLY = "只有提案人本人可以{label}。"
+SCOPES = {
+    "owner": Scope(lambda user, p: p.is_owned_by(user), OWNER_ONLY),
+    # The office may record the member's feedback for them.
+    "feedback": Scope(lambda user, p: p.is_owned_by(user) or has_role(user, Role.OFFICE), OWNER_ONLY),
+    "cosigner": Scope(lambda user, p: _cosignature(user, p, pending=False), "您不在该提案的附议人之列。"),
+    "unit": Scope(lambda user, p: bool(_my_assignments(user, p)), "该提案未交本单位办理。"),
+}
+
+OFFERED = {
+    "cosign": lambda user, p: _cosignature(user, p, pending=True),
+    "accept": lambda user, p: bool(unsigned_assignments(user, p)),
+    "return": lambda user, p: bool(unsigned_assignments(user, p)),
+    "reply": lambda user, p: bool(replying_assignments(user, p)),
+    "approve_reply": lambda user, p: bool(pending_replies(p)),
+    "extend": lambda user, p: bool(active_assignments(p)),
+}
+
+
+def _offered(user, proposal, name) -> bool:
+    return name not in OFFERED or OFFERED[name](user, proposal)
+
+
+EDITABLE_STATES = (State.DRAFT,)
+
+
+def _extra(user, proposal) -> list[str]:
+    # A draft is changed by whoever may submit it.
+    editable = proposal.state in EDITABLE_STATES and has_role(user, Role.MEMBER, Role.OFFICE)
+    return ["update"] if editable and proposal.is_owned_by(user) else []
 
 
 S = State
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("submit", "提交", (S.DRAFT,), (Role.MEMBER, Role.OFFICE), "owner"),
-        Transition("withdraw", "撤回", (S.DRAFT, S.SUBMITTED), (Role.MEMBER, Role.OFFICE), "owner"),
-        Transition("cosign", "确认附议", (S.DRAFT, S.SUBMITTED), (Role.MEMBER,), "cosigner"),
-        Transition("return_for_revision", "退回补充", (S.SUBMITTED,), (Role.OFFICE,)),
-        Transition("file", "立案", (S.SUBMITTED,), (Role.OFFICE,)),
-        Transition("reject", "不予立案", (S.SUBMITTED,), (Role.OFFICE,)),
-        Transition("merge", "并案", (S.SUBMITTED,), (Role.OFFICE,)),
-        Transition("convert", "转社情民意", (S.SUBMITTED,), (Role.OFFICE,)),
-        Transition("assign", "交办", (S.FILED,), (Role.OFFICE,)),
-        Transition("accept", "签收", (S.ASSIGNED,), (Role.UNIT,), "unit"),
-        Transition("return", "申请退回", (S.ASSIGNED,), (Role.UNIT,), "unit"),
-        Transition("reply", "答复", (S.HANDLING, S.REHANDLING), (Role.UNIT,), "unit"),
-        Transition("approve_reply", "审核答复", (S.HANDLING, S.REHANDLING), (Role.OFFICE,)),
-        Transition("extend", "延期", (S.ASSIGNED, S.HANDLING, S.REHANDLING), (Role.OFFICE,)),
-        Transition("feedback", "评价", (S.REPLIED,), (Role.MEMBER, Role.OFFICE), "owner"),
-        Transition("close", "办结", (S.REPLIED,), (Role.OFFICE,)),
-        Transition(
-            "flags",
-            "重点/督办/优秀",
-            (S.FILED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED),
-            (Role.OFFICE, Role.LEADER),
-        ),
-    )
-}
+PROPOSAL = Lifecycle(
+    "proposal",
+    noun="提案",
+    services="proposals.services",
+    obj_arg="proposal",
+    transitions=[
+        Transition("submit", "提交", (S.DRAFT,), S.SUBMITTED, (Role.MEMBER, Role.OFFICE), scope="owner",
+                   service="proposal_submit", success="已提交，等待提案委员会审查。"),
+        Transition("withdraw", "撤回", (S.DRAFT, S.SUBMITTED), S.WITHDRAWN, (Role.MEMBER, Role.OFFICE), scope="owner",
+                   payload=NoteSerializer, service="proposal_withdraw", success="已撤回提案。"),
+        Transition("cosign", "确认附议", (S.DRAFT, S.SUBMITTED), None, (Role.MEMBER,), scope="cosigner",
+                   service="proposal_cosign", success="已确认附议。"),
+        Transition("return_for_revision", "退回补充", (S.SUBMITTED,), S.DRAFT, (Role.OFFICE,),
+                   payload=RequiredNoteSerializer, service="proposal_return_for_revision",
+                   success="已退回提案人补充。"),
+        Transition("file", "立案", (S.SUBMITTED,), S.FILED, (Role.OFFICE,),
+                   payload=NoteSerializer, service="proposal_file"),  # success: with the number (views)
+        Transition("reject", "不予立案", (S.SUBMITTED,), S.NOT_FILED, (Role.OFFICE,),
+                   payload=RejectSerializer, service="proposal_reject", success="已作不予立案处理。"),
+        Transition("merge", "并案", (S.SUBMITTED,), S.MERGED, (Role.OFFICE,),
+                   payload=MergeSerializer, service="proposal_merge", success="已并案。"),
+        Transition("convert", "转社情民意", (S.SUBMITTED,), S.CONVERTED, (Role.OFFICE,),
+                   payload=NoteSerializer, service="proposal_convert", success="已转为社情民意信息。"),
+        Transition("assign", "交办", (S.FILED,), S.ASSIGNED, (Role.OFFICE,),
+                   payload=AssignSerializer, service="proposal_assign", success="已交办。"),
+        Transition("accept", "签收", (S.ASSIGNED,), None, (Role.UNIT,), scope="unit",  # handling once all signed
+                   payload=UnitSerializer, service="proposal_accept", success="已签收。"),
+        Transition("return", "申请退回", (S.ASSIGNED,), S.FILED, (Role.UNIT,), scope="unit",
+                   payload=ReturnSerializer, service="proposal_return", success="已申请退回，提案委员会将重新交办。"),
+        Transition("reply", "答复", (S.HANDLING, S.REHANDLING), None, (Role.UNIT,), scope="unit",
+                   payload=ReplySerializer, service="proposal_reply", success="已提交答复。"),
+        Transition("approve_reply", "审核答复", (S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),  # replied once all
+                   payload=ApproveReplySerializer, service="proposal_approve_reply"),  # success: by the verdict
+        Transition("extend", "延期", (S.ASSIGNED, S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),
+                   payload=ExtendSerializer, service="proposal_extend", success="已延期。"),
+        Transition("feedback", "评价", (S.REPLIED,), None, (Role.MEMBER, Role.OFFICE), scope="feedback",
+                   payload=FeedbackSerializer, service="proposal_feedback", success="已提交评价。"),
+        Transition("close", "办结", (S.REPLIED,), S.CLOSED, (Role.OFFICE,),
+                   payload=NoteSerializer, service="proposal_close", success="已办结。"),
+        Transition("flags", "重点/督办/优秀", (S.FILED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED),
+                   None, (Role.OFFICE, Role.LEADER),
+                   payload=FlagsSerializer, service="proposal_set_flags", success="已保存重点/督办/优秀标记。"),
+    ],
+    scopes=SCOPES,
+    offered=_offered,
+    extra_actions=_extra,
+    event=lambda proposal, **fields: ProposalEvent.objects.create(proposal=proposal, **fields),
+)  # fmt: skip
 
-EDITABLE_STATES = (S.DRAFT,)
-
-
-def allowed_actions(user, proposal) -> list[str]:
-    """The actions `user` may take on `proposal` now — the same rules the services enforce.
-    Used for one proposal at a time (detail page and API detail), never per row of a list."""
-    from cppcc.roles import has_role
-
-    from .models import Assignment, CoSigner
-
-    actions = []
-    for name, transition in TRANSITIONS.items():
-        if proposal.state not in transition.sources or not has_role(user, *transition.roles):
-            continue
-        if transition.scope == "owner":
-            owner = proposal.created_by_id == user.pk or (
-                proposal.lead_proposer_id is not None and proposal.lead_proposer.user_id == user.pk
-            )
-            if not owner and not (name == "feedback" and has_role(user, Role.OFFICE)):
-                continue
-        elif transition.scope == "cosigner":
-            pending = CoSigner.objects.filter(proposal=proposal, member__user=user, confirmed_at__isnull=True)
-            if not pending.exists():
-                continue
-        elif transition.scope == "unit":
-            mine = Assignment.objects.filter(proposal=proposal, is_active=True, unit__users=user)
-            if not mine.exists():
-                continue
-        actions.append(name)
-    if proposal.state in EDITABLE_STATES and "submit" in actions:
-        actions.insert(0, "update")
-    return actions
+# The name the rest of the code read the table by before the engine.
+TRANSITIONS = PROPOSAL.transitions

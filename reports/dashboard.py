@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from activities.models import Activity
 from consultations.models import Form as ConsultationForm
 from cppcc.errors import ApplicationError
 from cppcc.views_helpers import role_required
-from members.models import Activity, HandlingUnit, Term
+from members.models import HandlingUnit, Term
 from proposals import selectors as proposal_selectors
 from proposals.models import Assignment, State
 

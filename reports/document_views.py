@@ -15,13 +15,13 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id
 from cppcc.roles import Role, has_role
 from cppcc.views_helpers import role_required
+from cppcc.xlsx_stream import xlsx_response
 from members.models import Session
 
 from . import documents, selectors, statistics
 from .models import ReportTemplate
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TemplateUploadForm(forms.Form):
@@ -141,5 +141,4 @@ def statistics_xlsx(request):
         period = selectors.period_from_params(request.GET)
     except ApplicationError as exc:
         return _download_error(request, exc)
-    out = documents.statistics_xlsx(period)
-    return FileResponse(out, as_attachment=True, filename=f"{period.label}统计数据.xlsx", content_type=XLSX)
+    return xlsx_response(documents.statistics_xlsx(period), f"{period.label}统计数据.xlsx")

@@ -1,5 +1,5 @@
 """The annual work report as documents: the Word draft, rendered with docxtpl from a template the office
-owns, and the statistics workbook (openpyxl, write-only).
+owns, and the statistics workbook (`cppcc.xlsx_stream`).
 
 Both read `report_context()` — `statistics.annual()` plus the handling units' table and the report's
 title data — so the JSON API, the draft and the workbook always carry the same numbers. The tag list
@@ -11,7 +11,6 @@ workbook writes any section it finds.
 
 import io
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -23,15 +22,11 @@ from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
-from cppcc.xlsx_stream import cell_value, xml_text
+from cppcc.xlsx_stream import Workbook, xml_text
 from members.models import Session, Term
 
 from . import sandbox, statistics
@@ -512,19 +507,16 @@ def _is_metric_block(path: str, value: dict) -> bool:
 
 # One named font for every cell: a bold cell without a name falls back differently from the
 # workbook's default, and 宋体 is on every Chinese office machine.
-_FONT_NAME = "宋体"
-_FONT = Font(name=_FONT_NAME, size=11)
-_HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEAD_FONT = Font(name=_FONT_NAME, bold=True, color="FFFFFF")
-_TOTAL_FONT = Font(name=_FONT_NAME, bold=True)
-_TOTAL_FILL = PatternFill("solid", fgColor="DDEBF7")
-_BLOCK_FONT = Font(name=_FONT_NAME, bold=True, size=12, color="1F4E79")
-_TITLE_FONT = Font(name=_FONT_NAME, bold=True, size=14)
-_GREY_FONT = Font(name=_FONT_NAME, color="6B7280")
-_NOTE_FONT = Font(name=_FONT_NAME, color="6B7280", size=9)
-_RIGHT = Alignment(horizontal="right")
-_THIN = Side(style="thin", color="B4C6E7")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = {"font_name": "宋体", "font_size": 11}
+_HEAD = {**_FONT, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"}
+_HEAD_ALIGN = {"align": "center", "valign": "vcenter", "text_wrap": True}
+_TOTAL = {**_FONT, "bold": True, "bg_color": "#DDEBF7"}
+_BLOCK = {**_FONT, "bold": True, "font_size": 12, "font_color": "#1F4E79"}
+_TITLE = {**_FONT, "bold": True, "font_size": 14}
+_GREY = {**_FONT, "font_color": "#6B7280"}
+_NOTE = {**_FONT, "font_color": "#6B7280", "font_size": 9}
+_BORDER = {"border": 1, "border_color": "#B4C6E7"}
+_A4 = 9
 
 SHEETS = [
     ("活动与参与", ("activities", "participation")),
@@ -542,55 +534,54 @@ NOT_STATISTICS = {"period", "report"}
 
 
 class _Sheet:
-    """Rows appended top to bottom (write-only mode keeps memory flat), with styled cells."""
+    """Rows appended top to bottom (the writer keeps memory flat), with styled cells."""
 
-    def __init__(self, workbook, title: str, widths: list[int], codes: dict, *, landscape=False):
-        self.ws = workbook.create_sheet(title)
+    def __init__(self, book: Workbook, title: str, widths: list[int], codes: dict, *, landscape=False):
+        self.sheet = book.sheet(title, widths)
+        self.ws = self.sheet.worksheet
         self.codes = codes
-        for index, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
         # Printed on A4, as wide as the page and as long as it takes.
-        setup = self.ws.page_setup
-        setup.paperSize, setup.fitToWidth, setup.fitToHeight = 9, 1, 0
-        setup.orientation = "landscape" if landscape else "portrait"
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.set_paper(_A4)
+        self.ws.fit_to_pages(1, 0)
+        if landscape:
+            self.ws.set_landscape()
+        else:
+            self.ws.set_portrait()
 
-    def _cell(self, value, *, font=_FONT, fill=None, align=None, border=True):
-        if value is None:
-            value, align = "—", align or _RIGHT  # no figure (nothing to divide by), in the numbers' column
-        elif isinstance(value, float) and value.is_integer():
-            value = int(value)
-        cell = WriteOnlyCell(self.ws, value=cell_value(value))
-        cell.font = font
-        if fill:
-            cell.fill = fill
-        if align:
-            cell.alignment = align
+    def _append(self, values, style: dict, *, border=True):
         if border:
-            cell.border = _BORDER
-        return cell
+            style = {**style, **_BORDER}
+        cells, styles = [], []
+        for value in values:
+            cell_style = style
+            if value is None:
+                # No figure (nothing to divide by), in the numbers' column.
+                value, cell_style = "—", {"align": "right", **style}
+            elif isinstance(value, float) and value.is_integer():
+                value = int(value)
+            cells.append(value)
+            styles.append(cell_style)
+        self.sheet.append(cells, styles)
 
     def title(self, text: str, subtitle: str):
-        self.ws.append([self._cell(text, font=_TITLE_FONT, border=False)])
-        self.ws.append([self._cell(subtitle, font=_GREY_FONT, border=False)])
-        self.ws.append([])
+        self._append([text], _TITLE, border=False)
+        self._append([subtitle], _GREY, border=False)
+        self.gap()
 
     def block(self, text: str):
-        self.ws.append([self._cell(text, font=_BLOCK_FONT, border=False)])
+        self._append([text], _BLOCK, border=False)
 
     def header(self, *titles):
-        center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.ws.append([self._cell(t, font=_HEAD_FONT, fill=_HEAD_FILL, align=center) for t in titles])
+        self._append(titles, {**_HEAD, **_HEAD_ALIGN})
 
     def row(self, *values, total=False):
-        font, fill = (_TOTAL_FONT, _TOTAL_FILL) if total else (_FONT, None)
-        self.ws.append([self._cell(v, font=font, fill=fill) for v in values])
+        self._append(values, _TOTAL if total else _FONT)
 
     def gap(self):
-        self.ws.append([])
+        self.sheet.skip()
 
     def note(self, text: str):
-        self.ws.append([self._cell(text, font=_NOTE_FONT, border=False)])
+        self._append([text], _NOTE, border=False)
 
     # -- a section of `annual()`, whatever keys it has --
 
@@ -652,7 +643,7 @@ def statistics_xlsx(period: statistics.Period, *, context: dict | None = None):
     Returns a spooled temporary file, rewound, ready to stream."""
     context = context or report_context(period)
     codes = _code_labels()
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
     subtitle = (
         f"统计期间：{context['period']['start']} 至 {context['period']['end']}　生成时间：{context['report']['date']}"
     )
@@ -673,17 +664,14 @@ def statistics_xlsx(period: statistics.Period, *, context: dict | None = None):
                 sheet.section(key, value, SECTION_TITLES.get(key, key))
             elif isinstance(value, list):
                 sheet.listing(key, value)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    workbook.save(out)
-    out.seek(0)
-    return out
+    return workbook.close()
 
 
 def _unit_sheet(workbook, context: dict, subtitle: str, codes: dict):
     units = context["units"]
     sheet = _Sheet(workbook, "承办单位", [30, 10, 10, 10, 12, 12, 12, 14, 16], codes, landscape=True)
-    sheet.ws.freeze_panes = "B5"
-    sheet.ws.print_title_rows = "4:4"
+    sheet.ws.freeze_panes(4, 1)  # the unit names and the header stay in view
+    sheet.ws.repeat_rows(3)  # the header on every printed page
     sheet.title(f"{context['period']['label']}提案承办单位办理情况", subtitle)
     sheet.header(*(label(f"units.{c}") for c in UNIT_COLUMNS))
     for row in units:

@@ -13,7 +13,8 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Valu
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from members.models import Activity, Attendance, Regulation, Term
+from activities.models import Activity, Attendance, Regulation
+from members.models import Term
 
 
 @dataclass(frozen=True)
@@ -447,7 +448,7 @@ def opinions(period: Period) -> dict:
 
 def assessment(period: Period) -> dict:
     """Grades of the period's year (the same engine as the ranking) and the year's awards."""
-    from members.assessment import year_summary
+    from assessment.engine import year_summary
 
     summary = year_summary(year=period.end.year)
     return {"year": period.end.year, **summary} if summary else {}  # {}: the year has no scheme

@@ -1,10 +1,9 @@
-"""Records what only the response shows: refusals, downloads, token logins; writes the ID-view notes."""
+"""Records what only the response shows: refusals, downloads; writes the ID-view notes."""
 
 import logging
 from email.message import Message
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 
 from .recorder import Action, Outcome, current_request, flush_id_views, record
 
@@ -29,7 +28,6 @@ class SecurityEventMiddleware:
       design, so a 404 is what probing someone else's proposal or member record looks like;
       anonymous 404s are scanner noise and are not recorded;
     - every response carrying `Content-Disposition: attachment` (exports, attachment downloads);
-    - a successful `POST` to the token endpoint (a login that does not go through `login()`).
     """
 
     def __init__(self, get_response):
@@ -61,25 +59,7 @@ class SecurityEventMiddleware:
                 Action.EXPORT, request=request, status_code=status, object_repr=filename, detail={"filename": filename}
             )
             return
-        if status == 200 and request.method == "POST" and request.path == self._token_path():
-            self._token_login(request, response)
 
     @staticmethod
     def _static(path: str) -> bool:
         return path.startswith(settings.STATIC_URL) or path == "/favicon.ico"
-
-    @staticmethod
-    def _token_path() -> str | None:
-        try:
-            return reverse("api_token")
-        except NoReverseMatch:
-            return None
-
-    @staticmethod
-    def _token_login(request, response):
-        from accounts.tokens import token_lookup
-
-        key = (getattr(response, "data", None) or {}).get("token")
-        token = token_lookup(key) if isinstance(key, str) else None
-        if token is not None:
-            record(Action.LOGIN, request=request, actor=token.user, detail={"via": "token", "token": token.prefix})

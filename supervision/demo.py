@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Attendance, HandlingUnit, Member, MemberGroup, SpecialCommittee
+from activities.models import Attendance
+from members.models import HandlingUnit, Member, MemberGroup, SpecialCommittee
 from proposals.demo import moving_clock
 
 from . import services

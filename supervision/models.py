@@ -1,7 +1,7 @@
 """Inspections (视察), research (调研) and democratic supervision (民主监督), their recommendations
 and the departments' responses.
 
-Each inspection is one `members.Activity` (title, dates, place, organising committee or group,
+Each inspection is one `activities.Activity` (title, dates, place, organising committee or group,
 attendance), so "X位委员X人次参加" is counted in one place for every kind of activity.
 """
 
@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import WorkflowEvent
-from members.models import Activity, HandlingUnit, TimeStampedModel
+from cppcc.models import TimeStampedModel, WorkflowEvent
+from members.models import HandlingUnit
 
 
 class Adoption(models.TextChoices):
@@ -23,7 +24,7 @@ class Adoption(models.TextChoices):
 
 
 class Kind(models.TextChoices):
-    # The same values as members.Activity.Kind, so the activity and the inspection always agree.
+    # The same values as activities.Activity.Kind, so the activity and the inspection always agree.
     INSPECTION = Activity.Kind.INSPECTION.value, "视察"
     RESEARCH = Activity.Kind.RESEARCH.value, "调研"
     SUPERVISION = Activity.Kind.SUPERVISION.value, "民主监督"

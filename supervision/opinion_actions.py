@@ -9,10 +9,10 @@ validates the payload with the action's serializer (400 with field errors), then
 from rest_framework import serializers
 
 from cppcc.errors import ApplicationError, PermissionDenied
+from cppcc.lifecycle import plain_payload
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import has_role
 from members.models import HandlingUnit
-from proposals.actions import plain_payload
 
 from . import opinion_services as services
 from .opinion_models import OpinionLevel, OpinionPublication, OpinionReport

@@ -1,4 +1,4 @@
-"""Counting sources of social-opinion reports for the performance assessment (members.assessment).
+"""Counting sources of social-opinion reports for the performance assessment (assessment.engine).
 
 Imported by `SupervisionConfig.ready()`. Each source is one aggregate query over `OpinionAuthor`,
 so every author of a report counts: the lead author and the co-authors alike (a co-authored report is
@@ -14,7 +14,7 @@ sets the rule's params to `{"lead_only": true}`.
 
 from django.db.models import Count
 
-from members.assessment import _grouped, source
+from assessment.engine import per_member, source
 
 from .opinion_models import OpinionAuthor, OpinionState
 
@@ -35,7 +35,7 @@ def _levels(params) -> list[str]:
 @source("opinion_submitted", "提交社情民意信息")
 def opinion_submitted(year, params, member_ids):
     qs = _authors(params, member_ids, report__submitted_at__year=year).exclude(report__state=OpinionState.WITHDRAWN)
-    return _grouped(qs, Count("id"))
+    return per_member(qs, Count("id"))
 
 
 @source("opinion_adopted", "社情民意信息被采用（每级一次）")
@@ -46,7 +46,7 @@ def opinion_adopted(year, params, member_ids):
     levels = _levels(params)
     if levels:
         conditions["report__adoptions__level__in"] = levels
-    return _grouped(_authors(params, member_ids, **conditions), Count("id"))
+    return per_member(_authors(params, member_ids, **conditions), Count("id"))
 
 
 @source("opinion_instructed", "社情民意信息获领导批示")
@@ -55,4 +55,4 @@ def opinion_instructed(year, params, member_ids):
     levels = _levels(params)
     if levels:
         conditions["report__instructions__level__in"] = levels
-    return _grouped(_authors(params, member_ids, **conditions), Count("report", distinct=True))
+    return per_member(_authors(params, member_ids, **conditions), Count("report", distinct=True))

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from members.models import HandlingUnit, Member, TimeStampedModel
+from cppcc.models import TimeStampedModel
+from members.models import HandlingUnit, Member
 
 
 class OpinionCategory(TimeStampedModel):

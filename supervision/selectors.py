@@ -6,8 +6,8 @@ from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from activities.models import Attendance
 from cppcc.roles import Role, has_role
-from members.models import Attendance
 
 from .models import Inspection, InspectionEvent, Recommendation
 

@@ -1,8 +1,9 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from activities.models import Attendance
 from cppcc.limits import TEXT_MAX_LENGTH
-from members.models import Attendance, HandlingUnit, MemberGroup, SpecialCommittee
+from members.models import HandlingUnit, MemberGroup, SpecialCommittee
 
 from .models import Inspection, InspectionEvent, Kind, Organiser, Recommendation, State
 from .workflow import inspection_actions, recommendation_actions

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from activities import services as activity_services
+from activities.models import Attendance
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from cppcc.workdays import add_workdays
-from members import services as member_services
-from members.models import Attendance
 
 from .models import Adoption, Inspection, Kind, Organiser, Recommendation, State
 from .workflow import INSPECTION, RECOMMENDATION
@@ -93,7 +93,7 @@ def inspection_create(*, actor, data: dict) -> Inspection:
         activity_data.update(_organiser_fields(data), kind=data["kind"])
         activity_data.setdefault("place", "")
         activity_data.setdefault("description", "")
-        activity = member_services.activity_save(actor=actor, data=activity_data)
+        activity = activity_services.activity_save(actor=actor, data=activity_data)
         inspection = Inspection.objects.create(
             activity=activity,
             kind=data["kind"],
@@ -122,7 +122,7 @@ def inspection_update(*, actor, inspection: Inspection, data: dict) -> Inspectio
         activity_data.update(_organiser_fields(data, inspection))
         if "kind" in data:
             activity_data["kind"] = data["kind"]
-        member_services.activity_save(actor=actor, activity=inspection.activity, data=activity_data)
+        activity_services.activity_save(actor=actor, activity=inspection.activity, data=activity_data)
         for field in INSPECTION_FIELDS:
             if field in data:
                 setattr(inspection, field, data[field] if data[field] is not None else "")
@@ -134,11 +134,11 @@ def inspection_update(*, actor, inspection: Inspection, data: dict) -> Inspectio
 
 
 def inspection_attendance(*, actor, inspection: Inspection, entries: dict) -> int:
-    """Record who took part (members.Attendance); returns the number of rows written."""
+    """Record who took part (activities.Attendance); returns the number of rows written."""
     _require_office(actor, "登记参加委员")
     with acting(actor), transaction.atomic():
         inspection = _lock_inspection(inspection)
-        written = member_services.attendance_record(actor=actor, activity=inspection.activity, entries=entries)
+        written = activity_services.attendance_record(actor=actor, activity=inspection.activity, entries=entries)
         _event(inspection, actor, "attendance", inspection.state, inspection.state, f"登记参加情况 {written} 人")
         return written
 

@@ -13,18 +13,11 @@ from cppcc.lifecycle import Lifecycle, Scope, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit
+from members.selectors import user_unit_ids
 
 from .models import Adoption, InspectionEvent, Recommendation, State
 
 R = Recommendation.State
-
-
-def user_unit_ids(user) -> set[int]:
-    cached = getattr(user, "_cppcc_unit_ids", None)
-    if cached is None:
-        cached = set(HandlingUnit.objects.filter(users=user).values_list("pk", flat=True))
-        user._cppcc_unit_ids = cached
-    return cached
 
 
 # --- payloads --------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from activities.models import Attendance
 from consultations import services
 from consultations.models import ConsultationPlan
 from cppcc.roles import Role
-from members.models import Attendance
 from tests.factories import HandlingUnitFactory, MemberFactory, SpecialCommitteeFactory
 
 MEETING_DAY = dt.date(2026, 6, 18)

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from activities.models import Activity, Attendance
+from activities.selectors import participation
 from consultations import services
 from consultations.models import ConsultationActivity, ConsultationEvent, ConsultationTopic, OutcomeAssignment
-from members.models import Activity, Attendance
-from members.selectors import participation
 from proposals.models import ProposalCategory
 from proposals.services import proposal_create, proposal_file, proposal_submit
 from supervision import services as supervision_services

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 
+from activities.models import Activity, Attendance
 from consultations.models import (
     ConsultationEvent,
     ConsultationOutcome,
@@ -9,7 +10,6 @@ from consultations.models import (
     Source,
     TopicState,
 )
-from members.models import Activity, Attendance
 from supervision.models import Inspection, Kind, Recommendation
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from activities.models import Attendance
 from consultations.models import ConsultationPlan, ConsultationTopic, OutcomeAssignment
-from members.models import Attendance
 from tests.factories import MemberFactory
 
 PAGES = ("board", "topic_create", "inbox")

@@ -18,11 +18,11 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from activities.models import Attendance
 from consultations import services
 from consultations.models import ConsultationEvent, OutcomeState, TopicState
 from consultations.workflow import OUTCOME_TRANSITIONS, PLAN_TRANSITIONS, TOPIC_TRANSITIONS
 from cppcc.roles import Role
-from members.models import Attendance
 from tests.factories import HandlingUnitFactory, MemberFactory, SpecialCommitteeFactory, UserFactory
 
 OK = "ok"

@@ -13,9 +13,13 @@ from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from activities import imports
+from activities.models import Activity
+from assessment import exports as assessment_exports
+from assessment.models import AssessmentCategory, AssessmentScheme
 from cppcc.xlsx_stream import cell_value, imported_text, write_sheet
-from members import assessment_export, attendance_import, roster
-from members.models import Activity, AssessmentCategory, AssessmentScheme, Member, MemberGroup
+from members import roster
+from members.models import Member, MemberGroup
 from proposals.exports import proposals_xlsx
 from proposals.models import Assignment, Proposal, ProposalCategory
 from reports import documents, statistics
@@ -42,6 +46,7 @@ HOSTILE = [
     ("👍🏽 提案", "👍🏽 提案"),
     ("\u202e案题反转", "\u202e案题反转"),
     ("<b>&amp;</b>", "<b>&amp;</b>"),
+    ("<r>甲</r>", "<r>甲</r>"),  # XlsxWriter's constant_memory mode would copy it into the sheet as XML
     ("关于改造的建议", "关于改造的建议"),
 ]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -97,9 +102,9 @@ def _assessment(office):
     _members()
     scheme = AssessmentScheme.objects.create(year=2026, name="2026年度履职考核")
     AssessmentCategory.objects.create(scheme=scheme, name="参加会议", order=1, cap=Decimal(10))
-    from members import assessment
+    from assessment import engine
 
-    return assessment_export.export_to_file(year=2026, results=assessment.score(year=2026))
+    return assessment_exports.export_to_file(year=2026, results=engine.score(year=2026))
 
 
 def _attendance(office):
@@ -107,7 +112,7 @@ def _attendance(office):
     activity = Activity.objects.create(
         kind=Activity.Kind.TRAINING, title="=1+1", start_date=dt.date(2026, 4, 2), created_by=office
     )
-    return attendance_import.template_bytes(activity)
+    return imports.template_bytes(activity)
 
 
 def _proposals(office):

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from members import assessment
-from members.models import Activity, Attendance, Member
+from activities.models import Activity, Attendance
+from assessment import engine
+from members.models import Member
 
 from .conftest import login
 
@@ -34,8 +35,8 @@ def test_attendance_recorded_by_the_office_raises_the_members_score(page, demo):
     page.goto("/assessment/scheme/")
     page.get_by_role("button", name="按默认办法创建").click()
     expect(page.get_by_text(f"已按默认办法创建{today.year}年度考核办法")).to_be_visible()
-    expect(page.get_by_test_id("scheme-category")).to_have_count(len(assessment.DEFAULT_SCHEME))
-    before = assessment.member_score(year=today.year, member=me).total
+    expect(page.get_by_test_id("scheme-category")).to_have_count(len(engine.DEFAULT_SCHEME))
+    before = engine.member_score(year=today.year, member=me).total
 
     # 2. … registers a training; the quantities of the work report do not apply to it and stay hidden.
     page.goto("/activities/new/")
@@ -66,7 +67,7 @@ def test_attendance_recorded_by_the_office_raises_the_members_score(page, demo):
     expect(line).to_contain_text("3")
     after = Decimal(page.get_by_test_id("assessment-total").inner_text())
     assert after > before
-    assert after == assessment.member_score(year=today.year, member=me).total
+    assert after == engine.member_score(year=today.year, member=me).total
     expect(page.get_by_test_id("member-attendances")).to_contain_text(TITLE)
 
     # Someone else's breakdown is not theirs to see.

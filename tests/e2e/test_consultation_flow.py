@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from activities.models import Attendance
+from activities.selectors import participation
 from consultations.models import ConsultationEvent, ConsultationTopic
-from members.models import Attendance, HandlingUnit, Member, SpecialCommittee
-from members.selectors import participation
+from members.models import HandlingUnit, Member, SpecialCommittee
 
 from .conftest import login
 

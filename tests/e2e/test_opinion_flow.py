@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from members import assessment
-from members import services as member_services
-from members.models import AssessmentRule, Member
+from assessment import engine
+from assessment import services as assessment_services
+from assessment.models import AssessmentRule
+from members.models import Member
 from supervision.models import OpinionCategory, OpinionReport
 
 from .conftest import login
@@ -26,7 +27,7 @@ def categories(transactional_db):
 
 
 def _score(member, year):
-    [result] = assessment.score(year=year, members=Member.objects.filter(pk=member.pk))
+    [result] = engine.score(year=year, members=Member.objects.filter(pk=member.pk))
     opinions = next(c for c in result.categories if c.name == "民意提交")
     return result.total, {line.label: line.score for line in opinions.lines}
 
@@ -34,7 +35,7 @@ def _score(member, year):
 def test_member_submits_office_edits_forwards_and_city_adopts_and_the_score_follows(page, demo, categories):
     year = timezone.localdate().year
     office = get_user_model().objects.get(username="office")
-    scheme = member_services.assessment_scheme_create_default(actor=office, year=year)
+    scheme = assessment_services.assessment_scheme_create_default(actor=office, year=year)
     opinions = scheme.categories.get(name="民意提交")
     opinions.rules.all().delete()  # the office sets its own points for this category
     AssessmentRule.objects.create(category=opinions, source="opinion_submitted", points=2, label="提交社情民意")

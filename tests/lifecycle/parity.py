@@ -5,9 +5,11 @@ the lifecycle engine's `allowed()`.
 "Accepts" means the API does not refuse the action for its role, scope or state: each transition is
 POSTed with an empty payload inside a savepoint that is rolled back (so every action starts from the
 same record); 403/404/409 is a refusal, anything else (200, or 400 for a payload that lacks a field)
-means the engine let the action through to its payload and service. Where an `offered` condition is
-left to the service (a unit answers only once it has signed), the case gives the action a valid
-payload, so that the service, not a missing field, decides.
+means the engine let the action through to its payload and service.
+
+A case may give an action a well-formed payload (`payloads`): then the service's own refusals count
+too — an action whose payload names what it acts on (the unit that signs, the reply reviewed) is
+refused by its service with 409 when there is nothing to act on, and the page must not offer it.
 """
 
 from collections.abc import Callable
@@ -31,7 +33,22 @@ class Case:
     page_url: str  # the detail page that shows the buttons
     action_path: Callable[[str], str]  # name → the page's form action for it
     api_url: str  # the API detail (its `allowed_actions`); actions are POSTed to f"{api_url}{name}/"
-    payloads: dict = field(default_factory=dict)  # name → the data POSTed (default: none)
+    payloads: dict[str, dict] = field(default_factory=dict)  # name → the payload POSTed (default: none)
+
+
+def detail_case(lifecycle: Lifecycle, obj, page: str, action: str, api: str, payloads=None) -> Case:
+    """The usual case: the detail page `page` (a URL name taking the pk), its forms posting to `action`
+    (a URL name taking the pk and the action's name), the API detail at /api/v1/<api>/<pk>/."""
+    from django.urls import reverse
+
+    return Case(
+        lifecycle,
+        obj,
+        reverse(page, args=[obj.pk]),
+        lambda name: reverse(action, args=[obj.pk, name]),
+        f"/api/v1/{api}/{obj.pk}/",
+        payloads or {},
+    )
 
 
 def page_actions(case: Case, user) -> set[str] | None:

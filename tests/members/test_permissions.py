@@ -8,9 +8,9 @@ import pytest
 from auditlog.context import disable_auditlog
 from django.urls import reverse
 
-from cppcc.urls import router
 from members import urls as member_urls
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+from portal.urls import router
 
 from .conftest import ROLES, TARGET_ID, make_id
 

@@ -234,14 +234,14 @@ def test_template_download_has_the_headers(page_as, ref):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
-    rows = read_xlsx(response.content)
+    rows = read_xlsx(response_bytes(response))
     assert rows[0] == HEADERS
     example = dict(zip(HEADERS, rows[1], strict=True))
     assert (example["界别"], example["党派"], example["任职届次"]) == ("经济界", "中共", "第九届")
 
 
 def test_template_example_row_is_accepted_by_the_import(page_as, ref, users):
-    content = page_as("office").get(reverse("members:import_template")).content
+    content = response_bytes(page_as("office").get(reverse("members:import_template")))
     upload = SimpleUploadedFile("模板.xlsx", content, content_type=XLSX)
     result = roster.roster_import(actor=users["office"], file=upload)
     assert result.created == 1

@@ -34,6 +34,7 @@ from proposals import services
 from proposals.models import Assignment, Proposal, ProposalCategory, ProposalEvent, Reply, State
 from proposals.workflow import TRANSITIONS
 from tests.factories import HandlingUnitFactory, MemberFactory, TermFactory, UserFactory
+from tests.proposals.payloads import action_payloads
 
 OK = "ok"
 
@@ -242,26 +243,7 @@ class World:
         return self.proposals[state]
 
     def payload(self, action):
-        lead, co = self.lead.pk, self.co.pk
-        return {
-            "submit": {},
-            "withdraw": {},
-            "cosign": {},
-            "return_for_revision": {"note": "请补充调研数据。"},
-            "file": {},
-            "reject": {"reason": "personal"},
-            "merge": {"into": self.into.pk},
-            "convert": {},
-            "assign": {"lead_unit": lead, "co_units": [co]},
-            "accept": {"unit": lead},
-            "return": {"unit": lead, "reason": "不属于本单位职责。"},
-            "reply": {"unit": lead, "result": "A", "content": "已列入年度计划并实施。"},
-            "approve_reply": {"unit": lead},
-            "extend": {"unit": lead, "due_date": (timezone.localdate() + relativedelta(months=4)).isoformat()},
-            "feedback": {"satisfaction": "satisfied"},
-            "close": {},
-            "flags": {"is_key": True},
-        }[action]
+        return action_payloads(lead=self.lead.pk, co=self.co.pk, into=self.into.pk)[action]
 
 
 @pytest.fixture(scope="class")
@@ -323,16 +305,24 @@ class TestTable:
             assert ProposalEvent.objects.filter(proposal=proposal).count() == events_before
 
     @pytest.mark.parametrize(
-        ("state", "role"),
-        [(s, r) for s in STATES for r in ROLES if r not in REFUSED_BY_API and s in VISIBLE[r]],
+        ("key", "role"),
+        [
+            (k, r)
+            for k in (*STATES, "handling+pending", "rehandling+pending")
+            for r in ROLES
+            if r not in REFUSED_BY_API and k.split("+")[0] in VISIBLE[r]
+        ],
         ids=lambda v: v,
     )
-    def test_detail_offers_exactly_the_allowed_actions(self, world, db, state, role):
-        """The buttons (allowed_actions in the detail) agree with what the API accepts."""
-        proposal = world.proposals[state]
-        response = client_for(world.users[role]).get(url(proposal))
+    def test_detail_offers_exactly_the_allowed_actions(self, world, db, key, role):
+        """The buttons (allowed_actions in the detail) agree with what the API accepts: the table's
+        actions, offered when there is something to act on — approve_reply once a reply waits for
+        review (the `+pending` twins), reply while the unit has not answered this round."""
+        state, pending = key.split("+")[0], key.endswith("+pending")
+        response = client_for(world.users[role]).get(url(world.proposals[key]))
         assert response.status_code == 200
         wanted = {a for a in RULES if expected(state, a, role) == OK}
+        wanted.discard("reply" if pending else "approve_reply")
         if "submit" in wanted:
             wanted.add("update")
         assert set(response.json()["allowed_actions"]) == wanted

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from activities.models import Activity, Attendance, Regulation
 from consultations.models import ConsultationActivity, ConsultationPlan, ConsultationTopic
-from members.models import Activity, Attendance, Regulation
 from proposals import services as ps
 from supervision.models import Inspection
 from tests.factories import MemberFactory

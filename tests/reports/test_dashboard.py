@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from members.models import Activity, Attendance, HandlingUnit
+from activities.models import Activity, Attendance
+from members.models import HandlingUnit
 from proposals import services as ps
 from proposals.models import ProposalCategory
 from reports import statistics

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from members.models import AssessmentAward, AssessmentCategory, AssessmentManualItem, AssessmentScheme, MemberGroup
+from assessment.models import AssessmentAward, AssessmentCategory, AssessmentManualItem, AssessmentScheme
+from members.models import MemberGroup
 from reports import statistics
 from supervision.opinion_models import OpinionAdoption, OpinionCategory, OpinionInstruction, OpinionReport
 from tests.factories import MemberFactory

@@ -54,10 +54,12 @@ def _pdf(name="材料.pdf"):
 
 def build_world() -> World:
     from accounts.tokens import token_issue
+    from activities import services as activity_services
+    from activities.models import Attendance
+    from assessment import services as assessment_services
+    from assessment.models import AssessmentCategory
     from consultations import services as cs
     from consultations.models import ConsultationPlan
-    from members import services as ms
-    from members.models import AssessmentCategory, Attendance
     from notifications.models import Notification
     from proposals import services as ps
     from proposals.models import ProposalCategory
@@ -177,7 +179,7 @@ def build_world() -> World:
     o["speech"] = cs.speech_add(actor=office, consultation=consultation, title="发言一", member=member_a)
 
     # A training open for sign-up, member A recorded as attending; A's assessment with a manual item.
-    activity = ms.activity_save(
+    activity = activity_services.activity_save(
         actor=office,
         data={
             "kind": "training",
@@ -186,13 +188,13 @@ def build_world() -> World:
             "signup_open": True,
         },
     )
-    ms.attendance_record(actor=office, activity=activity, entries={member_a.pk: "attended"})
+    activity_services.attendance_record(actor=office, activity=activity, entries={member_a.pk: "attended"})
     o["activity"] = activity
     o["attendance"] = Attendance.objects.get(activity=activity, member=member_a)
     year = timezone.localdate().year
-    scheme = ms.assessment_scheme_create_default(actor=office, year=year)
+    scheme = assessment_services.assessment_scheme_create_default(actor=office, year=year)
     o["scheme"], o["year"] = scheme, year
-    o["manual_item"] = ms.assessment_manual_item_add(
+    o["manual_item"] = assessment_services.assessment_manual_item_add(
         actor=office,
         member=member_a,
         category=AssessmentCategory.objects.filter(scheme=scheme).first(),

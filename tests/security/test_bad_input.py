@@ -126,7 +126,8 @@ ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;"
 
 
 def _store_markup(world):
-    from members.models import Activity, Member
+    from activities.models import Activity
+    from members.models import Member
     from proposals.models import Proposal
     from supervision.opinion_models import OpinionReport
 

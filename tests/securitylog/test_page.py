@@ -115,7 +115,7 @@ def test_change_log_links_to_the_security_log_for_the_auditor_only(client_for, a
 def test_export_contains_the_filtered_events_and_is_itself_recorded(auditor_client, auditor_user, sample):
     response = auditor_client.get(EXPORT, {"actor": "office1"})
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("时间", "操作人", "操作人ID", "事件")
     assert sorted(row[3] for row in rows[1:]) == sorted(["办理决定", "导出/下载"])
@@ -146,5 +146,5 @@ def test_a_malformed_filter_matches_nothing_and_says_why(auditor_client, sample,
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == []
     assert response.context["filter"].errors
-    rows = list(load_workbook(BytesIO(auditor_client.get(EXPORT, query).content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(auditor_client.get(EXPORT, query).getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 1  # the header only

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from activities.models import Attendance
 from cppcc.roles import Role
-from members.models import Attendance
 from supervision import services
 from supervision.models import Recommendation
 from tests.factories import HandlingUnitFactory, MemberFactory, SpecialCommitteeFactory

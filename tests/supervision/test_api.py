@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from members.models import Activity, Attendance
-from members.selectors import participation
+from activities.models import Activity, Attendance
+from activities.selectors import participation
 from supervision import services
 from supervision.models import Inspection, InspectionEvent, Recommendation
 from tests.factories import HandlingUnitFactory, MemberFactory, SpecialCommitteeFactory

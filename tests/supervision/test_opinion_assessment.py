@@ -1,5 +1,5 @@
 """The social-opinion counting sources of the performance assessment, scored through
-`members.assessment.score` against a scheme built here."""
+`assessment.engine.score` against a scheme built here."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from members import assessment
-from members.models import AssessmentCategory, AssessmentRule, AssessmentScheme, Member
+from assessment import engine
+from assessment.models import AssessmentCategory, AssessmentRule, AssessmentScheme
+from members.models import Member
 from supervision import opinion_services as services
 from supervision.models import OpinionAdoption, OpinionInstruction, OpinionReport
 
@@ -33,12 +34,12 @@ def _scheme(rules):
 
 
 def _lines(member):
-    [result] = assessment.score(year=YEAR, members=Member.objects.filter(pk=member.pk))
+    [result] = engine.score(year=YEAR, members=Member.objects.filter(pk=member.pk))
     return {line.label: (line.quantity, line.score) for line in result.categories[0].lines}, result.total
 
 
 def test_sources_are_registered_by_the_app():
-    assert {"opinion_submitted", "opinion_adopted", "opinion_instructed"} <= set(assessment.SOURCES)
+    assert {"opinion_submitted", "opinion_adopted", "opinion_instructed"} <= set(engine.SOURCES)
 
 
 def test_submitted_counts_every_author_unless_lead_only(cast):
@@ -106,7 +107,7 @@ def test_each_source_is_one_query(cast, code, django_assert_num_queries):
         services.opinion_instruct(
             actor=cast["office"], report=report, leader_name="王", post="副市长", level="city", text="阅"
         )
-    fn = assessment.SOURCES[code][1]
+    fn = engine.SOURCES[code][1]
     with django_assert_num_queries(1):
         counts = fn(YEAR, {}, None)
     assert counts[cast.member.pk] == 3 and counts[cast.comember.pk] == 3

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from members.models import Activity, Attendance
-from members.services import activity_save, attendance_record
+from activities.models import Activity, Attendance
+from activities.services import activity_save, attendance_record
 from supervision import services
 from supervision.models import Recommendation
 from tests.factories import MemberFactory

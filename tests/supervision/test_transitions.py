@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from activities.models import Attendance
 from cppcc.roles import Role
-from members.models import Attendance
 from supervision import services
 from supervision.models import InspectionEvent, Recommendation
 from supervision.workflow import INSPECTION_TRANSITIONS, RECOMMENDATION_TRANSITIONS

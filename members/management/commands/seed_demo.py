@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from activities.demo import seed_activities
 from consultations.demo import seed_consultations
-from members.activity_demo import seed_activities
 from members.demo import DEFAULT_PASSWORD, seed_registry
 from proposals.demo import seed_proposals
 from supervision.demo import seed_inspections

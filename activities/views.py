@@ -1,0 +1,336 @@
+"""Browser pages for members' activities (会议、培训、委员组活动、交流、公益、宣传 …): the office's list,
+form and attendance (checklist or Excel), members' sign-up, and the committee's regulations (制度文件).
+Thin: parse the request, call selectors / services, render."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cppcc.errors import ApplicationError
+from cppcc.filters import parse_year
+from cppcc.roles import Role, has_role
+from cppcc.views_helpers import role_required
+from members.selectors import member_for_user
+
+from . import attendance, imports, selectors, services
+from .filters import ActivityFilterSet
+from .forms import (
+    HALF_DAY_KINDS,
+    MANAGED_KINDS,
+    QUANTITY_FIELDS,
+    RELEVANT_QUANTITIES,
+    ActivityForm,
+    AttendanceImportForm,
+    RegulationForm,
+)
+from .models import Activity, Attendance
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 30
+REMOVE = "remove"  # the checklist's "take off the list" choice
+DISPLAY_ORDER = (
+    Attendance.Status.ATTENDED,
+    Attendance.Status.EXCUSED,
+    Attendance.Status.ABSENT,
+    Attendance.Status.SIGNED_UP,
+)
+
+
+def _form_errors(form, exc: ApplicationError):
+    for name, errors in exc.errors.items():
+        for error in errors if isinstance(errors, list) else [errors]:
+            form.add_error(name if name in form.fields else None, error)
+    if not exc.errors:
+        form.add_error(None, exc.message)
+
+
+def _quantities(activity) -> list[tuple[str, object]]:
+    """(label, value) of the work-report quantities recorded for an activity."""
+    rows = []
+    for name in QUANTITY_FIELDS:
+        value = getattr(activity, name)
+        if value is not None:
+            rows.append((Activity._meta.get_field(name).verbose_name, value))
+    return rows
+
+
+# --- office: list, detail, form ------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def activity_list(request):
+    params = request.GET.copy()
+    if "year" not in params:
+        params["year"] = str(timezone.localdate().year)
+    filterset = ActivityFilterSet(params, queryset=selectors.activity_list(user=request.user))
+    results = filterset.qs
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    chosen = Activity.objects.filter(pk__in=results.values("pk"))
+    by_kind = dict(chosen.order_by().values_list("kind").annotate(n=Count("id")))
+    # htmx asks for the results only when a filter changes; a plain request gets the whole page.
+    partial = request.headers.get("HX-Request")
+    template = "activities/list_results.html" if partial else "activities/list.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "participation": selectors.participation(activities=chosen),
+            "by_kind": [(label, by_kind[value]) for value, label in Activity.Kind.choices if by_kind.get(value)],
+        },
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+def activity_detail(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    records = (
+        Attendance.objects.filter(activity=activity)
+        .select_related("member", "member__sector", "member__group")
+        .order_by("status", "member__name_stroke_key", "member_id")
+    )
+    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
+    records = sorted(records, key=lambda a: order[a.status])
+    counts = attendance.summary(activity)
+    labels = dict(Attendance.Status.choices)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "records": records,
+            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
+            "speeches_total": sum(a.speeches for a in records),
+            "quantities": _quantities(activity),
+            "owner": selectors.managed_elsewhere(activity),
+            "signup_closes": services.activity_signup_closes(activity) if activity.signup_open else None,
+            "can_edit": has_role(request.user, Role.OFFICE),
+        },
+    )
+
+
+def _activity_form_page(request, *, activity=None):
+    initial = {}
+    if activity is None and request.GET.get("kind") in dict(Activity.Kind.choices):
+        initial["kind"] = request.GET["kind"]
+    form = ActivityForm(request.POST or None, instance=activity, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if activity is not None and activity.kind in MANAGED_KINDS:
+            data.pop("kind", None)
+        try:
+            saved = services.activity_save(actor=request.user, activity=activity, data=data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            if activity is None:
+                messages.success(request, f"已登记活动“{saved.title}”。请登记参加委员。")
+                return redirect("activities:attendance", pk=saved.pk)
+            messages.success(request, "已保存活动信息。")
+            return redirect("activities:detail", pk=saved.pk)
+    return render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "title": f"修改活动：{activity.title}" if activity else "登记履职活动",
+            "relevant": {kind: fields for kind, fields in RELEVANT_QUANTITIES.items()},
+            "half_day_kinds": list(HALF_DAY_KINDS),
+            "owner": selectors.managed_elsewhere(activity) if activity else None,
+        },
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    return _activity_form_page(request)
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    return _activity_form_page(request, activity=selectors.activity_get(user=request.user, pk=pk))
+
+
+# --- office: attendance ---------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def activity_attendance(request, pk):
+    """The checklist: every active member with a status and a number of speeches; saved in one go."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        entries = attendance.entries_from(request.POST)
+        removals = [pk for pk, status in entries.items() if status == REMOVE]
+        entries = {pk: status for pk, status in entries.items() if status != REMOVE}
+        # A number left beside a member no longer marked present is cleared rather than refused.
+        speeches = {
+            pk: n if entries[pk] == Attendance.Status.ATTENDED else 0
+            for pk, n in attendance.speeches_from(request.POST).items()
+            if pk in entries
+        }
+        if not entries and not removals:
+            messages.error(request, "没有选择任何委员的出勤情况。")
+            return redirect(request.path)
+        try:
+            if entries:
+                services.attendance_record(actor=request.user, activity=activity, entries=entries, speeches=speeches)
+            if removals:
+                services.attendance_remove(actor=request.user, activity=activity, member_ids=removals)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            text = f"已登记 {len(entries)} 位委员的参加情况。"
+            if removals:
+                text += f"已移除 {len(removals)} 条记录。"
+            messages.success(request, text)
+            return redirect("activities:detail", pk=activity.pk)
+        return redirect(request.path)
+    rows = attendance.checklist(activity)
+    counts = attendance.summary(activity)
+    labels = dict(attendance.STATUS_CHOICES)
+    order = {value: i for i, value in enumerate(DISPLAY_ORDER)}
+    recorded = sorted((r for r in rows if r.status), key=lambda r: order[r.status])
+    return render(
+        request,
+        "activities/attendance.html",
+        {
+            "activity": activity,
+            "sections": [
+                {"label": "已登记", "rows": recorded, "recorded": True},
+                {"label": "其他委员", "rows": [r for r in rows if not r.status], "recorded": False},
+            ],
+            "groups": sorted({r.member.group.name for r in rows if r.member.group_id}),
+            "status_counts": [(value, labels[value], counts[value]) for value in DISPLAY_ORDER],
+            "status_choices": attendance.STATUS_CHOICES,
+            "owner": selectors.managed_elsewhere(activity),
+        },
+    )
+
+
+@never_cache
+@role_required(Role.OFFICE)
+@require_http_methods(["GET", "POST"])
+def attendance_import_page(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "activity": activity}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.attendance_import(actor=request.user, activity=activity, file=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            context.update(error=exc.message, row_errors=exc.errors.get("rows", []))
+        else:
+            detail = "，".join(f"{label} {n} 人" for label, n in result.by_status.items())
+            messages.success(request, f"导入成功：登记 {result.recorded} 位委员（{detail}）。")
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/import.html", context)
+
+
+@never_cache
+@role_required(Role.OFFICE)
+def attendance_template(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    response = HttpResponse(imports.template_bytes(activity), content_type=XLSX)
+    filename = quote(f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+# --- members: sign-up ----------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.MEMBER)
+def open_activities(request):
+    activities = list(selectors.open_activities(user=request.user))
+    for activity in activities:
+        activity.closes = services.activity_signup_closes(activity)
+        activity.full = activity.capacity is not None and activity.taken >= activity.capacity
+    return render(
+        request,
+        "activities/open.html",
+        {"activities": activities, "member": member_for_user(request.user)},
+    )
+
+
+def _signup_action(request, pk, fn, success):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    try:
+        fn(actor=request.user, activity=activity)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success.format(title=activity.title))
+    return redirect("activities:open")
+
+
+@never_cache
+@role_required(Role.MEMBER)
+@require_POST
+def activity_signup(request, pk):
+    return _signup_action(request, pk, services.activity_signup, "已报名“{title}”。")
+
+
+@never_cache
+@role_required(Role.MEMBER)
+@require_POST
+def activity_signup_cancel(request, pk):
+    return _signup_action(request, pk, services.activity_signup_cancel, "已取消报名“{title}”。")
+
+
+# --- regulations ---------------------------------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.OFFICE, Role.LEADER)
+@require_http_methods(["GET", "POST"])
+def regulation_list(request):
+    can_edit = has_role(request.user, Role.OFFICE)
+    if request.method == "POST" and not can_edit:
+        raise Forbidden("只有机关工作人员可以登记制度文件。")
+    form = RegulationForm(request.POST or None) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            regulation = services.regulation_save(actor=request.user, data=dict(form.cleaned_data))
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记“{regulation.title}”。")
+            return redirect("activities:regulations")
+    regulations = selectors.regulation_list(user=request.user)
+    year = parse_year(request.GET.get("year"))
+    if year:
+        regulations = regulations.filter(adopted_on__year=year)
+    years = selectors.regulation_list(user=request.user).dates("adopted_on", "year", order="DESC")
+    return render(
+        request,
+        "activities/regulations.html",
+        {
+            "regulations": regulations,
+            "form": form,
+            "years": [d.year for d in years],
+            "current_year": str(year or ""),
+        },
+    )
