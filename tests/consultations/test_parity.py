@@ -13,38 +13,35 @@ from rest_framework.test import APIClient
 
 from consultations import services
 from consultations.workflow import OUTCOME, PLAN, TOPIC
-from tests.lifecycle.parity import Case, assert_parity
+from tests.lifecycle.parity import Case, assert_parity, detail_case
 
 CONSULTATION_ROLES = ("office", "leader", "member", "other", "unit_a", "unit_b", "admin", "auditor")
 
 
-def _case(lifecycle, obj, page_url, action_url_name, api_prefix, payloads=None):
+def _plan_case(plan):
+    # A plan's buttons are on the board of its year.
     return Case(
-        lifecycle, obj, page_url, lambda name: reverse(action_url_name, args=[obj.pk, name]),
-        f"/api/v1/{api_prefix}/{obj.pk}/", payloads or {},
+        PLAN, plan, f"{reverse('consultations:board')}?year={plan.year}",
+        lambda name: reverse("consultations:plan_action", args=[plan.pk, name]),
+        f"/api/v1/consultation-plans/{plan.pk}/",
     )  # fmt: skip
 
 
-def _plan_case(plan):
-    board = f"{reverse('consultations:board')}?year={plan.year}"
-    return _case(PLAN, plan, board, "consultations:plan_action", "consultation-plans")
-
-
 def _topic_case(topic):
-    page = reverse("consultations:topic", args=[topic.pk])
-    return _case(TOPIC, topic, page, "consultations:topic_action", "consultation-topics")
+    return detail_case(TOPIC, topic, "consultations:topic", "consultations:topic_action", "consultation-topics")
 
 
 def _outcome_case(outcome, people):
-    # Valid payloads: the service, not a missing field, refuses a unit that has not signed (or has answered).
+    # Well-formed payloads: the service, not a missing field, refuses a unit that has not signed (or has answered).
     payloads = {
         "instruct": {"instruction": "请相关部门认真研究落实。"},
         "assign": {"units": [people["units"]["a"].pk]},
         "supervise": {"note": "请加快办理。"},
         "feedback": {"adoption": "adopted", "content": "已纳入年度重点工作。"},
     }
-    page = reverse("consultations:outcome", args=[outcome.pk])
-    return _case(OUTCOME, outcome, page, "consultations:outcome_action", "consultation-outcomes", payloads)
+    return detail_case(
+        OUTCOME, outcome, "consultations:outcome", "consultations:outcome_action", "consultation-outcomes", payloads
+    )
 
 
 def plan_draft(people, plan, topic_in):
