@@ -13,46 +13,34 @@ from rest_framework.test import APIClient
 
 from consultations import services
 from consultations.workflow import OUTCOME, PLAN, TOPIC
-from tests.lifecycle.parity import Case, assert_parity
+from tests.lifecycle.parity import Case, assert_parity, detail_case
 
 CONSULTATION_ROLES = ("office", "leader", "member", "other", "unit_a", "unit_b", "admin", "auditor")
 
 
 def _plan_case(plan):
+    # A plan's buttons are on the board of its year.
     return Case(
-        PLAN,
-        plan,
-        f"{reverse('consultations:board')}?year={plan.year}",
+        PLAN, plan, f"{reverse('consultations:board')}?year={plan.year}",
         lambda name: reverse("consultations:plan_action", args=[plan.pk, name]),
         f"/api/v1/consultation-plans/{plan.pk}/",
-    )
+    )  # fmt: skip
 
 
 def _topic_case(topic):
-    return Case(
-        TOPIC,
-        topic,
-        reverse("consultations:topic", args=[topic.pk]),
-        lambda name: reverse("consultations:topic_action", args=[topic.pk, name]),
-        f"/api/v1/consultation-topics/{topic.pk}/",
-    )
+    return detail_case(TOPIC, topic, "consultations:topic", "consultations:topic_action", "consultation-topics")
 
 
 def _outcome_case(outcome, people):
-    # Valid payloads: the service, not a missing field, refuses a unit that has not signed (or has answered).
+    # Well-formed payloads: the service, not a missing field, refuses a unit that has not signed (or has answered).
     payloads = {
         "instruct": {"instruction": "请相关部门认真研究落实。"},
         "assign": {"units": [people["units"]["a"].pk]},
         "supervise": {"note": "请加快办理。"},
         "feedback": {"adoption": "adopted", "content": "已纳入年度重点工作。"},
     }
-    return Case(
-        OUTCOME,
-        outcome,
-        reverse("consultations:outcome", args=[outcome.pk]),
-        lambda name: reverse("consultations:outcome_action", args=[outcome.pk, name]),
-        f"/api/v1/consultation-outcomes/{outcome.pk}/",
-        payloads,
+    return detail_case(
+        OUTCOME, outcome, "consultations:outcome", "consultations:outcome_action", "consultation-outcomes", payloads
     )
 
 
