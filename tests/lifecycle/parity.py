@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cppcc.lifecycle import Lifecycle
@@ -39,8 +40,6 @@ class Case:
 def detail_case(lifecycle: Lifecycle, obj, page: str, action: str, api: str, payloads=None) -> Case:
     """The usual case: the detail page `page` (a URL name taking the pk), its forms posting to `action`
     (a URL name taking the pk and the action's name), the API detail at /api/v1/<api>/<pk>/."""
-    from django.urls import reverse
-
     return Case(
         lifecycle,
         obj,
