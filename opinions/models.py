@@ -6,15 +6,13 @@ The models were born in the supervision app: they keep its tables (`db_table`), 
 changed no column and no row.
 """
 
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel, WorkflowEvent
+from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
 from members.models import HandlingUnit, Member
 
 
@@ -156,27 +154,18 @@ class OpinionAuthor(models.Model):
 
 
 def _attachment_path(instance, filename):
-    # Random names under MEDIA_ROOT (outside the web root): the original name stays in the row only.
-    return f"opinions/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
+    return stored_file_path(instance, filename)
 
 
-class OpinionAttachment(models.Model):
+class OpinionAttachment(StoredFile):
+    upload_kind = "opinions"
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         db_table = "supervision_opinionattachment"
         verbose_name = "社情民意附件"
         verbose_name_plural = "社情民意附件"
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class OpinionAdoption(models.Model):

@@ -12,7 +12,6 @@ from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit, Member
-from proposals import uploads
 
 from .models import (
     LEVEL_BODY,
@@ -96,15 +95,7 @@ def _lead_of(report: OpinionReport) -> Member | None:
 
 
 def _store_attachment(report, actor, upload) -> OpinionAttachment:
-    content_type = uploads.validate(upload)  # the proposals' checks: size, and type by content
-    return OpinionAttachment.objects.create(
-        report=report,
-        file=upload,
-        original_name=uploads.clean_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
+    return OpinionAttachment.store(upload, actor=actor, report=report)
 
 
 def _apply(report: OpinionReport, data: dict, fields) -> None:

@@ -1,6 +1,5 @@
 
 from activities.models import Activity, Attendance
-from consultations.demo import seed_consultations
 from consultations.models import (
     ConsultationEvent,
     ConsultationOutcome,
@@ -10,9 +9,10 @@ from consultations.models import (
     Source,
     TopicState,
 )
-from members.demo import seed_registry
-from proposals.demo import seed_proposals
-from supervision.demo import seed_inspections
+from demo.consultations import seed_consultations
+from demo.members import seed_registry
+from demo.proposals import seed_proposals
+from demo.supervision import seed_inspections
 from supervision.models import Inspection, Kind, Recommendation
 
 

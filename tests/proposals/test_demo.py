@@ -1,5 +1,5 @@
-from members.demo import seed_registry
-from proposals.demo import seed_proposals
+from demo.members import seed_registry
+from demo.proposals import seed_proposals
 from proposals.models import Proposal, ProposalEvent, State
 from proposals.selectors import annotate_overdue
 
