@@ -87,16 +87,19 @@ HUGE = "长" * (5 * 1024 * 1024 // 3)  # 5 MB of UTF-8
 
 
 def test_huge_reason_is_refused_by_the_api(world, api_client_for):
-    """The unit's return reason (an action payload), the member's 案由 (a ModelSerializer field)."""
+    """The unit's reply (an action payload the proposal's state allows: the engine refuses a wrong
+    state with 409 before reading the payload), the member's 案由 (a ModelSerializer field)."""
     from proposals.models import Proposal
 
     proposal = world["proposal"]
     response = api_client_for("unit_a").post(
-        f"/api/v1/proposals/{proposal.pk}/return/", {"unit": world["unit_a"].pk, "reason": HUGE}, format="json"
+        f"/api/v1/proposals/{proposal.pk}/reply/",
+        {"unit": world["unit_a"].pk, "result": "A", "content": HUGE},
+        format="json",
     )
     assert response.status_code == 400, response.content[:300]
     body = response.json()
-    assert "reason" in body["errors"] and "字符" in body["message"]
+    assert "content" in body["errors"] and "字符" in body["message"]
     assert Proposal.objects.get(pk=proposal.pk).state == proposal.state
 
     draft = world["draft"]
