@@ -6,7 +6,6 @@ The models were born in the supervision app: they keep its tables (`db_table`), 
 changed no column and no row.
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,4 +1,3 @@
-
 from activities.models import Activity, Attendance
 from consultations.models import (
     ConsultationEvent,

@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def project_apps() -> list[str]:
-    return sorted(
-        config.name for config in apps.get_app_configs() if (ROOT / config.name.replace(".", "/")).is_dir()
-    )
+    return sorted(config.name for config in apps.get_app_configs() if (ROOT / config.name.replace(".", "/")).is_dir())
 
 
 def private_imports(app: str) -> list[str]:
