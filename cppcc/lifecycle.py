@@ -38,6 +38,7 @@ from django.dispatch import Signal
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from .errors import ApplicationError, Conflict, PermissionDenied
 from .roles import has_role
@@ -316,34 +317,28 @@ def emit(lifecycle: str, **kwargs) -> DomainEvent:
 # --- the page adapter ---------------------------------------------------------------------------------
 
 
+def run(request, fn: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
+    """Call a service from a page; show its success or its refusal as a flash message. True when it
+    succeeded. `success` is the message, or a function of what the service returned (a message that
+    names the outcome, e.g. the number a proposal was filed under)."""
+    try:
+        result = fn()
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
+
+
 def run_action(request, lifecycle: Lifecycle, name: str, obj, data=None,
                success: str | Callable[[Any], str] | None = None) -> bool:  # fmt: skip
-    """Run one transition from a page; show its success or its refusal as a flash message.
-    True when it succeeded. A name that is not a transition is refused like the API refuses it.
-    `success`: the message instead of the transition's own, or a function of what the service
-    returned (a message that names the outcome, e.g. the number a proposal was filed under)."""
-    try:
-        result = lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data)
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-        return False
-    if success is None:
-        success = lifecycle[name].success
-    elif callable(success):
-        success = success(result)
-    messages.success(request, success)
-    return True
-
-
-def run(request, fn: Callable[[], Any], success: str) -> bool:
-    """Call a service from a page; show its success or its refusal as a flash message."""
-    try:
-        fn()
-    except (ApplicationError, ValidationError) as exc:
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, success)
-    return True
+    """Run one transition from a page through `run`; `success` defaults to the transition's own
+    message. A name that is not a transition is refused like the API refuses it."""
+    return run(
+        request,
+        lambda: lifecycle.perform(name, actor=request.user, obj=obj, data=request.POST if data is None else data),
+        success if success is not None else lifecycle[name].success if name in lifecycle else "",
+    )
 
 
 # --- the API adapter ----------------------------------------------------------------------------------
@@ -376,8 +371,6 @@ class LifecycleActionsMixin:
         try:
             return self._detail(obj.pk)
         except Http404:
-            from rest_framework.response import Response
-
             obj.refresh_from_db(fields=[self.lifecycle.state_attr])
             return Response(
                 {
