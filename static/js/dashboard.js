@@ -77,6 +77,18 @@
     };
   }
 
+  // The x axis of a bar chart over names or months; with labelWidth every label is shown, wrapped.
+  function categoryAxis(data, labelWidth) {
+    var axis = Object.assign({ type: "category", data: data }, axisStyle());
+    if (labelWidth) axis.axisLabel = { color: "#6b7280", interval: 0, overflow: "break", width: labelWidth };
+    return axis;
+  }
+
+  // The y axis of a chart of counts (whole numbers).
+  function countAxis() {
+    return Object.assign({ type: "value", minInterval: 1 }, axisStyle());
+  }
+
   function empty(text) {
     return {
       title: {
@@ -103,8 +115,8 @@
     monthly_proposals: function (d) {
       if (!sum(d.submitted)) return empty("本期暂无提交的提案");
       return base({
-        xAxis: Object.assign({ type: "category", data: d.months }, axisStyle()),
-        yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle()),
+        xAxis: categoryAxis(d.months),
+        yAxis: countAxis(),
         series: [
           { name: "提交", type: "bar", data: d.submitted, barMaxWidth: 26, itemStyle: { borderRadius: [3, 3, 0, 0] } },
           {
@@ -128,8 +140,8 @@
       }, 0);
       if (!total) return empty("本期暂无履职活动");
       return base({
-        xAxis: Object.assign({ type: "category", data: d.months }, axisStyle()),
-        yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle()),
+        xAxis: categoryAxis(d.months),
+        yAxis: countAxis(),
         series: keys.map(function (key) {
           return { name: d.labels[key], type: "bar", stack: "activities", data: d[key], barMaxWidth: 26 };
         }),
@@ -142,12 +154,8 @@
         return { value: value, url: row.url };
       };
       return base({
-        xAxis: Object.assign(
-          { type: "category", data: rows.map(function (r) { return r.name; }) },
-          axisStyle(),
-          { axisLabel: { color: "#6b7280", interval: 0, overflow: "break", width: 72 } }
-        ),
-        yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle()),
+        xAxis: categoryAxis(rows.map(function (r) { return r.name; }), 72),
+        yAxis: countAxis(),
         series: [
           {
             name: "立案",
@@ -314,12 +322,8 @@
             );
           },
         },
-        xAxis: Object.assign(
-          { type: "category", data: rows.map(function (r) { return r.label; }) },
-          axisStyle(),
-          { axisLabel: { color: "#6b7280", interval: 0, overflow: "break", width: 64 } }
-        ),
-        yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle()),
+        xAxis: categoryAxis(rows.map(function (r) { return r.label; }), 64),
+        yAxis: countAxis(),
         series: [
           { name: "人次", type: "bar", barMaxWidth: 28, data: rows.map(function (r) { return r.person_times; }), itemStyle: { borderRadius: [3, 3, 0, 0] } },
           { name: "委员（人）", type: "bar", barMaxWidth: 28, data: rows.map(function (r) { return r.members; }), itemStyle: { color: GOLD, borderRadius: [3, 3, 0, 0] } },
