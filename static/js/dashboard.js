@@ -84,6 +84,17 @@
     return axis;
   }
 
+  // An axis tooltip over the bars of one data row: format(row) gives its HTML.
+  function rowTooltip(rows, format) {
+    return {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: function (items) {
+        return format(rows[items[0].dataIndex]);
+      },
+    };
+  }
+
   // The y axis of a chart of counts (whole numbers).
   function countAxis() {
     return Object.assign({ type: "value", minInterval: 1 }, axisStyle());
@@ -211,17 +222,12 @@
       };
       var label = { show: true, position: "right", color: "#374151", fontSize: 11, formatter: function (p) { return pct(p.value); } };
       return base({
-        tooltip: {
-          trigger: "axis",
-          axisPointer: { type: "shadow" },
-          formatter: function (items) {
-            var row = rows[items[0].dataIndex];
-            return (
-              "<b>" + esc(row.unit) + "</b><br>应答复 " + esc(row.due) + " 件，按时 " + esc(row.on_time) + " 件<br>" +
-              "按时答复率 " + pct(row.on_time_rate) + "<br>满意率 " + pct(row.satisfaction_rate)
-            );
-          },
-        },
+        tooltip: rowTooltip(rows, function (row) {
+          return (
+            "<b>" + esc(row.unit) + "</b><br>应答复 " + esc(row.due) + " 件，按时 " + esc(row.on_time) + " 件<br>" +
+            "按时答复率 " + pct(row.on_time_rate) + "<br>满意率 " + pct(row.satisfaction_rate)
+          );
+        }),
         grid: { left: 8, right: scroll ? 64 : 48, top: 36, bottom: 8, containLabel: true },
         dataZoom: scroll
           ? [
@@ -311,17 +317,12 @@
     participation: function (rows) {
       if (!rows.length) return empty("本期暂无出勤记录");
       return base({
-        tooltip: {
-          trigger: "axis",
-          axisPointer: { type: "shadow" },
-          formatter: function (items) {
-            var row = rows[items[0].dataIndex];
-            return (
-              "<b>" + esc(row.label) + "</b><br>参与委员 " + esc(row.members) + " 位<br>参与 " + esc(row.person_times) +
-              " 人次<br>出勤率 " + pct(row.attendance_rate)
-            );
-          },
-        },
+        tooltip: rowTooltip(rows, function (row) {
+          return (
+            "<b>" + esc(row.label) + "</b><br>参与委员 " + esc(row.members) + " 位<br>参与 " + esc(row.person_times) +
+            " 人次<br>出勤率 " + pct(row.attendance_rate)
+          );
+        }),
         xAxis: categoryAxis(rows.map(function (r) { return r.label; }), 64),
         yAxis: countAxis(),
         series: [
