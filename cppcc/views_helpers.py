@@ -4,6 +4,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .roles import has_role
@@ -38,3 +41,47 @@ def safe_next(request, field: str = "next") -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if target and allowed else ""
+
+
+def paginate(request, rows, size: int, params=None):
+    """The page of `rows` the request asks for (`?page=`) and a copy of the query (`params`, by default
+    the request's) without `page`, for the links that keep the filters."""
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    query = (params if params is not None else request.GET).copy()
+    query.pop("page", None)
+    return page, query
+
+
+def filtered_list_page(request, filterset, results, *, templates: tuple[str, str], size: int, title: str,
+                       subtitle: str, fields, state_choices, extra: dict | None = None):  # fmt: skip
+    """A list page whose filter form has a `state` field: a page of `results` (the filterset's rows, ordered)
+    with the filters shown; htmx asks for the table only (`templates`: the page, the table)."""
+    page, query = paginate(request, results, size)
+    state_selected = filterset.form["state"].value() or []
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "page": page,
+        "filter": filterset,
+        "filter_fields": fields,
+        "state_choices": state_choices,
+        "state_selected": state_selected[0] if state_selected else "",
+        "query": query.urlencode(),
+        "total": page.paginator.count,
+        **(extra or {}),
+    }
+    full, partial = templates
+    return render(request, partial if request.headers.get("HX-Request") else full, context)
+
+
+def stored_file_response(stored) -> FileResponse:
+    """An uploaded file (`file`, `original_name`, `content_type`) as a download under its own name; the
+    browser may not guess another type from its content."""
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

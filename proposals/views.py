@@ -8,7 +8,6 @@ never disagree about who may do what.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
 
-from cppcc.errors import ApplicationError
-from cppcc.lifecycle import error_text, run_action
+from cppcc.lifecycle import run_action
+from cppcc.page_drafts import DraftFlow
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import filtered_list_page, role_required, safe_next, stored_file_response
 from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
@@ -90,31 +88,28 @@ def _render_list(
     results = filterset.qs.defer("background", "suggestions")
     if order and not request.GET.get("ordering"):
         results = results.order_by(*order)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.copy()
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     for key, values in (fixed or {}).items():
         if not export_query.getlist(key):
             export_query.setlist(key, list(values))
-    state_selected = form["state"].value() or []
-    context = {
-        "title": title,
-        "subtitle": subtitle,
-        "page": page,
-        "filter": filterset,
-        "filter_fields": fields,
-        "state_choices": state_choices if state_choices is not None else State.choices,
-        "state_selected": state_selected[0] if state_selected else "",
-        "query": query.urlencode(),
-        "export_query": export_query.urlencode(),
-        "total": page.paginator.count,
-        "can_export": has_role(request.user, Role.OFFICE, Role.LEADER),
-        "my_unit_ids": set(),
-        **(extra or {}),
-    }
-    template = "proposals/_proposal_table.html" if request.headers.get("HX-Request") else "proposals/proposal_list.html"
-    return render(request, template, context)
+    return filtered_list_page(
+        request,
+        filterset,
+        results,
+        templates=("proposals/proposal_list.html", "proposals/_proposal_table.html"),
+        size=PAGE_SIZE,
+        title=title,
+        subtitle=subtitle,
+        fields=fields,
+        state_choices=state_choices if state_choices is not None else State.choices,
+        extra={
+            "export_query": export_query.urlencode(),
+            "can_export": has_role(request.user, Role.OFFICE, Role.LEADER),
+            "my_unit_ids": set(),
+            **(extra or {}),
+        },
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------------
@@ -212,59 +207,26 @@ def proposal_inbox(request):
 # --- drafting ---------------------------------------------------------------------------------------
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors if isinstance(errors, list) else [errors]:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors or not any(field in form.fields for field in exc.errors):
-        if exc.message not in form.non_field_errors():
-            form.add_error(None, exc.message)
-
-
-def _save_draft(request, form, save):
-    """Validate, save through the service, then submit if asked; None means: show the form again."""
-    if not form.is_valid():
-        return None
-    data, cosigners, files = form.service_data()
-    try:
-        proposal = save(data, cosigners, files)
-    except ApplicationError as exc:
-        _form_errors(form, exc)
-        return None
-    if form.submitting:
-        try:
-            PROPOSAL.perform("submit", actor=request.user, obj=proposal, data={})
-        except (ApplicationError, ValidationError) as exc:
-            messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
-            return redirect("proposals:edit", pk=proposal.pk)
-        messages.success(request, f"提案“{proposal.title}”已提交，等待提案委员会审查。")
-    else:
-        messages.success(request, f"已保存草稿“{proposal.title}”。")
-    return redirect("proposals:detail", pk=proposal.pk)
+DRAFTS = DraftFlow(
+    lifecycle=PROPOSAL,
+    create=services.proposal_create,
+    update=services.proposal_update,
+    people_arg="cosigners",
+    form_class=ProposalForm,
+    template="proposals/proposal_form.html",
+    instance_name="proposal",
+    edit_url="proposals:edit",
+    detail_url="proposals:detail",
+    submitted="提案“{title}”已提交，等待提案委员会审查。",
+    saved="已保存草稿“{title}”。",
+)
 
 
 @never_cache
 @role_required(Role.MEMBER, Role.OFFICE)
 @require_http_methods(["GET", "POST"])
 def proposal_create(request):
-    form = ProposalForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save_draft(
-            request,
-            form,
-            lambda data, cosigners, files: services.proposal_create(
-                actor=request.user, data=data, cosigners=cosigners, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(request, "proposals/proposal_form.html", {"form": form, "title": "撰写提案"})
+    return DRAFTS.page(request, title="撰写提案")
 
 
 @never_cache
@@ -277,29 +239,7 @@ def proposal_edit(request, pk):
         return redirect("proposals:detail", pk=proposal.pk)
     if "update" not in PROPOSAL.allowed(request.user, proposal):
         raise DjangoPermissionDenied("只有提案人本人可以修改提案。")
-    form = ProposalForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        proposal=proposal,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save_draft(
-            request,
-            form,
-            lambda data, cosigners, files: services.proposal_update(
-                actor=request.user, proposal=proposal, data=data, cosigners=cosigners, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(
-        request,
-        "proposals/proposal_form.html",
-        {"form": form, "title": "修改提案草稿", "proposal": proposal},
-    )
+    return DRAFTS.page(request, title="修改提案草稿", instance=proposal)
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -456,11 +396,4 @@ def proposal_print(request, pk):
 @role_required(*selectors.READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)
