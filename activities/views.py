@@ -4,7 +4,6 @@ Thin: parse the request, call selectors / services, render."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import paginate, role_required
 from cppcc.xlsx_stream import xlsx_response
 from members.selectors import member_for_user
 
@@ -64,9 +63,7 @@ def activity_list(request):
         params["year"] = str(timezone.localdate().year)
     filterset = ActivityFilterSet(params, queryset=selectors.activity_list(user=request.user))
     results = filterset.qs
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = params.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE, params=params)
     chosen = Activity.objects.filter(pk__in=results.values("pk"))
     by_kind = dict(chosen.order_by().values_list("kind").annotate(n=Count("id")))
     # htmx asks for the results only when a filter changes; a plain request gets the whole page.

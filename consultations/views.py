@@ -4,7 +4,6 @@ their processing chain, and the units' inbox. Thin: parse, call selectors / the 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import role_required, stored_file_response
 from members.models import HandlingUnit, Member, SpecialCommittee
 from members.selectors import units_of_user
 from supervision.models import Adoption
@@ -433,11 +432,7 @@ def outcome_upload(request, pk):
 @role_required(*selectors.OUTCOME_READ_ROLES)
 def outcome_file(request, pk):
     stored = selectors.outcome_file_get(user=request.user, pk=pk)
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(stored)
 
 
 INBOX_TABS = [

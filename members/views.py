@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -7,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import paginate, role_required
 from cppcc.xlsx_stream import xlsx_response
 from securitylog import note_id_view
 
@@ -22,9 +21,7 @@ PAGE_SIZE = 30
 @role_required(*selectors.READ_ROLES)
 def member_list(request):
     filterset = MemberFilterSet(request.GET, queryset=selectors.member_list(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs, PAGE_SIZE)
     # htmx asks for the results only when a filter changes; a plain request gets the whole page.
     template = "members/_member_table.html" if request.headers.get("HX-Request") else "members/member_list.html"
     return render(

@@ -3,7 +3,6 @@ selectors / actions / services, render. Transitions go through `actions.perform`
 the API."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import paginate, role_required
 from members.models import HandlingUnit
 from members.selectors import member_for_user, units_of_user
 
@@ -61,9 +60,7 @@ def timeline(events):
 def inspection_list(request):
     filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
     results = filterset.qs.order_by("-activity__start_date", "-id")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE)
     tab_query = query.copy()
     tab_query.pop("type", None)
     counted = participation(activities=Activity.objects.filter(pk__in=filterset.qs.values("activity_id")))
@@ -242,9 +239,7 @@ def recommendation_inbox(request):
         params["state"] = Recommendation.State.SENT
     filterset = RecommendationFilterSet(params, queryset=selectors.recommendation_list(user=user))
     results = filterset.qs.order_by("state", "due_date", "id")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = params.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE, params=params)
     counts = selectors.recommendation_list(user=user).aggregate(
         waiting=Count("pk", filter=Q(state=Recommendation.State.SENT)),
         overdue=Count("pk", filter=Q(state=Recommendation.State.SENT, due_date__lt=timezone.localdate())),
@@ -298,9 +293,7 @@ def my_activities(request):
     years = (
         Attendance.objects.filter(member=member).dates("activity__start_date", "year", order="DESC") if member else []
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, rows, 50)
     return render(
         request,
         "supervision/my_activities.html",
