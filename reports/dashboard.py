@@ -206,22 +206,20 @@ def _figures(data: dict, scope: dict, overdue_total: int) -> list[dict]:
             "unit": "件",
             "note": f"重点提案 {prop['key']} · 集体提案 {prop['collective_filed']}",
         },
-        {
-            "key": "on_time_rate",
-            "label": "按时答复率",
-            "icon": "bi-alarm",
-            "value": _pct(replies["on_time_rate"], unit=False),
-            "unit": "%" if replies["on_time_rate"] is not None else "",
-            "note": f"应答复 {replies['due']} · 按时 {replies['on_time']} · 超期答复 {replies['late']}",
-        },
-        {
-            "key": "satisfaction_rate",
-            "label": "满意率",
-            "icon": "bi-hand-thumbs-up",
-            "value": _pct(satisfaction["rate"], unit=False),
-            "unit": "%" if satisfaction["rate"] is not None else "",
-            "note": f"评价 {satisfaction['total']} 件 · 不满意 {satisfaction['unsatisfied']} 件",
-        },
+        _rate_card(
+            "on_time_rate",
+            "按时答复率",
+            "bi-alarm",
+            replies["on_time_rate"],
+            f"应答复 {replies['due']} · 按时 {replies['on_time']} · 超期答复 {replies['late']}",
+        ),
+        _rate_card(
+            "satisfaction_rate",
+            "满意率",
+            "bi-hand-thumbs-up",
+            satisfaction["rate"],
+            f"评价 {satisfaction['total']} 件 · 不满意 {satisfaction['unsatisfied']} 件",
+        ),
         {
             "key": "overdue",
             "label": "当前逾期",
@@ -279,6 +277,18 @@ def _pct(rate, unit: bool = True) -> str:
         return "—"
     text = f"{rate:g}"
     return f"{text}%" if unit else text
+
+
+def _rate_card(key: str, label: str, icon: str, rate, note: str) -> dict:
+    """A headline card showing a rate: the figure, with "%" beside it only when there is one."""
+    return {
+        "key": key,
+        "label": label,
+        "icon": icon,
+        "value": _pct(rate, unit=False),
+        "unit": "%" if rate is not None else "",
+        "note": note,
+    }
 
 
 def _lead_units(proposal) -> list[str]:
