@@ -2,7 +2,13 @@
 
 from django import forms
 
-from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import (
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    MultipleFileField,
+    default_widget_classes,
+    mark_invalid,
+)
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 
@@ -11,21 +17,6 @@ from .models import OpinionCategory
 
 def _active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
-
-
-def _style(form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
-
-
-def _mark_invalid(form) -> None:
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            css = widget.attrs.get("class", "")
-            if "is-invalid" not in css:
-                widget.attrs["class"] = f"{css} is-invalid".strip()
 
 
 class OpinionForm(forms.Form):
@@ -79,7 +70,7 @@ class OpinionForm(forms.Form):
             self.fields["lead_author"].queryset = members
         else:
             del self.fields["lead_author"]  # a member writes in their own name
-        _style(self)
+        default_widget_classes(self)
 
     @property
     def is_office(self) -> bool:
@@ -101,7 +92,7 @@ class OpinionForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        _mark_invalid(self)
+        mark_invalid(self, self.errors)
 
 
 class OpinionEditorForm(forms.Form):
@@ -117,8 +108,8 @@ class OpinionEditorForm(forms.Form):
         if report is not None and "initial" not in kwargs:
             kwargs["initial"] = {"title": report.title, "category": report.category_id, "content": report.content}
         super().__init__(*args, **kwargs)
-        _style(self)
+        default_widget_classes(self)
 
     def full_clean(self):
         super().full_clean()
-        _mark_invalid(self)
+        mark_invalid(self, self.errors)

@@ -3,21 +3,20 @@ only parses input and returns model instances for `services.proposal_create/prop
 
 from django import forms
 
-from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import (
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    MultipleFileField,
+    mark_invalid,
+    widget_classes,
+)
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 from .models import Proposal, ProposalCategory
+from .services import COLLECTIVE_FIELDS
 
-OFFICE_FIELDS = (
-    "kind",
-    "lead_proposer",
-    "collective_party",
-    "collective_sector",
-    "collective_group",
-    "collective_committee",
-)
-COLLECTIVE_FIELDS = OFFICE_FIELDS[2:]
+OFFICE_FIELDS = ("kind", "lead_proposer", *COLLECTIVE_FIELDS)
 
 
 def _active_members():
@@ -110,14 +109,7 @@ class ProposalForm(forms.Form):
             # A member writes in their own name; the service sets the proposer.
             for name in OFFICE_FIELDS:
                 del self.fields[name]
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
+        widget_classes(self, check=(forms.RadioSelect,), mark_errors=False)
 
     @property
     def is_office(self) -> bool:
@@ -141,9 +133,4 @@ class ProposalForm(forms.Form):
     def add_error(self, field, error):
         super().add_error(field, error)
         # Errors from validation and from the service alike turn their field red.
-        for name in self._errors or {}:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and not isinstance(widget, forms.RadioSelect):
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
+        mark_invalid(self, self._errors or {}, skip=(forms.RadioSelect,))
