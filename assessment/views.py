@@ -19,7 +19,7 @@ from activities.models import Activity, Attendance
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import no_member, role_required, safe_next
 from cppcc.xlsx_stream import xlsx_response
 from members.models import MemberGroup, Party, Sector
 from members.selectors import member_for_user
@@ -265,8 +265,7 @@ def member_detail(request, pk):
 @role_required(Role.MEMBER)
 def mine(request):
     member = member_for_user(request.user)
-    if member is None:
-        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+    if no_member(request, member):
         return redirect("home")
     return _member_page(request, member, _year(request.GET.get("year")))
 

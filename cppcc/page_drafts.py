@@ -8,11 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from .errors import ApplicationError
 from .lifecycle import Lifecycle, error_text
 from .roles import Role, has_role
+from .views_helpers import role_required
 
 
 def form_errors(form, exc: ApplicationError) -> None:
@@ -26,10 +29,33 @@ def form_errors(form, exc: ApplicationError) -> None:
             form.add_error(None, exc.message)
 
 
+class DraftFormMixin:
+    """The form of such a record: `people_field`, the members who sign with the author (a multiple choice,
+    also the service's keyword), `lead_field`, the member the office writes for, and `attachments`."""
+
+    people_field: str
+    lead_field: str
+
+    def choose_members(self, members, *, office: bool, user, size: int) -> None:
+        """The members to choose from; the author is not among their own co-signers."""
+        people = self.fields[self.people_field]
+        people.queryset = members if office or user is None else members.exclude(user=user)
+        people.widget.attrs["size"] = size
+        if office:
+            self.fields[self.lead_field].queryset = members
+
+    def service_data(self) -> tuple[dict, list, list]:
+        """(fields for the service, the people, uploads)."""
+        data = dict(self.cleaned_data)
+        people = list(data.pop(self.people_field, []) or [])
+        files = list(data.pop("attachments", []) or [])
+        return data, people, files
+
+
 @dataclass(frozen=True)
 class DraftFlow:
     """How one app's draft form page behaves. `create`/`update` are the app's services, called with the
-    actor, the form's data, its people under `people_arg` (co-signers, co-authors) and its files;
+    actor, the form's data, its people (under the form's `people_field`) and its files;
     `instance_name` is the keyword of the record for `update` and the form, and its name in the template;
     `submitted`/`saved` are messages with `{title}`; `submit_when` says whether a record just saved is
     still one that 提交 moves on."""
@@ -37,8 +63,7 @@ class DraftFlow:
     lifecycle: Lifecycle
     create: Callable[..., Any]
     update: Callable[..., Any]
-    people_arg: str
-    form_class: type
+    form_class: type[DraftFormMixin]
     template: str
     instance_name: str
     edit_url: str
@@ -46,6 +71,11 @@ class DraftFlow:
     submitted: str
     saved: str
     submit_when: Callable[[Any], bool] = lambda obj: True
+
+    @staticmethod
+    def view(fn):
+        """The decorators of the form's pages: never cached, for members and the office, GET and POST."""
+        return never_cache(role_required(Role.MEMBER, Role.OFFICE)(require_http_methods(["GET", "POST"])(fn)))
 
     def page(self, request, *, title: str, instance=None):
         """The form page: a new record, or `instance` edited."""
@@ -64,7 +94,7 @@ class DraftFlow:
                 request,
                 form,
                 lambda data, people, files: service(
-                    actor=request.user, **extra, data=data, **{self.people_arg: people}, files=files
+                    actor=request.user, **extra, data=data, **{self.form_class.people_field: people}, files=files
                 ),
             )
             if response:

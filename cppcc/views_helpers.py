@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .roles import has_role
+from .roles import Role, has_role
 
 
 def role_required(*roles: str):
@@ -27,6 +28,24 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def landing(user, *, office: str, leader: str, unit: str, member: str) -> str:
+    """Where a user goes when the record they just acted on is no longer theirs to see: the list (URL
+    name) of their role — the office's first, then a leader's, a unit's, a member's — else the home page."""
+    for role, name in ((Role.OFFICE, office), (Role.LEADER, leader), (Role.UNIT, unit), (Role.MEMBER, member)):
+        if has_role(user, role):
+            return name
+    return "home"
+
+
+def no_member(request, member) -> bool:
+    """True, with a warning on the page, when the signed-in user's account is linked to no member record
+    (`member` is what `member_for_user` found)."""
+    if member is None:
+        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+        return True
+    return False
 
 
 def safe_next(request, field: str = "next") -> str:

@@ -10,6 +10,7 @@ from cppcc.form_fields import (
     mark_invalid,
 )
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.page_drafts import DraftFormMixin
 from members.models import Member
 
 from .models import OpinionCategory
@@ -19,8 +20,11 @@ def _active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(DraftFormMixin, forms.Form):
     """The author's form: write, save as draft or submit; the office enters a report for a member."""
+
+    people_field = "coauthors"
+    lead_field = "lead_author"
 
     title = forms.CharField(label="标题", max_length=200)
     category = forms.ModelChoiceField(
@@ -63,12 +67,8 @@ class OpinionForm(forms.Form):
                 "coauthors": [a.member_id for a in authors if not a.is_lead],
             }
         super().__init__(*args, **kwargs)
-        members = _active_members()
-        self.fields["coauthors"].queryset = members if office or user is None else members.exclude(user=user)
-        self.fields["coauthors"].widget.attrs["size"] = 8
-        if office:
-            self.fields["lead_author"].queryset = members
-        else:
+        self.choose_members(_active_members(), office=office, user=user, size=8)
+        if not office:
             del self.fields["lead_author"]  # a member writes in their own name
         default_widget_classes(self)
 
@@ -83,12 +83,6 @@ class OpinionForm(forms.Form):
         if self.is_office and not data.get("lead_author"):
             self.add_error("lead_author", "请选择代为录入的委员。")
         return data
-
-    def service_data(self) -> tuple[dict, list, list]:
-        data = dict(self.cleaned_data)
-        coauthors = list(data.pop("coauthors", []) or [])
-        files = list(data.pop("attachments", []) or [])
-        return data, coauthors, files
 
     def full_clean(self):
         super().full_clean()

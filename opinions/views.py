@@ -9,13 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow, form_errors
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, paginate, role_required, stored_file_response
+from cppcc.views_helpers import filtered_list_page, landing, paginate, role_required, stored_file_response
 from members.models import HandlingUnit
 from members.selectors import units_of_user
 
@@ -40,15 +40,7 @@ PRIMARY_ACTIONS = ("submit", "start_editing", "forward", "adopt", "instruct", "u
 
 
 def _landing(user) -> str:
-    if has_role(user, Role.OFFICE):
-        return "opinions:queue"
-    if has_role(user, Role.LEADER):
-        return "opinions:list"
-    if has_role(user, Role.UNIT):
-        return "opinions:inbox"
-    if has_role(user, Role.MEMBER):
-        return "opinions:mine"
-    return "home"
+    return landing(user, office="opinions:queue", leader="opinions:list", unit="opinions:inbox", member="opinions:mine")
 
 
 def _render_list(request, queryset, *, title, subtitle="", fields, order, state_choices=None, extra=None):
@@ -162,7 +154,6 @@ DRAFTS = DraftFlow(
     lifecycle=OPINION,
     create=services.opinion_create,
     update=services.opinion_update,
-    people_arg="coauthors",
     form_class=OpinionForm,
     template="opinions/form.html",
     instance_name="report",
@@ -175,16 +166,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@DRAFTS.view
 def opinion_create(request):
     return DRAFTS.page(request, title="撰写社情民意信息")
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@DRAFTS.view
 def opinion_edit(request, pk):
     """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
     report = selectors.opinion_get(user=request.user, pk=pk)

@@ -11,6 +11,7 @@ from cppcc.form_fields import (
     widget_classes,
 )
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.page_drafts import DraftFormMixin
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 from .models import Proposal, ProposalCategory
@@ -23,7 +24,10 @@ def _active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(DraftFormMixin, forms.Form):
+    people_field = "cosigners"
+    lead_field = "lead_proposer"
+
     title = forms.CharField(label="案题", max_length=200)
     category = forms.ModelChoiceField(
         label="类别", queryset=ProposalCategory.objects.filter(is_active=True), empty_label="请选择"
@@ -99,13 +103,8 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         term = proposal.term if proposal is not None else Term.objects.filter(is_current=True).first()
         self.fields["session"].queryset = Session.objects.filter(term=term).select_related("term")
-        members = _active_members()
-        # A member does not co-sign their own proposal.
-        self.fields["cosigners"].queryset = members if office or user is None else members.exclude(user=user)
-        self.fields["cosigners"].widget.attrs["size"] = 10
-        if office:
-            self.fields["lead_proposer"].queryset = members
-        else:
+        self.choose_members(_active_members(), office=office, user=user, size=10)
+        if not office:
             # A member writes in their own name; the service sets the proposer.
             for name in OFFICE_FIELDS:
                 del self.fields[name]
@@ -122,13 +121,6 @@ class ProposalForm(forms.Form):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, "提交前须填写此项。")
         return data
-
-    def service_data(self) -> tuple[dict, list, list]:
-        """(fields for the service, co-signers, uploads)."""
-        data = dict(self.cleaned_data)
-        cosigners = list(data.pop("cosigners", []) or [])
-        files = list(data.pop("attachments", []) or [])
-        return data, cosigners, files
 
     def add_error(self, field, error):
         super().add_error(field, error)

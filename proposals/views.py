@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, role_required, safe_next, stored_file_response
+from cppcc.views_helpers import filtered_list_page, landing, role_required, safe_next, stored_file_response
 from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
@@ -57,15 +57,9 @@ EVENT_LABELS = {
 
 def _landing(user) -> str:
     """Where a user goes when the proposal they just acted on is no longer theirs to see."""
-    if has_role(user, Role.OFFICE):
-        return "proposals:review"
-    if has_role(user, Role.LEADER):
-        return "proposals:list"
-    if has_role(user, Role.UNIT):
-        return "proposals:inbox"
-    if has_role(user, Role.MEMBER):
-        return "proposals:mine"
-    return "home"
+    return landing(
+        user, office="proposals:review", leader="proposals:list", unit="proposals:inbox", member="proposals:mine"
+    )
 
 
 def _render_list(
@@ -211,7 +205,6 @@ DRAFTS = DraftFlow(
     lifecycle=PROPOSAL,
     create=services.proposal_create,
     update=services.proposal_update,
-    people_arg="cosigners",
     form_class=ProposalForm,
     template="proposals/proposal_form.html",
     instance_name="proposal",
@@ -222,16 +215,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@DRAFTS.view
 def proposal_create(request):
     return DRAFTS.page(request, title="撰写提案")
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@DRAFTS.view
 def proposal_edit(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if proposal.state != State.DRAFT:

@@ -17,7 +17,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import paginate, role_required
+from cppcc.views_helpers import no_member, paginate, role_required
 from members.models import HandlingUnit
 from members.selectors import member_for_user, units_of_user
 
@@ -273,8 +273,7 @@ def recommendation_inbox(request):
 def my_activities(request):
     """我的履职活动: every activity the member is recorded for, with links to the casework behind it."""
     member = member_for_user(request.user)
-    if member is None:
-        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+    if no_member(request, member):
         rows, totals = [], {}
     else:
         year = parse_year(request.GET.get("year"))
