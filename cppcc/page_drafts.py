@@ -8,14 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from .errors import ApplicationError
 from .lifecycle import Lifecycle, error_text
 from .roles import Role, has_role
-from .views_helpers import role_required
 
 
 def form_errors(form, exc: ApplicationError) -> None:
@@ -71,11 +68,6 @@ class DraftFlow:
     submitted: str
     saved: str
     submit_when: Callable[[Any], bool] = lambda obj: True
-
-    @staticmethod
-    def view(fn):
-        """The decorators of the form's pages: never cached, for members and the office, GET and POST."""
-        return never_cache(role_required(Role.MEMBER, Role.OFFICE)(require_http_methods(["GET", "POST"])(fn)))
 
     def page(self, request, *, title: str, instance=None):
         """The form page: a new record, or `instance` edited."""

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from .roles import Role, has_role
 
@@ -46,6 +48,18 @@ def no_member(request, member) -> bool:
         messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
         return True
     return False
+
+
+def page_view(*roles: str, methods: list[str] | None = None):
+    """A browser page for users with one of `roles` (see `role_required`), never cached; with `methods`
+    (e.g. `["POST"]`), any other HTTP method is answered 405 once the role is checked."""
+
+    def decorator(view):
+        if methods is not None:
+            view = require_http_methods(methods)(view)
+        return never_cache(role_required(*roles)(view))
+
+    return decorator
 
 
 def safe_next(request, field: str = "next") -> str:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc.errors import NotFound
 from cppcc.roles import Role
-from cppcc.views_helpers import paginate, role_required, safe_next
+from cppcc.views_helpers import page_view, paginate, safe_next
 
 from . import registry, selectors, services
 from .models import Delivery
@@ -39,8 +39,7 @@ def notification_read_all(request):
     return redirect("notifications:list")
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def delivery_list(request):
     deliveries = selectors.delivery_list(filters=request.GET)
     page, query = paginate(request, deliveries, 50)

@@ -8,14 +8,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow, form_errors
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, landing, paginate, role_required, stored_file_response
+from cppcc.views_helpers import filtered_list_page, landing, page_view, paginate, stored_file_response
 from members.models import HandlingUnit
 from members.selectors import units_of_user
 
@@ -63,8 +61,7 @@ def _render_list(request, queryset, *, title, subtitle="", fields, order, state_
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def opinion_mine(request):
     queryset = selectors.opinion_list(user=request.user, own_only=True)
     counts = queryset.aggregate(
@@ -83,8 +80,7 @@ def opinion_mine(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def opinion_list(request):
     return _render_list(
         request,
@@ -96,8 +92,7 @@ def opinion_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def opinion_queue(request):
     waiting = (OpinionState.SUBMITTED, OpinionState.EDITING)
     queryset = selectors.opinion_list(user=request.user).filter(state__in=waiting)
@@ -113,8 +108,7 @@ def opinion_queue(request):
     )
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def opinion_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -166,12 +160,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@DRAFTS.view
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def opinion_create(request):
     return DRAFTS.page(request, title="撰写社情民意信息")
 
 
-@DRAFTS.view
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def opinion_edit(request, pk):
     """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
     report = selectors.opinion_get(user=request.user, pk=pk)
@@ -269,15 +263,12 @@ def _detail_page(request, report, editor_form=None):
     )
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
+@page_view(*selectors.OPINION_READ_ROLES)
 def opinion_detail(request, pk):
     return _detail_page(request, selectors.opinion_get(user=request.user, pk=pk))
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
-@require_POST
+@page_view(*selectors.OPINION_READ_ROLES, methods=["POST"])
 def opinion_action(request, pk, name):
     report = selectors.opinion_get(user=request.user, pk=pk)
     if run_action(request, OPINION, name, report):
@@ -288,8 +279,7 @@ def opinion_action(request, pk, name):
     return redirect("opinions:detail", pk=report.pk)
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
+@page_view(*selectors.OPINION_READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     return stored_file_response(attachment)

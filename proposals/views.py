@@ -13,13 +13,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, landing, role_required, safe_next, stored_file_response
+from cppcc.views_helpers import filtered_list_page, landing, page_view, safe_next, stored_file_response
 from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
@@ -109,8 +107,7 @@ def _render_list(
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def proposal_mine(request):
     return _render_list(
         request,
@@ -122,8 +119,7 @@ def proposal_mine(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_list(request):
     return _render_list(
         request,
@@ -134,8 +130,7 @@ def proposal_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def proposal_review(request):
     queryset = selectors.proposal_list(user=request.user).filter(state=State.SUBMITTED)
     return _render_list(
@@ -160,8 +155,7 @@ def _next_due():
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_board(request):
     queryset = selectors.proposal_list(user=request.user).filter(state__in=OPEN_STATES).annotate(next_due=_next_due())
     return _render_list(
@@ -176,8 +170,7 @@ def proposal_board(request):
     )
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def proposal_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -215,12 +208,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@DRAFTS.view
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def proposal_create(request):
     return DRAFTS.page(request, title="撰写提案")
 
 
-@DRAFTS.view
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def proposal_edit(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if proposal.state != State.DRAFT:
@@ -278,8 +271,7 @@ def _action_options(user, proposal, allowed) -> dict:
     return options
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def proposal_detail(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     events = list(selectors.proposal_events(proposal=proposal))
@@ -328,9 +320,7 @@ def _success_message(name: str, request):
     return None
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
-@require_POST
+@page_view(*selectors.READ_ROLES, methods=["POST"])
 def proposal_action(request, pk, name):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if run_action(request, PROPOSAL, name, proposal, data=_payload(request), success=_success_message(name, request)):
@@ -356,8 +346,7 @@ def _exports():
     return exports
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_export(request):
     exports = _exports()
     if exports is None:
@@ -368,8 +357,7 @@ def proposal_export(request):
     return xlsx_response(out, f"提案列表_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def proposal_print(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     exports = _exports()
@@ -381,8 +369,7 @@ def proposal_print(request, pk):
     return FileResponse(out, as_attachment=True, filename=filename, content_type=DOCX)
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     return stored_file_response(attachment)

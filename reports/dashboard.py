@@ -14,12 +14,11 @@ from django.db.models import Case, F, OuterRef, Subquery, When
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from activities.models import Activity
 from consultations.models import Form as ConsultationForm
 from cppcc.errors import ApplicationError
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view
 from members.models import HandlingUnit, Term
 from proposals import selectors as proposal_selectors
 from proposals.models import Assignment, State
@@ -42,8 +41,7 @@ ACTIVITY_SERIES = {
 }
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def dashboard(request):
     terms = list(Term.objects.order_by("-start_year", "-number"))
     # The dashboard offers a year or a term; a free date range is the API's and the exports' business.

@@ -2,11 +2,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from cppcc.filters import parse_date_param, parse_id
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import paginate, role_required
+from cppcc.views_helpers import page_view, paginate
 from cppcc.xlsx_stream import xlsx_response
 
 from . import exports, selectors
@@ -16,8 +15,7 @@ PAGE_SIZE = 50
 AUDIT_LOG_ROLES = (Role.OFFICE, Role.AUDITOR)
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def events(request):
     filterset = selectors.event_filterset(user=request.user, filters=request.GET)
     events = selectors.event_list(user=request.user, filters=request.GET, filterset=filterset)
@@ -38,16 +36,14 @@ def events(request):
     )
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def export(request):
     # The download is itself recorded by SecurityEventMiddleware (Content-Disposition: attachment).
     events = selectors.event_list(user=request.user, filters=request.GET)
     return xlsx_response(exports.events_workbook(events), f"security-events-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@never_cache
-@role_required(*AUDIT_LOG_ROLES)
+@page_view(*AUDIT_LOG_ROLES)
 def audit_log(request):
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
