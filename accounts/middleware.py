@@ -26,11 +26,9 @@ def _is_static(request) -> bool:
     return bool(settings.STATIC_URL) and request.path.startswith(settings.STATIC_URL)
 
 
-class SessionTimeoutMiddleware:
-    """Ends a session idle for SESSION_IDLE_TIMEOUT seconds or older than SESSION_ABSOLUTE_TIMEOUT.
-
-    Pages go to the login page with a message; the API answers 401 with the usual error body.
-    """
+class _SignedInMiddleware:
+    """Runs `_check` on every request of a signed-in user with a session; a response it returns answers
+    the request instead of the view."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,6 +40,16 @@ class SessionTimeoutMiddleware:
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def _check(self, request):
+        raise NotImplementedError
+
+
+class SessionTimeoutMiddleware(_SignedInMiddleware):
+    """Ends a session idle for SESSION_IDLE_TIMEOUT seconds or older than SESSION_ABSOLUTE_TIMEOUT.
+
+    Pages go to the login page with a message; the API answers 401 with the usual error body.
+    """
 
     def _check(self, request):
         session, now = request.session, time.time()
@@ -66,24 +74,13 @@ class SessionTimeoutMiddleware:
         return redirect_to_login(request.get_full_path())
 
 
-class PasswordPolicyMiddleware:
+class PasswordPolicyMiddleware(_SignedInMiddleware):
     """Sends a user with an initial or expired password to the change page until they change it.
 
     Logout, the change page itself and static files stay reachable; the API answers 403.
     """
 
     EXEMPT_URL_NAMES = {"logout", "login", "accounts:password_change", "accounts:password_change_done"}
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and hasattr(request, "session"):
-            response = self._check(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
 
     def _exempt(self, request) -> bool:
         if _is_static(request):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import page_view, role_required, safe_next
 from members import selectors as member_selectors
 
 from . import policy, selectors, services, tokens
@@ -68,8 +68,7 @@ def _page_error(request, form, exc: ApplicationError):
 # --- security administrator: roles -----------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.SECURITY)
+@page_view(Role.SECURITY)
 def user_list(request):
     query, role = request.GET.get("q", ""), request.GET.get("role", "")
     users = selectors.user_list(actor=request.user, query=query, role=role)
@@ -88,9 +87,7 @@ def user_list(request):
     )
 
 
-@never_cache
-@role_required(Role.SECURITY)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.SECURITY, methods=["GET", "POST"])
 def user_roles(request, pk):
     target = selectors.user_get(actor=request.user, pk=pk)
     if target.pk == request.user.pk:
@@ -134,9 +131,7 @@ def _opened(request, user, password, back_url, back_label):
     return response
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def member_account_open(request, pk):
     member = member_selectors.member_get(user=request.user, pk=pk)
     back = reverse("members:detail", args=[member.pk])
@@ -158,9 +153,7 @@ def member_account_open(request, pk):
     return render(request, "accounts/member_account_form.html", {"member": member, "form": form})
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def unit_account_open(request):
     initial = {}
     if request.GET.get("unit", "").isdigit():

@@ -3,6 +3,7 @@ services."""
 
 from django import forms
 
+from cppcc.form_fields import widget_classes
 from members.models import MemberGroup, SpecialCommittee
 
 from .models import Activity, Regulation
@@ -39,19 +40,6 @@ RELEVANT_QUANTITIES = {
     Activity.Kind.OTHER: QUANTITY_FIELDS,
 }
 HALF_DAY_KINDS = [Activity.Kind.PLENARY, Activity.Kind.STANDING, Activity.Kind.CHAIR]
-
-
-def _style(form):
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        else:
-            widget.attrs["class"] = "form-control"
-        if form.errors.get(name):
-            widget.attrs["class"] += " is-invalid"
 
 
 class ActivityForm(forms.ModelForm):
@@ -93,7 +81,7 @@ class ActivityForm(forms.ModelForm):
         else:
             kind.choices = [("", "—— 请选择 ——")] + [c for c in Activity.Kind.choices if c[0] not in MANAGED_KINDS]
             kind.help_text = "协商活动、视察、调研、民主监督请在“协商监督”中登记。"
-        _style(self)
+        widget_classes(self)
 
     def clean(self):
         data = super().clean()
@@ -124,7 +112,7 @@ class RegulationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        widget_classes(self)
 
     def _post_clean(self):
         pass

@@ -4,18 +4,15 @@ Thin: parse the request, call selectors / services, render."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view, paginate
 from cppcc.xlsx_stream import xlsx_response
 from members.selectors import member_for_user
 
@@ -56,17 +53,14 @@ def _quantities(activity) -> list[tuple[str, object]]:
 # --- office: list, detail, form ------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def activity_list(request):
     params = request.GET.copy()
     if "year" not in params:
         params["year"] = str(timezone.localdate().year)
     filterset = ActivityFilterSet(params, queryset=selectors.activity_list(user=request.user))
     results = filterset.qs
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = params.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE, params=params)
     chosen = Activity.objects.filter(pk__in=results.values("pk"))
     by_kind = dict(chosen.order_by().values_list("kind").annotate(n=Count("id")))
     # htmx asks for the results only when a filter changes; a plain request gets the whole page.
@@ -86,8 +80,7 @@ def activity_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def activity_detail(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     records = (
@@ -146,16 +139,12 @@ def _activity_form_page(request, *, activity=None):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def activity_create(request):
     return _activity_form_page(request)
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def activity_edit(request, pk):
     return _activity_form_page(request, activity=selectors.activity_get(user=request.user, pk=pk))
 
@@ -163,9 +152,7 @@ def activity_edit(request, pk):
 # --- office: attendance ---------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def activity_attendance(request, pk):
     """The checklist: every active member with a status and a number of speeches; saved in one go."""
     activity = selectors.activity_get(user=request.user, pk=pk)
@@ -187,9 +174,7 @@ def activity_attendance(request, pk):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def attendance_import_page(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     form = AttendanceImportForm(request.POST or None, request.FILES or None)
@@ -206,8 +191,7 @@ def attendance_import_page(request, pk):
     return render(request, "activities/import.html", context)
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def attendance_template(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     return xlsx_response(imports.template_file(activity), f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
@@ -216,8 +200,7 @@ def attendance_template(request, pk):
 # --- members: sign-up ----------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def open_activities(request):
     activities = list(selectors.open_activities(user=request.user))
     for activity in activities:
@@ -241,16 +224,12 @@ def _signup_action(request, pk, fn, success):
     return redirect("activities:open")
 
 
-@never_cache
-@role_required(Role.MEMBER)
-@require_POST
+@page_view(Role.MEMBER, methods=["POST"])
 def activity_signup(request, pk):
     return _signup_action(request, pk, services.activity_signup, "已报名“{title}”。")
 
 
-@never_cache
-@role_required(Role.MEMBER)
-@require_POST
+@page_view(Role.MEMBER, methods=["POST"])
 def activity_signup_cancel(request, pk):
     return _signup_action(request, pk, services.activity_signup_cancel, "已取消报名“{title}”。")
 
@@ -258,9 +237,7 @@ def activity_signup_cancel(request, pk):
 # --- regulations ---------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
 def regulation_list(request):
     can_edit = has_role(request.user, Role.OFFICE)
     if request.method == "POST" and not can_edit:

@@ -12,14 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from activities.models import Activity, Attendance
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import no_member, page_view, safe_next
 from cppcc.xlsx_stream import xlsx_response
 from members.models import MemberGroup, Party, Sector
 from members.selectors import member_for_user
@@ -74,8 +72,7 @@ def _band_text(bands) -> str:
 # --- ranking --------------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def ranking(request):
     year = _year(request.GET.get("year"))
     scheme = AssessmentScheme.objects.filter(year=year).first()
@@ -138,8 +135,7 @@ def ranking(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def export(request):
     year = _year(request.GET.get("year"))
     if not AssessmentScheme.objects.filter(year=year).exists():
@@ -150,9 +146,7 @@ def export(request):
     return xlsx_response(out, f"{year}年度委员履职考核.xlsx")
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def awards_save(request, year):
     """Save the 评选 ticks of the ranking page. Only the rows shown are changed (the page may be filtered)."""
     back = safe_next(request) or f"{reverse('assessment:ranking')}?year={year}"
@@ -254,26 +248,21 @@ def _member_page(request, member, year):
     )
 
 
-@never_cache
-@role_required(*selectors.ASSESSMENT_READ_ROLES)
+@page_view(*selectors.ASSESSMENT_READ_ROLES)
 def member_detail(request, pk):
     member = selectors.assessment_member_get(user=request.user, pk=pk)
     return _member_page(request, member, _year(request.GET.get("year")))
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def mine(request):
     member = member_for_user(request.user)
-    if member is None:
-        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+    if no_member(request, member):
         return redirect("home")
     return _member_page(request, member, _year(request.GET.get("year")))
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def manual_add(request, pk):
     member = selectors.assessment_member_get(user=request.user, pk=pk)
     year = _year(request.POST.get("year"))
@@ -297,9 +286,7 @@ def manual_add(request, pk):
     return redirect(f"{reverse('assessment:member', args=[member.pk])}?year={year}#manual")
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def manual_remove(request, pk):
     item = get_object_or_404(AssessmentManualItem.objects.select_related("member", "category__scheme"), pk=pk)
     services.assessment_manual_item_remove(actor=request.user, item=item)
@@ -317,8 +304,7 @@ def _rule_kinds(rule) -> set[str]:
         return set()
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def scheme(request):
     year = _year(request.GET.get("year"))
     found = AssessmentScheme.objects.prefetch_related("categories__rules").filter(year=year).first()
@@ -423,9 +409,7 @@ SCHEME_OPERATIONS = {
 }
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def scheme_action(request, year, op):
     """One edit of the year's scheme (create from the default, settings, categories, rules), each a service."""
     found = AssessmentScheme.objects.filter(year=year).first()

@@ -2,18 +2,13 @@
 
 from django import forms
 
+from cppcc.form_fields import default_widget_classes
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
 
 from .filters import QUARTERS
 from .models import ConsultationPlan, Form, PlanState, Source
-
-
-def _style(form):
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -72,7 +67,7 @@ class TopicForm(forms.Form):
             self.fields["plan"].queryset = ConsultationPlan.objects.filter(state=PlanState.DRAFT)
         if editing:
             del self.fields["plan"]
-        _style(self)
+        default_widget_classes(self)
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -99,4 +94,4 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        default_widget_classes(self)

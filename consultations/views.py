@@ -4,12 +4,9 @@ their processing chain, and the units' inbox. Thin: parse, call selectors / the 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import attendance
 from activities.models import Activity
@@ -18,7 +15,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view, stored_file_response
 from members.models import HandlingUnit, Member, SpecialCommittee
 from members.selectors import units_of_user
 from supervision.models import Adoption
@@ -85,8 +82,7 @@ def _board_year(request) -> int:
     return parse_year(request.GET.get("year"), timezone.localdate().year)
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def board(request):
     """The year's topics as a board, one column per state (汇题 → 定题 → … → 办结)."""
     user = request.user
@@ -126,9 +122,7 @@ def board(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def plan_create(request):
     year = request.POST.get("year", "")
     try:
@@ -140,9 +134,7 @@ def plan_create(request):
     return redirect(f"{reverse('consultations:board')}?year={plan.year}")
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
-@require_POST
+@page_view(Role.OFFICE, Role.LEADER, methods=["POST"])
 def plan_action(request, pk, name):
     plan = selectors.plan_get(user=request.user, pk=pk)
     run_action(request, PLAN, name, plan)
@@ -152,9 +144,7 @@ def plan_action(request, pk, name):
 # --- topics ----------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.MEMBER)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, Role.MEMBER, methods=["GET", "POST"])
 def topic_create(request):
     office = has_role(request.user, Role.OFFICE)
     initial = {"source": Source.LEADERS}
@@ -196,9 +186,7 @@ def _form_errors(form, exc: ApplicationError) -> None:
         form.add_error(None, exc.message)
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.MEMBER)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, Role.MEMBER, methods=["GET", "POST"])
 def topic_edit(request, pk):
     topic = selectors.topic_get(user=request.user, pk=pk)
     if "update" not in TOPIC.allowed(request.user, topic):
@@ -228,8 +216,7 @@ def topic_edit(request, pk):
     return render(request, "consultations/topic_form.html", {"form": form, "title": "修改议题", "topic": topic})
 
 
-@never_cache
-@role_required(*selectors.TOPIC_READ_ROLES)
+@page_view(*selectors.TOPIC_READ_ROLES)
 def topic_detail(request, pk):
     user = request.user
     topic = selectors.topic_get(user=user, pk=pk)
@@ -260,9 +247,7 @@ def topic_detail(request, pk):
     )  # fmt: skip
 
 
-@never_cache
-@role_required(*selectors.TOPIC_READ_ROLES)
-@require_POST
+@page_view(*selectors.TOPIC_READ_ROLES, methods=["POST"])
 def topic_action(request, pk, name):
     topic = selectors.topic_get(user=request.user, pk=pk)
     ok = run_action(request, TOPIC, name, topic, data=_payload(request))
@@ -276,9 +261,7 @@ def topic_action(request, pk, name):
 # --- activities -------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def activity_add(request, pk):
     topic = selectors.topic_get(user=request.user, pk=pk)
     form = ActivityForm(request.POST)
@@ -295,8 +278,7 @@ def activity_add(request, pk):
     return redirect("consultations:topic", pk=topic.pk)
 
 
-@never_cache
-@role_required(*selectors.ACTIVITY_READ_ROLES)
+@page_view(*selectors.ACTIVITY_READ_ROLES)
 def activity_detail(request, pk):
     user = request.user
     consultation = selectors.activity_get(user=user, pk=pk)
@@ -318,9 +300,7 @@ def activity_detail(request, pk):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def activity_update(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     data = {"summary": request.POST.get("summary", "")}
@@ -332,9 +312,7 @@ def activity_update(request, pk):
     return redirect("consultations:activity", pk=consultation.pk)
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def speech_add(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     member = Member.objects.filter(pk=parse_id(request.POST.get("member"))).first()
@@ -355,9 +333,7 @@ def speech_add(request, pk):
     return redirect(f"{reverse('consultations:activity', args=[consultation.pk])}#speeches")
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
 def activity_attendance(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     return attendance.attendance_page(
@@ -374,8 +350,7 @@ def activity_attendance(request, pk):
 # --- outcomes -----------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(*selectors.OUTCOME_READ_ROLES)
+@page_view(*selectors.OUTCOME_READ_ROLES)
 def outcome_detail(request, pk):
     user = request.user
     outcome = selectors.outcome_get(user=user, pk=pk)
@@ -403,18 +378,14 @@ def outcome_detail(request, pk):
     )
 
 
-@never_cache
-@role_required(*selectors.OUTCOME_READ_ROLES)
-@require_POST
+@page_view(*selectors.OUTCOME_READ_ROLES, methods=["POST"])
 def outcome_action(request, pk, name):
     outcome = selectors.outcome_get(user=request.user, pk=pk)
     run_action(request, OUTCOME, name, outcome)
     return redirect("consultations:outcome", pk=outcome.pk)
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def outcome_upload(request, pk):
     outcome = selectors.outcome_get(user=request.user, pk=pk)
     upload = request.FILES.get("file")
@@ -429,15 +400,10 @@ def outcome_upload(request, pk):
     return redirect("consultations:outcome", pk=outcome.pk)
 
 
-@never_cache
-@role_required(*selectors.OUTCOME_READ_ROLES)
+@page_view(*selectors.OUTCOME_READ_ROLES)
 def outcome_file(request, pk):
     stored = selectors.outcome_file_get(user=request.user, pk=pk)
-    response = FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(stored)
 
 
 INBOX_TABS = [
@@ -448,8 +414,7 @@ INBOX_TABS = [
 ]
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def inbox(request):
     """The outcomes assigned to the user's own units, one row per assignment."""
     user = request.user

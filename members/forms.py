@@ -1,5 +1,7 @@
 from django import forms
 
+from cppcc.form_fields import widget_classes
+
 from . import idcard
 from .models import Member
 
@@ -35,18 +37,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-            if self.errors.get(name):
-                widget.attrs["class"] += " is-invalid"
+        widget_classes(self, check=(forms.CheckboxSelectMultiple, forms.CheckboxInput))
 
     def clean_id_number(self):
         value = idcard.normalize(self.cleaned_data.get("id_number") or "")

@@ -1,13 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view, paginate, role_required
 from cppcc.xlsx_stream import xlsx_response
 from securitylog import note_id_view
 
@@ -18,13 +16,10 @@ from .forms import IdNumberLookupForm, MemberForm, RosterImportForm
 PAGE_SIZE = 30
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def member_list(request):
     filterset = MemberFilterSet(request.GET, queryset=selectors.member_list(user=request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs, PAGE_SIZE)
     # htmx asks for the results only when a filter changes; a plain request gets the whole page.
     template = "members/_member_table.html" if request.headers.get("HX-Request") else "members/member_list.html"
     return render(
@@ -34,8 +29,7 @@ def member_list(request):
     )
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def member_detail(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     policy = selectors.member_policy(user=request.user, member=member)
@@ -88,9 +82,7 @@ def member_find(request):
     return redirect("members:detail", pk=member.pk)
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def member_create(request):
     form = MemberForm(request.POST or None)
     if request.method == "POST":
@@ -100,9 +92,7 @@ def member_create(request):
     return render(request, "members/member_form.html", {"form": form, "title": "新增委员"})
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def member_edit(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member)
@@ -119,9 +109,7 @@ def member_edit(request, pk):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def roster_import(request):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
@@ -141,8 +129,7 @@ def roster_template(request):
     return xlsx_response(roster.template_file(), "委员名册模板.xlsx")
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def roster_export(request):
     members = selectors.member_list(user=request.user, filters=request.GET)
     out = roster.export_to_file(user=request.user, members=members, request=request)

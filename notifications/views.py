@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cppcc.errors import NotFound
 from cppcc.roles import Role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import page_view, paginate, safe_next
 
 from . import registry, selectors, services
 from .models import Delivery
@@ -39,13 +39,10 @@ def notification_read_all(request):
     return redirect("notifications:list")
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def delivery_list(request):
     deliveries = selectors.delivery_list(filters=request.GET)
-    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, deliveries, 50)
     return render(
         request,
         "notifications/delivery_list.html",

@@ -2,8 +2,15 @@
 
 from django import forms
 
-from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import (
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    MultipleFileField,
+    default_widget_classes,
+    mark_invalid,
+)
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.page_drafts import DraftFormMixin
 from members.models import Member
 
 from .models import OpinionCategory
@@ -13,23 +20,11 @@ def _active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
-def _style(form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
-
-
-def _mark_invalid(form) -> None:
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            css = widget.attrs.get("class", "")
-            if "is-invalid" not in css:
-                widget.attrs["class"] = f"{css} is-invalid".strip()
-
-
-class OpinionForm(forms.Form):
+class OpinionForm(DraftFormMixin, forms.Form):
     """The author's form: write, save as draft or submit; the office enters a report for a member."""
+
+    people_field = "coauthors"
+    lead_field = "lead_author"
 
     title = forms.CharField(label="标题", max_length=200)
     category = forms.ModelChoiceField(
@@ -72,14 +67,10 @@ class OpinionForm(forms.Form):
                 "coauthors": [a.member_id for a in authors if not a.is_lead],
             }
         super().__init__(*args, **kwargs)
-        members = _active_members()
-        self.fields["coauthors"].queryset = members if office or user is None else members.exclude(user=user)
-        self.fields["coauthors"].widget.attrs["size"] = 8
-        if office:
-            self.fields["lead_author"].queryset = members
-        else:
+        self.choose_members(_active_members(), office=office, user=user, size=8)
+        if not office:
             del self.fields["lead_author"]  # a member writes in their own name
-        _style(self)
+        default_widget_classes(self)
 
     @property
     def is_office(self) -> bool:
@@ -93,15 +84,9 @@ class OpinionForm(forms.Form):
             self.add_error("lead_author", "请选择代为录入的委员。")
         return data
 
-    def service_data(self) -> tuple[dict, list, list]:
-        data = dict(self.cleaned_data)
-        coauthors = list(data.pop("coauthors", []) or [])
-        files = list(data.pop("attachments", []) or [])
-        return data, coauthors, files
-
     def full_clean(self):
         super().full_clean()
-        _mark_invalid(self)
+        mark_invalid(self, self.errors)
 
 
 class OpinionEditorForm(forms.Form):
@@ -117,8 +102,8 @@ class OpinionEditorForm(forms.Form):
         if report is not None and "initial" not in kwargs:
             kwargs["initial"] = {"title": report.title, "category": report.category_id, "content": report.content}
         super().__init__(*args, **kwargs)
-        _style(self)
+        default_widget_classes(self)
 
     def full_clean(self):
         super().full_clean()
-        _mark_invalid(self)
+        mark_invalid(self, self.errors)

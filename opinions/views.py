@@ -4,18 +4,16 @@ render. Every transition goes through the lifecycle engine (`OPINION.perform`, f
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from cppcc.errors import ApplicationError
-from cppcc.lifecycle import error_text, run_action
+from cppcc.lifecycle import run_action
+from cppcc.page_drafts import DraftFlow, form_errors
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import filtered_list_page, landing, page_view, paginate, stored_file_response
 from members.models import HandlingUnit
 from members.selectors import units_of_user
 
@@ -40,46 +38,30 @@ PRIMARY_ACTIONS = ("submit", "start_editing", "forward", "adopt", "instruct", "u
 
 
 def _landing(user) -> str:
-    if has_role(user, Role.OFFICE):
-        return "opinions:queue"
-    if has_role(user, Role.LEADER):
-        return "opinions:list"
-    if has_role(user, Role.UNIT):
-        return "opinions:inbox"
-    if has_role(user, Role.MEMBER):
-        return "opinions:mine"
-    return "home"
+    return landing(user, office="opinions:queue", leader="opinions:list", unit="opinions:inbox", member="opinions:mine")
 
 
 def _render_list(request, queryset, *, title, subtitle="", fields, order, state_choices=None, extra=None):
     """One list page: filters from OpinionFilterSet, 20 rows a page, htmx swaps only the table."""
     filterset = OpinionFilterSet(request.GET, queryset=queryset)
-    results = filterset.qs.order_by(*order)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    state_selected = filterset.form["state"].value() or []
-    context = {
-        "title": title,
-        "subtitle": subtitle,
-        "page": page,
-        "filter": filterset,
-        "filter_fields": fields,
-        "state_choices": state_choices if state_choices is not None else OpinionState.choices,
-        "state_selected": state_selected[0] if state_selected else "",
-        "query": query.urlencode(),
-        "total": page.paginator.count,
-        **(extra or {}),
-    }
-    template = "opinions/_table.html" if request.headers.get("HX-Request") else "opinions/list.html"
-    return render(request, template, context)
+    return filtered_list_page(
+        request,
+        filterset,
+        filterset.qs.order_by(*order),
+        templates=("opinions/list.html", "opinions/_table.html"),
+        size=PAGE_SIZE,
+        title=title,
+        subtitle=subtitle,
+        fields=fields,
+        state_choices=state_choices if state_choices is not None else OpinionState.choices,
+        extra=extra,
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def opinion_mine(request):
     queryset = selectors.opinion_list(user=request.user, own_only=True)
     counts = queryset.aggregate(
@@ -98,8 +80,7 @@ def opinion_mine(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def opinion_list(request):
     return _render_list(
         request,
@@ -111,8 +92,7 @@ def opinion_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def opinion_queue(request):
     waiting = (OpinionState.SUBMITTED, OpinionState.EDITING)
     queryset = selectors.opinion_list(user=request.user).filter(state__in=waiting)
@@ -128,8 +108,7 @@ def opinion_queue(request):
     )
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def opinion_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -143,9 +122,7 @@ def opinion_inbox(request):
         queryset = queryset.filter(my_feedback_at__isnull=True)
     elif tab == "answered":
         queryset = queryset.filter(my_feedback_at__isnull=False)
-    page = Paginator(queryset.order_by("-my_passed_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, queryset.order_by("-my_passed_at", "-id"), PAGE_SIZE)
     counts = OpinionReferral.objects.filter(unit__users=user).aggregate(
         waiting=Count("pk", filter=Q(feedback_at__isnull=True)),
         answered=Count("pk", filter=Q(feedback_at__isnull=False)),
@@ -167,64 +144,28 @@ def opinion_inbox(request):
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors if isinstance(errors, list) else [errors]:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors or not any(field in form.fields for field in exc.errors):
-        if exc.message not in form.non_field_errors():
-            form.add_error(None, exc.message)
+DRAFTS = DraftFlow(
+    lifecycle=OPINION,
+    create=services.opinion_create,
+    update=services.opinion_update,
+    form_class=OpinionForm,
+    template="opinions/form.html",
+    instance_name="report",
+    edit_url="opinions:edit",
+    detail_url="opinions:detail",
+    submitted="社情民意信息“{title}”已提交，等待机关编辑。",
+    saved="已保存“{title}”。",
+    # The author may still correct a report waiting in the queue: saving it does not submit it again.
+    submit_when=lambda report: report.state == OpinionState.DRAFT,
+)
 
 
-def _save(request, form, save):
-    """Validate, save through the service, then submit if asked; None means: show the form again."""
-    if not form.is_valid():
-        return None
-    data, coauthors, files = form.service_data()
-    try:
-        report = save(data, coauthors, files)
-    except ApplicationError as exc:
-        _form_errors(form, exc)
-        return None
-    if form.submitting and report.state == OpinionState.DRAFT:
-        try:
-            OPINION.perform("submit", actor=request.user, obj=report, data={})
-        except ApplicationError as exc:
-            messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
-            return redirect("opinions:edit", pk=report.pk)
-        messages.success(request, f"社情民意信息“{report.title}”已提交，等待机关编辑。")
-    else:
-        messages.success(request, f"已保存“{report.title}”。")
-    return redirect("opinions:detail", pk=report.pk)
-
-
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def opinion_create(request):
-    form = OpinionForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save(
-            request,
-            form,
-            lambda data, coauthors, files: services.opinion_create(
-                actor=request.user, data=data, coauthors=coauthors, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(request, "opinions/form.html", {"form": form, "title": "撰写社情民意信息"})
+    return DRAFTS.page(request, title="撰写社情民意信息")
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def opinion_edit(request, pk):
     """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
     report = selectors.opinion_get(user=request.user, pk=pk)
@@ -242,30 +183,12 @@ def opinion_edit(request, pk):
             try:
                 services.opinion_update(actor=request.user, report=report, data=form.cleaned_data)
             except ApplicationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, "已保存编辑修改。")
                 return redirect("opinions:detail", pk=report.pk)
         return _detail_page(request, report, editor_form=form)
-    form = OpinionForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        report=report,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save(
-            request,
-            form,
-            lambda data, coauthors, files: services.opinion_update(
-                actor=request.user, report=report, data=data, coauthors=coauthors, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(request, "opinions/form.html", {"form": form, "title": "修改社情民意信息", "report": report})
+    return DRAFTS.page(request, title="修改社情民意信息", instance=report)
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -340,15 +263,12 @@ def _detail_page(request, report, editor_form=None):
     )
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
+@page_view(*selectors.OPINION_READ_ROLES)
 def opinion_detail(request, pk):
     return _detail_page(request, selectors.opinion_get(user=request.user, pk=pk))
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
-@require_POST
+@page_view(*selectors.OPINION_READ_ROLES, methods=["POST"])
 def opinion_action(request, pk, name):
     report = selectors.opinion_get(user=request.user, pk=pk)
     if run_action(request, OPINION, name, report):
@@ -359,15 +279,7 @@ def opinion_action(request, pk, name):
     return redirect("opinions:detail", pk=report.pk)
 
 
-@never_cache
-@role_required(*selectors.OPINION_READ_ROLES)
+@page_view(*selectors.OPINION_READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)

@@ -3,28 +3,31 @@ only parses input and returns model instances for `services.proposal_create/prop
 
 from django import forms
 
-from cppcc.form_fields import MemberChoiceField, MemberMultipleChoiceField, MultipleFileField
+from cppcc.form_fields import (
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    MultipleFileField,
+    mark_invalid,
+    widget_classes,
+)
 from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.page_drafts import DraftFormMixin
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 from .models import Proposal, ProposalCategory
+from .services import COLLECTIVE_FIELDS
 
-OFFICE_FIELDS = (
-    "kind",
-    "lead_proposer",
-    "collective_party",
-    "collective_sector",
-    "collective_group",
-    "collective_committee",
-)
-COLLECTIVE_FIELDS = OFFICE_FIELDS[2:]
+OFFICE_FIELDS = ("kind", "lead_proposer", *COLLECTIVE_FIELDS)
 
 
 def _active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(DraftFormMixin, forms.Form):
+    people_field = "cosigners"
+    lead_field = "lead_proposer"
+
     title = forms.CharField(label="案题", max_length=200)
     category = forms.ModelChoiceField(
         label="类别", queryset=ProposalCategory.objects.filter(is_active=True), empty_label="请选择"
@@ -100,24 +103,12 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         term = proposal.term if proposal is not None else Term.objects.filter(is_current=True).first()
         self.fields["session"].queryset = Session.objects.filter(term=term).select_related("term")
-        members = _active_members()
-        # A member does not co-sign their own proposal.
-        self.fields["cosigners"].queryset = members if office or user is None else members.exclude(user=user)
-        self.fields["cosigners"].widget.attrs["size"] = 10
-        if office:
-            self.fields["lead_proposer"].queryset = members
-        else:
+        self.choose_members(_active_members(), office=office, user=user, size=10)
+        if not office:
             # A member writes in their own name; the service sets the proposer.
             for name in OFFICE_FIELDS:
                 del self.fields[name]
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
+        widget_classes(self, check=(forms.RadioSelect,), mark_errors=False)
 
     @property
     def is_office(self) -> bool:
@@ -131,19 +122,7 @@ class ProposalForm(forms.Form):
                     self.add_error(name, "提交前须填写此项。")
         return data
 
-    def service_data(self) -> tuple[dict, list, list]:
-        """(fields for the service, co-signers, uploads)."""
-        data = dict(self.cleaned_data)
-        cosigners = list(data.pop("cosigners", []) or [])
-        files = list(data.pop("attachments", []) or [])
-        return data, cosigners, files
-
     def add_error(self, field, error):
         super().add_error(field, error)
         # Errors from validation and from the service alike turn their field red.
-        for name in self._errors or {}:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and not isinstance(widget, forms.RadioSelect):
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
+        mark_invalid(self, self._errors or {}, skip=(forms.RadioSelect,))

@@ -8,20 +8,16 @@ never disagree about who may do what.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import ValidationError
 
-from cppcc.errors import ApplicationError
-from cppcc.lifecycle import error_text, run_action
+from cppcc.lifecycle import run_action
+from cppcc.page_drafts import DraftFlow
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required, safe_next
+from cppcc.views_helpers import filtered_list_page, landing, page_view, safe_next, stored_file_response
 from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
@@ -59,15 +55,9 @@ EVENT_LABELS = {
 
 def _landing(user) -> str:
     """Where a user goes when the proposal they just acted on is no longer theirs to see."""
-    if has_role(user, Role.OFFICE):
-        return "proposals:review"
-    if has_role(user, Role.LEADER):
-        return "proposals:list"
-    if has_role(user, Role.UNIT):
-        return "proposals:inbox"
-    if has_role(user, Role.MEMBER):
-        return "proposals:mine"
-    return "home"
+    return landing(
+        user, office="proposals:review", leader="proposals:list", unit="proposals:inbox", member="proposals:mine"
+    )
 
 
 def _render_list(
@@ -90,38 +80,34 @@ def _render_list(
     results = filterset.qs.defer("background", "suggestions")
     if order and not request.GET.get("ordering"):
         results = results.order_by(*order)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.copy()
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     for key, values in (fixed or {}).items():
         if not export_query.getlist(key):
             export_query.setlist(key, list(values))
-    state_selected = form["state"].value() or []
-    context = {
-        "title": title,
-        "subtitle": subtitle,
-        "page": page,
-        "filter": filterset,
-        "filter_fields": fields,
-        "state_choices": state_choices if state_choices is not None else State.choices,
-        "state_selected": state_selected[0] if state_selected else "",
-        "query": query.urlencode(),
-        "export_query": export_query.urlencode(),
-        "total": page.paginator.count,
-        "can_export": has_role(request.user, Role.OFFICE, Role.LEADER),
-        "my_unit_ids": set(),
-        **(extra or {}),
-    }
-    template = "proposals/_proposal_table.html" if request.headers.get("HX-Request") else "proposals/proposal_list.html"
-    return render(request, template, context)
+    return filtered_list_page(
+        request,
+        filterset,
+        results,
+        templates=("proposals/proposal_list.html", "proposals/_proposal_table.html"),
+        size=PAGE_SIZE,
+        title=title,
+        subtitle=subtitle,
+        fields=fields,
+        state_choices=state_choices if state_choices is not None else State.choices,
+        extra={
+            "export_query": export_query.urlencode(),
+            "can_export": has_role(request.user, Role.OFFICE, Role.LEADER),
+            "my_unit_ids": set(),
+            **(extra or {}),
+        },
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def proposal_mine(request):
     return _render_list(
         request,
@@ -133,8 +119,7 @@ def proposal_mine(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_list(request):
     return _render_list(
         request,
@@ -145,8 +130,7 @@ def proposal_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
+@page_view(Role.OFFICE)
 def proposal_review(request):
     queryset = selectors.proposal_list(user=request.user).filter(state=State.SUBMITTED)
     return _render_list(
@@ -171,8 +155,7 @@ def _next_due():
     )
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_board(request):
     queryset = selectors.proposal_list(user=request.user).filter(state__in=OPEN_STATES).annotate(next_due=_next_due())
     return _render_list(
@@ -187,8 +170,7 @@ def proposal_board(request):
     )
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def proposal_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -212,64 +194,26 @@ def proposal_inbox(request):
 # --- drafting ---------------------------------------------------------------------------------------
 
 
-def _form_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors if isinstance(errors, list) else [errors]:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors or not any(field in form.fields for field in exc.errors):
-        if exc.message not in form.non_field_errors():
-            form.add_error(None, exc.message)
+DRAFTS = DraftFlow(
+    lifecycle=PROPOSAL,
+    create=services.proposal_create,
+    update=services.proposal_update,
+    form_class=ProposalForm,
+    template="proposals/proposal_form.html",
+    instance_name="proposal",
+    edit_url="proposals:edit",
+    detail_url="proposals:detail",
+    submitted="提案“{title}”已提交，等待提案委员会审查。",
+    saved="已保存草稿“{title}”。",
+)
 
 
-def _save_draft(request, form, save):
-    """Validate, save through the service, then submit if asked; None means: show the form again."""
-    if not form.is_valid():
-        return None
-    data, cosigners, files = form.service_data()
-    try:
-        proposal = save(data, cosigners, files)
-    except ApplicationError as exc:
-        _form_errors(form, exc)
-        return None
-    if form.submitting:
-        try:
-            PROPOSAL.perform("submit", actor=request.user, obj=proposal, data={})
-        except (ApplicationError, ValidationError) as exc:
-            messages.warning(request, f"草稿已保存，但未能提交：{error_text(exc)}")
-            return redirect("proposals:edit", pk=proposal.pk)
-        messages.success(request, f"提案“{proposal.title}”已提交，等待提案委员会审查。")
-    else:
-        messages.success(request, f"已保存草稿“{proposal.title}”。")
-    return redirect("proposals:detail", pk=proposal.pk)
-
-
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def proposal_create(request):
-    form = ProposalForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save_draft(
-            request,
-            form,
-            lambda data, cosigners, files: services.proposal_create(
-                actor=request.user, data=data, cosigners=cosigners, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(request, "proposals/proposal_form.html", {"form": form, "title": "撰写提案"})
+    return DRAFTS.page(request, title="撰写提案")
 
 
-@never_cache
-@role_required(Role.MEMBER, Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
 def proposal_edit(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if proposal.state != State.DRAFT:
@@ -277,29 +221,7 @@ def proposal_edit(request, pk):
         return redirect("proposals:detail", pk=proposal.pk)
     if "update" not in PROPOSAL.allowed(request.user, proposal):
         raise DjangoPermissionDenied("只有提案人本人可以修改提案。")
-    form = ProposalForm(
-        request.POST or None,
-        request.FILES or None,
-        office=has_role(request.user, Role.OFFICE),
-        user=request.user,
-        proposal=proposal,
-        submitting="submit" in request.POST,
-    )
-    if request.method == "POST":
-        response = _save_draft(
-            request,
-            form,
-            lambda data, cosigners, files: services.proposal_update(
-                actor=request.user, proposal=proposal, data=data, cosigners=cosigners, files=files
-            ),
-        )
-        if response:
-            return response
-    return render(
-        request,
-        "proposals/proposal_form.html",
-        {"form": form, "title": "修改提案草稿", "proposal": proposal},
-    )
+    return DRAFTS.page(request, title="修改提案草稿", instance=proposal)
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -349,8 +271,7 @@ def _action_options(user, proposal, allowed) -> dict:
     return options
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def proposal_detail(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     events = list(selectors.proposal_events(proposal=proposal))
@@ -399,9 +320,7 @@ def _success_message(name: str, request):
     return None
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
-@require_POST
+@page_view(*selectors.READ_ROLES, methods=["POST"])
 def proposal_action(request, pk, name):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if run_action(request, PROPOSAL, name, proposal, data=_payload(request), success=_success_message(name, request)):
@@ -427,8 +346,7 @@ def _exports():
     return exports
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def proposal_export(request):
     exports = _exports()
     if exports is None:
@@ -439,8 +357,7 @@ def proposal_export(request):
     return xlsx_response(out, f"提案列表_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def proposal_print(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     exports = _exports()
@@ -452,15 +369,7 @@ def proposal_print(request, pk):
     return FileResponse(out, as_attachment=True, filename=filename, content_type=DOCX)
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)

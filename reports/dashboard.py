@@ -14,12 +14,11 @@ from django.db.models import Case, F, OuterRef, Subquery, When
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from activities.models import Activity
 from consultations.models import Form as ConsultationForm
 from cppcc.errors import ApplicationError
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view
 from members.models import HandlingUnit, Term
 from proposals import selectors as proposal_selectors
 from proposals.models import Assignment, State
@@ -42,8 +41,7 @@ ACTIVITY_SERIES = {
 }
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def dashboard(request):
     terms = list(Term.objects.order_by("-start_year", "-number"))
     # The dashboard offers a year or a term; a free date range is the API's and the exports' business.
@@ -206,22 +204,20 @@ def _figures(data: dict, scope: dict, overdue_total: int) -> list[dict]:
             "unit": "件",
             "note": f"重点提案 {prop['key']} · 集体提案 {prop['collective_filed']}",
         },
-        {
-            "key": "on_time_rate",
-            "label": "按时答复率",
-            "icon": "bi-alarm",
-            "value": _pct(replies["on_time_rate"], unit=False),
-            "unit": "%" if replies["on_time_rate"] is not None else "",
-            "note": f"应答复 {replies['due']} · 按时 {replies['on_time']} · 超期答复 {replies['late']}",
-        },
-        {
-            "key": "satisfaction_rate",
-            "label": "满意率",
-            "icon": "bi-hand-thumbs-up",
-            "value": _pct(satisfaction["rate"], unit=False),
-            "unit": "%" if satisfaction["rate"] is not None else "",
-            "note": f"评价 {satisfaction['total']} 件 · 不满意 {satisfaction['unsatisfied']} 件",
-        },
+        _rate_card(
+            "on_time_rate",
+            "按时答复率",
+            "bi-alarm",
+            replies["on_time_rate"],
+            f"应答复 {replies['due']} · 按时 {replies['on_time']} · 超期答复 {replies['late']}",
+        ),
+        _rate_card(
+            "satisfaction_rate",
+            "满意率",
+            "bi-hand-thumbs-up",
+            satisfaction["rate"],
+            f"评价 {satisfaction['total']} 件 · 不满意 {satisfaction['unsatisfied']} 件",
+        ),
         {
             "key": "overdue",
             "label": "当前逾期",
@@ -279,6 +275,18 @@ def _pct(rate, unit: bool = True) -> str:
         return "—"
     text = f"{rate:g}"
     return f"{text}%" if unit else text
+
+
+def _rate_card(key: str, label: str, icon: str, rate, note: str) -> dict:
+    """A headline card showing a rate: the figure, with "%" beside it only when there is one."""
+    return {
+        "key": key,
+        "label": label,
+        "icon": icon,
+        "value": _pct(rate, unit=False),
+        "unit": "%" if rate is not None else "",
+        "note": note,
+    }
 
 
 def _lead_units(proposal) -> list[str]:

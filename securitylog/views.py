@@ -1,13 +1,11 @@
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from cppcc.filters import parse_date_param, parse_id
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import page_view, paginate
 from cppcc.xlsx_stream import xlsx_response
 
 from . import exports, selectors
@@ -17,16 +15,13 @@ PAGE_SIZE = 50
 AUDIT_LOG_ROLES = (Role.OFFICE, Role.AUDITOR)
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def events(request):
     filterset = selectors.event_filterset(user=request.user, filters=request.GET)
     events = selectors.event_list(user=request.user, filters=request.GET, filterset=filterset)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, events, PAGE_SIZE)
     for event in page:
         event.type_label = selectors.object_type_label(event.object_type)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/security_events.html",
@@ -41,16 +36,14 @@ def events(request):
     )
 
 
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@page_view(*selectors.READ_ROLES)
 def export(request):
     # The download is itself recorded by SecurityEventMiddleware (Content-Disposition: attachment).
     events = selectors.event_list(user=request.user, filters=request.GET)
     return xlsx_response(exports.events_workbook(events), f"security-events-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@never_cache
-@role_required(*AUDIT_LOG_ROLES)
+@page_view(*AUDIT_LOG_ROLES)
 def audit_log(request):
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     model = request.GET.get("model", "")
@@ -67,9 +60,7 @@ def audit_log(request):
         entries = entries.filter(timestamp__date__gte=date_from)
     if date_to := parse_date_param(request.GET.get("date_to")):
         entries = entries.filter(timestamp__date__lte=date_to)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, entries, 50)
     labels = {
         ct.pk: (ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
         for ct in ContentType.objects.filter(pk__in=LogEntry.objects.values("content_type").distinct())

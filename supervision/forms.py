@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cppcc.form_fields import default_widget_classes
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
 
@@ -37,9 +38,7 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        default_widget_classes(self)
 
     def clean(self):
         data = super().clean()

@@ -3,13 +3,10 @@ selectors / actions / services, render. Transitions go through `actions.perform`
 the API."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import attendance
 from activities.models import Activity, Attendance
@@ -18,7 +15,7 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import role_required
+from cppcc.views_helpers import no_member, page_view, paginate
 from members.models import HandlingUnit
 from members.selectors import member_for_user, units_of_user
 
@@ -56,14 +53,11 @@ def timeline(events):
 # --- inspections ------------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
+@page_view(Role.OFFICE, Role.LEADER)
 def inspection_list(request):
     filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
     results = filterset.qs.order_by("-activity__start_date", "-id")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE)
     tab_query = query.copy()
     tab_query.pop("type", None)
     counted = participation(activities=Activity.objects.filter(pk__in=filterset.qs.values("activity_id")))
@@ -83,9 +77,7 @@ def inspection_list(request):
     )
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def inspection_create(request):
     form = InspectionForm(request.POST or None, initial={"kind": request.GET.get("type") or Kind.INSPECTION})
     if request.method == "POST" and form.is_valid():
@@ -99,9 +91,7 @@ def inspection_create(request):
     return render(request, "supervision/inspection_form.html", {"form": form, "title": "登记视察调研活动"})
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, methods=["GET", "POST"])
 def inspection_edit(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     form = InspectionForm(request.POST or None, initial=InspectionForm.initial_from(inspection))
@@ -120,8 +110,7 @@ def inspection_edit(request, pk):
     )
 
 
-@never_cache
-@role_required(*selectors.INSPECTION_READ_ROLES)
+@page_view(*selectors.INSPECTION_READ_ROLES)
 def inspection_detail(request, pk):
     user = request.user
     inspection = selectors.inspection_get(user=user, pk=pk)
@@ -147,18 +136,14 @@ def inspection_detail(request, pk):
     )
 
 
-@never_cache
-@role_required(*selectors.INSPECTION_READ_ROLES)
-@require_POST
+@page_view(*selectors.INSPECTION_READ_ROLES, methods=["POST"])
 def inspection_action(request, pk, name):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     run_action(request, INSPECTION, name, inspection)
     return redirect("supervision:detail", pk=inspection.pk)
 
 
-@never_cache
-@role_required(Role.OFFICE, Role.LEADER)
-@require_http_methods(["GET", "POST"])
+@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
 def inspection_attendance(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     return attendance.attendance_page(
@@ -176,9 +161,7 @@ def inspection_url(inspection) -> str:
     return reverse("supervision:detail", args=[inspection.pk])
 
 
-@never_cache
-@role_required(Role.OFFICE)
-@require_POST
+@page_view(Role.OFFICE, methods=["POST"])
 def recommendation_add(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     unit = HandlingUnit.objects.filter(pk=parse_id(request.POST.get("unit"))).first()
@@ -195,8 +178,7 @@ def recommendation_add(request, pk):
 # --- recommendations --------------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(*selectors.RECOMMENDATION_READ_ROLES)
+@page_view(*selectors.RECOMMENDATION_READ_ROLES)
 def recommendation_detail(request, pk):
     user = request.user
     recommendation = selectors.recommendation_get(user=user, pk=pk)
@@ -221,9 +203,7 @@ def recommendation_detail(request, pk):
     )
 
 
-@never_cache
-@role_required(*selectors.RECOMMENDATION_READ_ROLES)
-@require_POST
+@page_view(*selectors.RECOMMENDATION_READ_ROLES, methods=["POST"])
 def recommendation_action(request, pk, name):
     recommendation = selectors.recommendation_get(user=request.user, pk=pk)
     run_action(request, RECOMMENDATION, name, recommendation)
@@ -233,8 +213,7 @@ def recommendation_action(request, pk, name):
     return redirect("supervision:recommendation", pk=recommendation.pk)
 
 
-@never_cache
-@role_required(Role.UNIT)
+@page_view(Role.UNIT)
 def recommendation_inbox(request):
     user = request.user
     params = request.GET.copy()
@@ -242,9 +221,7 @@ def recommendation_inbox(request):
         params["state"] = Recommendation.State.SENT
     filterset = RecommendationFilterSet(params, queryset=selectors.recommendation_list(user=user))
     results = filterset.qs.order_by("state", "due_date", "id")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = params.copy()
-    query.pop("page", None)
+    page, query = paginate(request, results, PAGE_SIZE, params=params)
     counts = selectors.recommendation_list(user=user).aggregate(
         waiting=Count("pk", filter=Q(state=Recommendation.State.SENT)),
         overdue=Count("pk", filter=Q(state=Recommendation.State.SENT, due_date__lt=timezone.localdate())),
@@ -273,13 +250,11 @@ def recommendation_inbox(request):
 # --- members' own record ----------------------------------------------------------------------------
 
 
-@never_cache
-@role_required(Role.MEMBER)
+@page_view(Role.MEMBER)
 def my_activities(request):
     """我的履职活动: every activity the member is recorded for, with links to the casework behind it."""
     member = member_for_user(request.user)
-    if member is None:
-        messages.warning(request, "您的账号未关联委员信息，请联系机关工作人员。")
+    if no_member(request, member):
         rows, totals = [], {}
     else:
         year = parse_year(request.GET.get("year"))
@@ -298,9 +273,7 @@ def my_activities(request):
     years = (
         Attendance.objects.filter(member=member).dates("activity__start_date", "year", order="DESC") if member else []
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, rows, 50)
     return render(
         request,
         "supervision/my_activities.html",
