@@ -12,15 +12,19 @@ from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import page_view, role_required, safe_next
+from cppcc.routes import Routes
+from cppcc.views_helpers import role_required, safe_next
 from members import selectors as member_selectors
 
 from . import policy, selectors, services, tokens
 from .forms import MemberAccountForm, PasswordChangeForm, PasswordResetRequestForm, RolesForm, UnitAccountForm
 
+route = Routes()
+
 PAGE_SIZE = 30
 
 
+@route("password/change/", name="password_change")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "registration/password_change_form.html"
@@ -50,6 +54,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@route("password/change/done/", name="password_change_done")
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
 
@@ -68,7 +73,7 @@ def _page_error(request, form, exc: ApplicationError):
 # --- security administrator: roles -----------------------------------------------------------------
 
 
-@page_view(Role.SECURITY)
+@route("users/", name="users", roles=(Role.SECURITY,))
 def user_list(request):
     query, role = request.GET.get("q", ""), request.GET.get("role", "")
     users = selectors.user_list(actor=request.user, query=query, role=role)
@@ -87,7 +92,7 @@ def user_list(request):
     )
 
 
-@page_view(Role.SECURITY, methods=["GET", "POST"])
+@route("users/<int:pk>/roles/", name="user_roles", roles=(Role.SECURITY,), methods=("GET", "POST"))
 def user_roles(request, pk):
     target = selectors.user_get(actor=request.user, pk=pk)
     if target.pk == request.user.pk:
@@ -109,6 +114,7 @@ def user_roles(request, pk):
     )
 
 
+@route("users/<int:pk>/unlock/", name="user_unlock")
 @role_required(Role.SECURITY)
 @require_http_methods(["POST"])
 def user_unlock(request, pk):
@@ -131,7 +137,7 @@ def _opened(request, user, password, back_url, back_label):
     return response
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("open/member/<int:pk>/", name="member_open", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def member_account_open(request, pk):
     member = member_selectors.member_get(user=request.user, pk=pk)
     back = reverse("members:detail", args=[member.pk])
@@ -153,7 +159,7 @@ def member_account_open(request, pk):
     return render(request, "accounts/member_account_form.html", {"member": member, "form": form})
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("open/unit/", name="unit_open", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def unit_account_open(request):
     initial = {}
     if request.GET.get("unit", "").isdigit():
@@ -175,6 +181,7 @@ def unit_account_open(request):
 # --- password reset by link (the holder only; 三员分立) -------------------------------------------------
 
 
+@route("password/reset/", name="password_reset")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
@@ -186,12 +193,14 @@ def password_reset(request):
     return render(request, "registration/password_reset_form.html", {"form": form})
 
 
+@route("password/reset/sent/", name="password_reset_done")
 def password_reset_done(request):
     from django.conf import settings
 
     return render(request, "registration/password_reset_done.html", {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600})
 
 
+@route("password/reset/<uidb64>/<token>/", name="password_reset_confirm")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's one-time link check (the token dies with the password it was made for and after
     PASSWORD_RESET_TIMEOUT); on success every other session and token of the holder ends."""
@@ -206,6 +215,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+@route("password/reset/complete/", name="password_reset_complete")
 def password_reset_complete(request):
     return render(request, "registration/password_reset_complete.html")
 
@@ -213,6 +223,7 @@ def password_reset_complete(request):
 # --- own API tokens and sign-outs -------------------------------------------------------------------
 
 
+@route("tokens/", name="tokens")
 @never_cache
 @login_required
 @require_http_methods(["GET"])
@@ -228,6 +239,7 @@ def token_list(request):
     )
 
 
+@route("tokens/<int:pk>/revoke/", name="token_revoke")
 @login_required
 @require_http_methods(["POST"])
 def token_revoke(request, pk):
@@ -237,6 +249,7 @@ def token_revoke(request, pk):
     return redirect("accounts:tokens")
 
 
+@route("logout-everywhere/", name="logout_everywhere")
 @login_required
 @require_http_methods(["POST"])
 def logout_everywhere(request):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import page_view, paginate
+from cppcc.routes import Routes
+from cppcc.views_helpers import paginate
 from cppcc.xlsx_stream import xlsx_response
 from members.selectors import member_for_user
 
@@ -28,6 +29,8 @@ from .forms import (
     RegulationForm,
 )
 from .models import Activity, Attendance
+
+route = Routes()
 
 PAGE_SIZE = 30
 
@@ -53,7 +56,7 @@ def _quantities(activity) -> list[tuple[str, object]]:
 # --- office: list, detail, form ------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def activity_list(request):
     params = request.GET.copy()
     if "year" not in params:
@@ -80,7 +83,7 @@ def activity_list(request):
     )
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("<int:pk>/", name="detail", roles=(Role.OFFICE, Role.LEADER))
 def activity_detail(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     records = (
@@ -139,12 +142,12 @@ def _activity_form_page(request, *, activity=None):
     )
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("new/", name="create", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def activity_create(request):
     return _activity_form_page(request)
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/edit/", name="edit", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def activity_edit(request, pk):
     return _activity_form_page(request, activity=selectors.activity_get(user=request.user, pk=pk))
 
@@ -152,7 +155,7 @@ def activity_edit(request, pk):
 # --- office: attendance ---------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/attendance/", name="attendance", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def activity_attendance(request, pk):
     """The checklist: every active member with a status and a number of speeches; saved in one go."""
     activity = selectors.activity_get(user=request.user, pk=pk)
@@ -174,7 +177,7 @@ def activity_attendance(request, pk):
     )
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/attendance/import/", name="import", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def attendance_import_page(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     form = AttendanceImportForm(request.POST or None, request.FILES or None)
@@ -191,7 +194,7 @@ def attendance_import_page(request, pk):
     return render(request, "activities/import.html", context)
 
 
-@page_view(Role.OFFICE)
+@route("<int:pk>/attendance/template.xlsx", name="import_template", roles=(Role.OFFICE,))
 def attendance_template(request, pk):
     activity = selectors.activity_get(user=request.user, pk=pk)
     return xlsx_response(imports.template_file(activity), f"出勤登记表_{activity.start_date:%Y%m%d}.xlsx")
@@ -200,7 +203,7 @@ def attendance_template(request, pk):
 # --- members: sign-up ----------------------------------------------------------------------------------
 
 
-@page_view(Role.MEMBER)
+@route("open/", name="open", roles=(Role.MEMBER,))
 def open_activities(request):
     activities = list(selectors.open_activities(user=request.user))
     for activity in activities:
@@ -224,12 +227,12 @@ def _signup_action(request, pk, fn, success):
     return redirect("activities:open")
 
 
-@page_view(Role.MEMBER, methods=["POST"])
+@route("<int:pk>/signup/", name="signup", roles=(Role.MEMBER,), methods=("POST",))
 def activity_signup(request, pk):
     return _signup_action(request, pk, services.activity_signup, "已报名“{title}”。")
 
 
-@page_view(Role.MEMBER, methods=["POST"])
+@route("<int:pk>/signup/cancel/", name="signup_cancel", roles=(Role.MEMBER,), methods=("POST",))
 def activity_signup_cancel(request, pk):
     return _signup_action(request, pk, services.activity_signup_cancel, "已取消报名“{title}”。")
 
@@ -237,7 +240,7 @@ def activity_signup_cancel(request, pk):
 # --- regulations ---------------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
+@route("regulations/", name="regulations", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
 def regulation_list(request):
     can_edit = has_role(request.user, Role.OFFICE)
     if request.method == "POST" and not can_edit:

@@ -17,7 +17,8 @@ from activities.models import Activity, Attendance
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import no_member, page_view, safe_next
+from cppcc.routes import Routes
+from cppcc.views_helpers import no_member, safe_next
 from cppcc.xlsx_stream import xlsx_response
 from members.models import MemberGroup, Party, Sector
 from members.selectors import member_for_user
@@ -30,6 +31,8 @@ from .models import (
     AssessmentRule,
     AssessmentScheme,
 )
+
+route = Routes()
 
 MEMBER_AWARD_KINDS = [AssessmentAward.Kind.OUTSTANDING_MEMBER, AssessmentAward.Kind.EXCELLENT_GROUP_LEADER]
 
@@ -72,7 +75,7 @@ def _band_text(bands) -> str:
 # --- ranking --------------------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="ranking", roles=(Role.OFFICE, Role.LEADER))
 def ranking(request):
     year = _year(request.GET.get("year"))
     scheme = AssessmentScheme.objects.filter(year=year).first()
@@ -135,7 +138,7 @@ def ranking(request):
     )
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("export.xlsx", name="export", roles=(Role.OFFICE, Role.LEADER))
 def export(request):
     year = _year(request.GET.get("year"))
     if not AssessmentScheme.objects.filter(year=year).exists():
@@ -146,7 +149,7 @@ def export(request):
     return xlsx_response(out, f"{year}年度委员履职考核.xlsx")
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("awards/<int:year>/", name="awards", roles=(Role.OFFICE,), methods=("POST",))
 def awards_save(request, year):
     """Save the 评选 ticks of the ranking page. Only the rows shown are changed (the page may be filtered)."""
     back = safe_next(request) or f"{reverse('assessment:ranking')}?year={year}"
@@ -248,13 +251,13 @@ def _member_page(request, member, year):
     )
 
 
-@page_view(*selectors.ASSESSMENT_READ_ROLES)
+@route("members/<int:pk>/", name="member", roles=selectors.ASSESSMENT_READ_ROLES)
 def member_detail(request, pk):
     member = selectors.assessment_member_get(user=request.user, pk=pk)
     return _member_page(request, member, _year(request.GET.get("year")))
 
 
-@page_view(Role.MEMBER)
+@route("mine/", name="mine", roles=(Role.MEMBER,))
 def mine(request):
     member = member_for_user(request.user)
     if no_member(request, member):
@@ -262,7 +265,7 @@ def mine(request):
     return _member_page(request, member, _year(request.GET.get("year")))
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("members/<int:pk>/manual/", name="manual_add", roles=(Role.OFFICE,), methods=("POST",))
 def manual_add(request, pk):
     member = selectors.assessment_member_get(user=request.user, pk=pk)
     year = _year(request.POST.get("year"))
@@ -286,7 +289,7 @@ def manual_add(request, pk):
     return redirect(f"{reverse('assessment:member', args=[member.pk])}?year={year}#manual")
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("manual/<int:pk>/remove/", name="manual_remove", roles=(Role.OFFICE,), methods=("POST",))
 def manual_remove(request, pk):
     item = get_object_or_404(AssessmentManualItem.objects.select_related("member", "category__scheme"), pk=pk)
     services.assessment_manual_item_remove(actor=request.user, item=item)
@@ -304,7 +307,7 @@ def _rule_kinds(rule) -> set[str]:
         return set()
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("scheme/", name="scheme", roles=(Role.OFFICE, Role.LEADER))
 def scheme(request):
     year = _year(request.GET.get("year"))
     found = AssessmentScheme.objects.prefetch_related("categories__rules").filter(year=year).first()
@@ -409,7 +412,7 @@ SCHEME_OPERATIONS = {
 }
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("scheme/<int:year>/do/<str:op>/", name="scheme_action", roles=(Role.OFFICE,), methods=("POST",))
 def scheme_action(request, year, op):
     """One edit of the year's scheme (create from the default, settings, categories, rules), each a service."""
     found = AssessmentScheme.objects.filter(year=year).first()

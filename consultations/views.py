@@ -15,7 +15,8 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import page_view, stored_file_response
+from cppcc.routes import Routes
+from cppcc.views_helpers import stored_file_response
 from members.models import HandlingUnit, Member, SpecialCommittee
 from members.selectors import units_of_user
 from supervision.models import Adoption
@@ -34,6 +35,8 @@ from .models import (
     TopicState,
 )
 from .workflow import OUTCOME, PLAN, TOPIC, my_assignments
+
+route = Routes()
 
 BOARD_COLUMNS = [s for s in TopicState if s != TopicState.DROPPED]
 STATE_LABELS = {**dict(TopicState.choices), **dict(OutcomeState.choices), **dict(PlanState.choices)}
@@ -82,7 +85,7 @@ def _board_year(request) -> int:
     return parse_year(request.GET.get("year"), timezone.localdate().year)
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="board", roles=(Role.OFFICE, Role.LEADER))
 def board(request):
     """The year's topics as a board, one column per state (汇题 → 定题 → … → 办结)."""
     user = request.user
@@ -122,7 +125,7 @@ def board(request):
     )
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("plans/new/", name="plan_create", roles=(Role.OFFICE,), methods=("POST",))
 def plan_create(request):
     year = request.POST.get("year", "")
     try:
@@ -134,7 +137,7 @@ def plan_create(request):
     return redirect(f"{reverse('consultations:board')}?year={plan.year}")
 
 
-@page_view(Role.OFFICE, Role.LEADER, methods=["POST"])
+@route("plans/<int:pk>/do/<str:name>/", name="plan_action", roles=(Role.OFFICE, Role.LEADER), methods=("POST",))
 def plan_action(request, pk, name):
     plan = selectors.plan_get(user=request.user, pk=pk)
     run_action(request, PLAN, name, plan)
@@ -144,7 +147,7 @@ def plan_action(request, pk, name):
 # --- topics ----------------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, Role.MEMBER, methods=["GET", "POST"])
+@route("topics/new/", name="topic_create", roles=(Role.OFFICE, Role.MEMBER), methods=("GET", "POST"))
 def topic_create(request):
     office = has_role(request.user, Role.OFFICE)
     initial = {"source": Source.LEADERS}
@@ -186,7 +189,7 @@ def _form_errors(form, exc: ApplicationError) -> None:
         form.add_error(None, exc.message)
 
 
-@page_view(Role.OFFICE, Role.MEMBER, methods=["GET", "POST"])
+@route("topics/<int:pk>/edit/", name="topic_edit", roles=(Role.OFFICE, Role.MEMBER), methods=("GET", "POST"))
 def topic_edit(request, pk):
     topic = selectors.topic_get(user=request.user, pk=pk)
     if "update" not in TOPIC.allowed(request.user, topic):
@@ -216,7 +219,7 @@ def topic_edit(request, pk):
     return render(request, "consultations/topic_form.html", {"form": form, "title": "修改议题", "topic": topic})
 
 
-@page_view(*selectors.TOPIC_READ_ROLES)
+@route("topics/<int:pk>/", name="topic", roles=selectors.TOPIC_READ_ROLES)
 def topic_detail(request, pk):
     user = request.user
     topic = selectors.topic_get(user=user, pk=pk)
@@ -247,7 +250,7 @@ def topic_detail(request, pk):
     )  # fmt: skip
 
 
-@page_view(*selectors.TOPIC_READ_ROLES, methods=["POST"])
+@route("topics/<int:pk>/do/<str:name>/", name="topic_action", roles=selectors.TOPIC_READ_ROLES, methods=("POST",))
 def topic_action(request, pk, name):
     topic = selectors.topic_get(user=request.user, pk=pk)
     ok = run_action(request, TOPIC, name, topic, data=_payload(request))
@@ -261,7 +264,7 @@ def topic_action(request, pk, name):
 # --- activities -------------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("topics/<int:pk>/activities/new/", name="activity_add", roles=(Role.OFFICE,), methods=("POST",))
 def activity_add(request, pk):
     topic = selectors.topic_get(user=request.user, pk=pk)
     form = ActivityForm(request.POST)
@@ -278,7 +281,7 @@ def activity_add(request, pk):
     return redirect("consultations:topic", pk=topic.pk)
 
 
-@page_view(*selectors.ACTIVITY_READ_ROLES)
+@route("activities/<int:pk>/", name="activity", roles=selectors.ACTIVITY_READ_ROLES)
 def activity_detail(request, pk):
     user = request.user
     consultation = selectors.activity_get(user=user, pk=pk)
@@ -300,7 +303,7 @@ def activity_detail(request, pk):
     )
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("activities/<int:pk>/summary/", name="activity_update", roles=(Role.OFFICE,), methods=("POST",))
 def activity_update(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     data = {"summary": request.POST.get("summary", "")}
@@ -312,7 +315,7 @@ def activity_update(request, pk):
     return redirect("consultations:activity", pk=consultation.pk)
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("activities/<int:pk>/speeches/new/", name="speech_add", roles=(Role.OFFICE,), methods=("POST",))
 def speech_add(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     member = Member.objects.filter(pk=parse_id(request.POST.get("member"))).first()
@@ -333,7 +336,7 @@ def speech_add(request, pk):
     return redirect(f"{reverse('consultations:activity', args=[consultation.pk])}#speeches")
 
 
-@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
+@route("activities/<int:pk>/attendance/", name="attendance", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
 def activity_attendance(request, pk):
     consultation = selectors.activity_get(user=request.user, pk=pk)
     return attendance.attendance_page(
@@ -350,7 +353,7 @@ def activity_attendance(request, pk):
 # --- outcomes -----------------------------------------------------------------------------------------
 
 
-@page_view(*selectors.OUTCOME_READ_ROLES)
+@route("outcomes/<int:pk>/", name="outcome", roles=selectors.OUTCOME_READ_ROLES)
 def outcome_detail(request, pk):
     user = request.user
     outcome = selectors.outcome_get(user=user, pk=pk)
@@ -378,14 +381,14 @@ def outcome_detail(request, pk):
     )
 
 
-@page_view(*selectors.OUTCOME_READ_ROLES, methods=["POST"])
+@route("outcomes/<int:pk>/do/<str:name>/", name="outcome_action", roles=selectors.OUTCOME_READ_ROLES, methods=("POST",))
 def outcome_action(request, pk, name):
     outcome = selectors.outcome_get(user=request.user, pk=pk)
     run_action(request, OUTCOME, name, outcome)
     return redirect("consultations:outcome", pk=outcome.pk)
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("outcomes/<int:pk>/files/", name="outcome_upload", roles=(Role.OFFICE,), methods=("POST",))
 def outcome_upload(request, pk):
     outcome = selectors.outcome_get(user=request.user, pk=pk)
     upload = request.FILES.get("file")
@@ -400,7 +403,7 @@ def outcome_upload(request, pk):
     return redirect("consultations:outcome", pk=outcome.pk)
 
 
-@page_view(*selectors.OUTCOME_READ_ROLES)
+@route("outcome-files/<int:pk>/", name="outcome_file", roles=selectors.OUTCOME_READ_ROLES)
 def outcome_file(request, pk):
     stored = selectors.outcome_file_get(user=request.user, pk=pk)
     return stored_file_response(stored)
@@ -414,7 +417,7 @@ INBOX_TABS = [
 ]
 
 
-@page_view(Role.UNIT)
+@route("inbox/", name="inbox", roles=(Role.UNIT,))
 def inbox(request):
     """The outcomes assigned to the user's own units, one row per assignment."""
     user = request.user

@@ -5,7 +5,8 @@ from django.views.decorators.http import require_http_methods
 
 from cppcc.errors import ApplicationError
 from cppcc.roles import Role
-from cppcc.views_helpers import page_view, paginate, role_required
+from cppcc.routes import Routes
+from cppcc.views_helpers import paginate, role_required
 from cppcc.xlsx_stream import xlsx_response
 from securitylog import note_id_view
 
@@ -13,10 +14,12 @@ from . import roster, selectors, services
 from .filters import MemberFilterSet
 from .forms import IdNumberLookupForm, MemberForm, RosterImportForm
 
+route = Routes()
+
 PAGE_SIZE = 30
 
 
-@page_view(*selectors.READ_ROLES)
+@route("", name="list", roles=selectors.READ_ROLES)
 def member_list(request):
     filterset = MemberFilterSet(request.GET, queryset=selectors.member_list(user=request.user))
     page, query = paginate(request, filterset.qs, PAGE_SIZE)
@@ -29,7 +32,7 @@ def member_list(request):
     )
 
 
-@page_view(*selectors.READ_ROLES)
+@route("<int:pk>/", name="detail", roles=selectors.READ_ROLES)
 def member_detail(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     policy = selectors.member_policy(user=request.user, member=member)
@@ -66,6 +69,7 @@ def _save_form(request, form, save):
     return None
 
 
+@route("find/", name="find")
 @role_required(Role.OFFICE)
 @require_http_methods(["POST"])
 def member_find(request):
@@ -82,7 +86,7 @@ def member_find(request):
     return redirect("members:detail", pk=member.pk)
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("new/", name="create", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def member_create(request):
     form = MemberForm(request.POST or None)
     if request.method == "POST":
@@ -92,7 +96,7 @@ def member_create(request):
     return render(request, "members/member_form.html", {"form": form, "title": "新增委员"})
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/edit/", name="edit", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def member_edit(request, pk):
     member = selectors.member_get(user=request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member)
@@ -109,7 +113,7 @@ def member_edit(request, pk):
     )
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("import/", name="import", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def roster_import(request):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
@@ -124,12 +128,13 @@ def roster_import(request):
     return render(request, "members/roster_import.html", context)
 
 
+@route("import/template.xlsx", name="import_template")
 @role_required(Role.OFFICE)
 def roster_template(request):
     return xlsx_response(roster.template_file(), "委员名册模板.xlsx")
 
 
-@page_view(Role.OFFICE)
+@route("export.xlsx", name="export", roles=(Role.OFFICE,))
 def roster_export(request):
     members = selectors.member_list(user=request.user, filters=request.GET)
     out = roster.export_to_file(user=request.user, members=members, request=request)

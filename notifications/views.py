@@ -8,12 +8,16 @@ from django.views.decorators.http import require_POST
 
 from cppcc.errors import NotFound
 from cppcc.roles import Role
-from cppcc.views_helpers import page_view, paginate, safe_next
+from cppcc.routes import Routes
+from cppcc.views_helpers import paginate, safe_next
 
 from . import registry, selectors, services
 from .models import Delivery
 
+route = Routes()
 
+
+@route("", name="list")
 @never_cache
 @login_required
 def notification_list(request):
@@ -21,6 +25,7 @@ def notification_list(request):
     return render(request, "notifications/notification_list.html", {"page": page, "query": ""})
 
 
+@route("<int:pk>/read/", name="read")
 @require_POST
 @login_required
 def notification_read(request, pk):
@@ -32,6 +37,7 @@ def notification_read(request, pk):
     return redirect(safe_next(request) or reverse("notifications:list"))
 
 
+@route("read-all/", name="read_all")
 @require_POST
 @login_required
 def notification_read_all(request):
@@ -39,7 +45,7 @@ def notification_read_all(request):
     return redirect("notifications:list")
 
 
-@page_view(Role.OFFICE)
+@route("reminders/", name="deliveries", roles=(Role.OFFICE,))
 def delivery_list(request):
     deliveries = selectors.delivery_list(filters=request.GET)
     page, query = paginate(request, deliveries, 50)

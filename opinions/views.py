@@ -13,7 +13,8 @@ from cppcc.errors import ApplicationError
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow, form_errors
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, landing, page_view, paginate, stored_file_response
+from cppcc.routes import Routes
+from cppcc.views_helpers import filtered_list_page, landing, paginate, stored_file_response
 from members.models import HandlingUnit
 from members.selectors import units_of_user
 
@@ -22,6 +23,8 @@ from .filters import OpinionFilterSet
 from .forms import OpinionEditorForm, OpinionForm
 from .models import OpinionLevel, OpinionPublication, OpinionReferral, OpinionState
 from .workflow import OPINION
+
+route = Routes()
 
 PAGE_SIZE = 20
 STATE_LABELS = dict(OpinionState.choices)
@@ -61,7 +64,7 @@ def _render_list(request, queryset, *, title, subtitle="", fields, order, state_
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@page_view(Role.MEMBER)
+@route("mine/", name="mine", roles=(Role.MEMBER,))
 def opinion_mine(request):
     queryset = selectors.opinion_list(user=request.user, own_only=True)
     counts = queryset.aggregate(
@@ -80,7 +83,7 @@ def opinion_mine(request):
     )
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def opinion_list(request):
     return _render_list(
         request,
@@ -92,7 +95,7 @@ def opinion_list(request):
     )
 
 
-@page_view(Role.OFFICE)
+@route("queue/", name="queue", roles=(Role.OFFICE,))
 def opinion_queue(request):
     waiting = (OpinionState.SUBMITTED, OpinionState.EDITING)
     queryset = selectors.opinion_list(user=request.user).filter(state__in=waiting)
@@ -108,7 +111,7 @@ def opinion_queue(request):
     )
 
 
-@page_view(Role.UNIT)
+@route("inbox/", name="inbox", roles=(Role.UNIT,))
 def opinion_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -160,12 +163,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
+@route("new/", name="create", roles=(Role.MEMBER, Role.OFFICE), methods=("GET", "POST"))
 def opinion_create(request):
     return DRAFTS.page(request, title="撰写社情民意信息")
 
 
-@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/edit/", name="edit", roles=(Role.MEMBER, Role.OFFICE), methods=("GET", "POST"))
 def opinion_edit(request, pk):
     """The author's form (draft or waiting in the queue), or — while editing — the office editor's."""
     report = selectors.opinion_get(user=request.user, pk=pk)
@@ -263,12 +266,12 @@ def _detail_page(request, report, editor_form=None):
     )
 
 
-@page_view(*selectors.OPINION_READ_ROLES)
+@route("<int:pk>/", name="detail", roles=selectors.OPINION_READ_ROLES)
 def opinion_detail(request, pk):
     return _detail_page(request, selectors.opinion_get(user=request.user, pk=pk))
 
 
-@page_view(*selectors.OPINION_READ_ROLES, methods=["POST"])
+@route("<int:pk>/do/<str:name>/", name="action", roles=selectors.OPINION_READ_ROLES, methods=("POST",))
 def opinion_action(request, pk, name):
     report = selectors.opinion_get(user=request.user, pk=pk)
     if run_action(request, OPINION, name, report):
@@ -279,7 +282,7 @@ def opinion_action(request, pk, name):
     return redirect("opinions:detail", pk=report.pk)
 
 
-@page_view(*selectors.OPINION_READ_ROLES)
+@route("attachments/<int:pk>/", name="attachment", roles=selectors.OPINION_READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     return stored_file_response(attachment)

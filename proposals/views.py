@@ -17,7 +17,8 @@ from django.utils import timezone
 from cppcc.lifecycle import run_action
 from cppcc.page_drafts import DraftFlow
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import filtered_list_page, landing, page_view, safe_next, stored_file_response
+from cppcc.routes import Routes
+from cppcc.views_helpers import filtered_list_page, landing, safe_next, stored_file_response
 from cppcc.xlsx_stream import xlsx_response
 from members.models import HandlingUnit, Session
 from members.selectors import units_of_user
@@ -35,6 +36,8 @@ from .models import (
     State,
 )
 from .workflow import PROPOSAL
+
+route = Routes()
 
 PAGE_SIZE = 20
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -107,7 +110,7 @@ def _render_list(
 # --- lists ------------------------------------------------------------------------------------------
 
 
-@page_view(Role.MEMBER)
+@route("mine/", name="mine", roles=(Role.MEMBER,))
 def proposal_mine(request):
     return _render_list(
         request,
@@ -119,7 +122,7 @@ def proposal_mine(request):
     )
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def proposal_list(request):
     return _render_list(
         request,
@@ -130,7 +133,7 @@ def proposal_list(request):
     )
 
 
-@page_view(Role.OFFICE)
+@route("review/", name="review", roles=(Role.OFFICE,))
 def proposal_review(request):
     queryset = selectors.proposal_list(user=request.user).filter(state=State.SUBMITTED)
     return _render_list(
@@ -155,7 +158,7 @@ def _next_due():
     )
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("board/", name="board", roles=(Role.OFFICE, Role.LEADER))
 def proposal_board(request):
     queryset = selectors.proposal_list(user=request.user).filter(state__in=OPEN_STATES).annotate(next_due=_next_due())
     return _render_list(
@@ -170,7 +173,7 @@ def proposal_board(request):
     )
 
 
-@page_view(Role.UNIT)
+@route("inbox/", name="inbox", roles=(Role.UNIT,))
 def proposal_inbox(request):
     user = request.user
     my_units = list(units_of_user(user))
@@ -208,12 +211,12 @@ DRAFTS = DraftFlow(
 )
 
 
-@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
+@route("new/", name="create", roles=(Role.MEMBER, Role.OFFICE), methods=("GET", "POST"))
 def proposal_create(request):
     return DRAFTS.page(request, title="撰写提案")
 
 
-@page_view(Role.MEMBER, Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/edit/", name="edit", roles=(Role.MEMBER, Role.OFFICE), methods=("GET", "POST"))
 def proposal_edit(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if proposal.state != State.DRAFT:
@@ -271,7 +274,7 @@ def _action_options(user, proposal, allowed) -> dict:
     return options
 
 
-@page_view(*selectors.READ_ROLES)
+@route("<int:pk>/", name="detail", roles=selectors.READ_ROLES)
 def proposal_detail(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     events = list(selectors.proposal_events(proposal=proposal))
@@ -320,7 +323,7 @@ def _success_message(name: str, request):
     return None
 
 
-@page_view(*selectors.READ_ROLES, methods=["POST"])
+@route("<int:pk>/do/<str:name>/", name="action", roles=selectors.READ_ROLES, methods=("POST",))
 def proposal_action(request, pk, name):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     if run_action(request, PROPOSAL, name, proposal, data=_payload(request), success=_success_message(name, request)):
@@ -346,7 +349,7 @@ def _exports():
     return exports
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("export.xlsx", name="export", roles=(Role.OFFICE, Role.LEADER))
 def proposal_export(request):
     exports = _exports()
     if exports is None:
@@ -357,7 +360,7 @@ def proposal_export(request):
     return xlsx_response(out, f"提案列表_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@page_view(*selectors.READ_ROLES)
+@route("<int:pk>/print.docx", name="print", roles=selectors.READ_ROLES)
 def proposal_print(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     exports = _exports()
@@ -369,7 +372,7 @@ def proposal_print(request, pk):
     return FileResponse(out, as_attachment=True, filename=filename, content_type=DOCX)
 
 
-@page_view(*selectors.READ_ROLES)
+@route("attachments/<int:pk>/", name="attachment", roles=selectors.READ_ROLES)
 def attachment_download(request, pk):
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     return stored_file_response(attachment)

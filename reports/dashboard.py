@@ -18,12 +18,14 @@ from django.utils import timezone
 from activities.models import Activity
 from consultations.models import Form as ConsultationForm
 from cppcc.errors import ApplicationError
-from cppcc.views_helpers import page_view
+from cppcc.routes import Routes
 from members.models import HandlingUnit, Term
 from proposals import selectors as proposal_selectors
 from proposals.models import Assignment, State
 
 from . import selectors, statistics
+
+route = Routes()
 
 OVERDUE_LIMIT = 20
 KEY_LIMIT = 30
@@ -41,7 +43,7 @@ ACTIVITY_SERIES = {
 }
 
 
-@page_view(*selectors.READ_ROLES)
+@route("dashboard/", name="dashboard", roles=selectors.READ_ROLES)
 def dashboard(request):
     terms = list(Term.objects.order_by("-start_year", "-number"))
     # The dashboard offers a year or a term; a free date range is the API's and the exports' business.

@@ -14,12 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id
 from cppcc.roles import Role, has_role
+from cppcc.routes import Routes
 from cppcc.views_helpers import role_required
 from cppcc.xlsx_stream import xlsx_response
 from members.models import Session
 
 from . import documents, selectors, statistics
 from .models import ReportTemplate
+
+route = Routes()
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -74,12 +77,14 @@ def _page(request, *, form=None, error="", status=200):
     )
 
 
+@route("documents/", name="documents")
 @never_cache
 @role_required(*selectors.READ_ROLES)
 def documents_page(request):
     return _page(request)
 
 
+@route("documents/template/", name="template_upload")
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(Role.OFFICE)
@@ -97,6 +102,7 @@ def template_upload(request):
     return redirect(reverse("reports:documents") + "#template")
 
 
+@route("documents/template/reset/", name="template_reset")
 @require_POST
 @role_required(Role.OFFICE)
 def template_reset(request):
@@ -105,6 +111,7 @@ def template_reset(request):
     return redirect(reverse("reports:documents") + "#template")
 
 
+@route("documents/template/download/", name="template_download")
 @never_cache
 @role_required(*selectors.READ_ROLES)
 def template_download(request):
@@ -123,6 +130,7 @@ def _download_error(request, exc):
     return redirect(reverse("reports:documents") + "?" + request.GET.urlencode())
 
 
+@route("documents/work-report.docx", name="work_report")
 @never_cache
 @role_required(*selectors.READ_ROLES)
 def work_report(request):
@@ -134,6 +142,7 @@ def work_report(request):
     return FileResponse(out, as_attachment=True, filename=f"{period.label}工作报告（草稿）.docx", content_type=DOCX)
 
 
+@route("documents/statistics.xlsx", name="statistics_xlsx")
 @never_cache
 @role_required(*selectors.READ_ROLES)
 def statistics_xlsx(request):

@@ -1,8 +1,5 @@
-from django.urls import include, path
+from . import dashboard, document_views
 
 app_name = "reports"
 
-urlpatterns = [
-    path("", include("reports.urls_dashboard")),
-    path("", include("reports.urls_documents")),
-]
+urlpatterns = [*dashboard.route.urlpatterns, *document_views.route.urlpatterns]

@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import route
 
 app_name = "securitylog"
 
-urlpatterns = [
-    path("", views.events, name="events"),
-    path("export/", views.export, name="export"),
-]
+urlpatterns = route.urlpatterns

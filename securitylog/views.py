@@ -5,17 +5,20 @@ from django.utils import timezone
 
 from cppcc.filters import parse_date_param, parse_id
 from cppcc.roles import Role, has_role
+from cppcc.routes import Routes
 from cppcc.views_helpers import page_view, paginate
 from cppcc.xlsx_stream import xlsx_response
 
 from . import exports, selectors
+
+route = Routes()
 
 PAGE_SIZE = 50
 # The change log (django-auditlog) and who reads it; the security events have their own roles (selectors).
 AUDIT_LOG_ROLES = (Role.OFFICE, Role.AUDITOR)
 
 
-@page_view(*selectors.READ_ROLES)
+@route("", name="events", roles=selectors.READ_ROLES)
 def events(request):
     filterset = selectors.event_filterset(user=request.user, filters=request.GET)
     events = selectors.event_list(user=request.user, filters=request.GET, filterset=filterset)
@@ -36,7 +39,7 @@ def events(request):
     )
 
 
-@page_view(*selectors.READ_ROLES)
+@route("export/", name="export", roles=selectors.READ_ROLES)
 def export(request):
     # The download is itself recorded by SecurityEventMiddleware (Content-Disposition: attachment).
     events = selectors.event_list(user=request.user, filters=request.GET)

@@ -15,7 +15,8 @@ from cppcc.errors import ApplicationError
 from cppcc.filters import parse_id, parse_year
 from cppcc.lifecycle import run, run_action
 from cppcc.roles import Role, has_role
-from cppcc.views_helpers import no_member, page_view, paginate
+from cppcc.routes import Routes
+from cppcc.views_helpers import no_member, paginate
 from members.models import HandlingUnit
 from members.selectors import member_for_user, units_of_user
 
@@ -24,6 +25,8 @@ from .filters import InspectionFilterSet, RecommendationFilterSet
 from .forms import InspectionForm
 from .models import Adoption, Kind, Recommendation, State
 from .workflow import INSPECTION, RECOMMENDATION
+
+route = Routes()
 
 PAGE_SIZE = 20
 STATE_LABELS = {**dict(State.choices), **dict(Recommendation.State.choices)}
@@ -53,7 +56,7 @@ def timeline(events):
 # --- inspections ------------------------------------------------------------------------------------
 
 
-@page_view(Role.OFFICE, Role.LEADER)
+@route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def inspection_list(request):
     filterset = InspectionFilterSet(request.GET, queryset=selectors.inspection_list(user=request.user))
     results = filterset.qs.order_by("-activity__start_date", "-id")
@@ -77,7 +80,7 @@ def inspection_list(request):
     )
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("new/", name="create", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def inspection_create(request):
     form = InspectionForm(request.POST or None, initial={"kind": request.GET.get("type") or Kind.INSPECTION})
     if request.method == "POST" and form.is_valid():
@@ -91,7 +94,7 @@ def inspection_create(request):
     return render(request, "supervision/inspection_form.html", {"form": form, "title": "登记视察调研活动"})
 
 
-@page_view(Role.OFFICE, methods=["GET", "POST"])
+@route("<int:pk>/edit/", name="edit", roles=(Role.OFFICE,), methods=("GET", "POST"))
 def inspection_edit(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     form = InspectionForm(request.POST or None, initial=InspectionForm.initial_from(inspection))
@@ -110,7 +113,7 @@ def inspection_edit(request, pk):
     )
 
 
-@page_view(*selectors.INSPECTION_READ_ROLES)
+@route("<int:pk>/", name="detail", roles=selectors.INSPECTION_READ_ROLES)
 def inspection_detail(request, pk):
     user = request.user
     inspection = selectors.inspection_get(user=user, pk=pk)
@@ -136,14 +139,14 @@ def inspection_detail(request, pk):
     )
 
 
-@page_view(*selectors.INSPECTION_READ_ROLES, methods=["POST"])
+@route("<int:pk>/do/<str:name>/", name="action", roles=selectors.INSPECTION_READ_ROLES, methods=("POST",))
 def inspection_action(request, pk, name):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     run_action(request, INSPECTION, name, inspection)
     return redirect("supervision:detail", pk=inspection.pk)
 
 
-@page_view(Role.OFFICE, Role.LEADER, methods=["GET", "POST"])
+@route("<int:pk>/attendance/", name="attendance", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
 def inspection_attendance(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     return attendance.attendance_page(
@@ -161,7 +164,7 @@ def inspection_url(inspection) -> str:
     return reverse("supervision:detail", args=[inspection.pk])
 
 
-@page_view(Role.OFFICE, methods=["POST"])
+@route("<int:pk>/recommendations/new/", name="recommendation_add", roles=(Role.OFFICE,), methods=("POST",))
 def recommendation_add(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     unit = HandlingUnit.objects.filter(pk=parse_id(request.POST.get("unit"))).first()
@@ -178,7 +181,7 @@ def recommendation_add(request, pk):
 # --- recommendations --------------------------------------------------------------------------------
 
 
-@page_view(*selectors.RECOMMENDATION_READ_ROLES)
+@route("recommendations/<int:pk>/", name="recommendation", roles=selectors.RECOMMENDATION_READ_ROLES)
 def recommendation_detail(request, pk):
     user = request.user
     recommendation = selectors.recommendation_get(user=user, pk=pk)
@@ -203,7 +206,12 @@ def recommendation_detail(request, pk):
     )
 
 
-@page_view(*selectors.RECOMMENDATION_READ_ROLES, methods=["POST"])
+@route(
+    "recommendations/<int:pk>/do/<str:name>/",
+    name="recommendation_action",
+    roles=selectors.RECOMMENDATION_READ_ROLES,
+    methods=("POST",),
+)
 def recommendation_action(request, pk, name):
     recommendation = selectors.recommendation_get(user=request.user, pk=pk)
     run_action(request, RECOMMENDATION, name, recommendation)
@@ -213,7 +221,7 @@ def recommendation_action(request, pk, name):
     return redirect("supervision:recommendation", pk=recommendation.pk)
 
 
-@page_view(Role.UNIT)
+@route("inbox/", name="inbox", roles=(Role.UNIT,))
 def recommendation_inbox(request):
     user = request.user
     params = request.GET.copy()
@@ -250,7 +258,7 @@ def recommendation_inbox(request):
 # --- members' own record ----------------------------------------------------------------------------
 
 
-@page_view(Role.MEMBER)
+@route("mine/", name="mine", roles=(Role.MEMBER,))
 def my_activities(request):
     """我的履职活动: every activity the member is recorded for, with links to the casework behind it."""
     member = member_for_user(request.user)

@@ -31,8 +31,6 @@ def make_id(order: int, birth: dt.date = dt.date(1980, 5, 6), area: str = "32010
     return idcard.make(area, birth, order)
 
 
-
-
 @pytest.fixture
 def ref(db):
     """Reference data with fixed names (the roster refers to them by name). Created without audit

@@ -109,8 +109,6 @@ def test_audit_page_lists_member_changes(page_as, api_as, users, target, role):
     assert TARGET_ID not in html
 
 
-
-
 def test_member_change_records_the_client_address(page_as, target):
     page_as("office").post(
         reverse("members:edit", args=[target.pk]), member_form_data(target, title="院长"), REMOTE_ADDR="10.1.2.3"
