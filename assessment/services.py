@@ -6,6 +6,7 @@ from django.db import transaction
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict
+from cppcc.svc_checks import require_choice
 from members.models import Member, MemberGroup
 from members.services import require_office
 
@@ -143,8 +144,7 @@ def assessment_rule_save(*, actor, category, rule=None, data: dict):
     """Add a rule to a category or change it: source (计分依据) with its parameters, points per unit, label."""
     require_office(actor)
     source = data.get("source", rule.source if rule else "")
-    if source not in SOURCES:
-        raise ApplicationError("请选择计分依据。", errors={"source": ["请选择计分依据。"]})
+    require_choice(source, SOURCES, "source", "请选择计分依据。")
     # Without new parameters a rule keeps its own (as long as its source stays the same).
     kept = rule.params if rule is not None and rule.source == source else {}
     try:
@@ -176,8 +176,7 @@ def assessment_rule_remove(*, actor, rule) -> None:
 
 
 def _award_target(kind, member, group):
-    if kind not in AssessmentAward.Kind.values:
-        raise ApplicationError("无效的评选类别。", errors={"kind": ["无效的评选类别。"]})
+    require_choice(kind, AssessmentAward.Kind.values, "kind", "无效的评选类别。")
     if kind == AssessmentAward.Kind.OUTSTANDING_GROUP:
         if group is None or member is not None:
             raise ApplicationError("先进委员组须选择一个委员组。", errors={"group": ["请选择委员组。"]})
@@ -205,8 +204,7 @@ def assessment_award_remove(*, actor, award) -> None:
 def assessment_awards_set(*, actor, year: int, kind: str, ids) -> tuple[int, int]:
     """Make the year's awards of one kind exactly the given members (or groups). Returns (added, removed)."""
     require_office(actor)
-    if kind not in AssessmentAward.Kind.values:
-        raise ApplicationError("无效的评选类别。", errors={"kind": ["无效的评选类别。"]})
+    require_choice(kind, AssessmentAward.Kind.values, "kind", "无效的评选类别。")
     by_group = kind == AssessmentAward.Kind.OUTSTANDING_GROUP
     model = MemberGroup if by_group else Member
     wanted = {int(pk) for pk in ids}

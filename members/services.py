@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from cppcc import svc_checks
 from cppcc.audit import acting
-from cppcc.errors import ApplicationError, PermissionDenied
-from cppcc.roles import Role, has_role
+from cppcc.errors import ApplicationError
 
 from . import idcard
 from .models import Member
@@ -14,8 +14,7 @@ MEMBER_M2M_FIELDS = ("committees", "terms")
 
 
 def require_office(actor):
-    if not has_role(actor, Role.OFFICE):
-        raise PermissionDenied("只有机关工作人员可以维护委员信息。")
+    svc_checks.require_office(actor, "维护委员信息")
 
 
 def _fill_from_id_number(member: Member):
