@@ -111,6 +111,14 @@ def assessment_scheme_update(*, actor, scheme, data: dict):
         return scheme
 
 
+def _save_in_order(obj, data: dict):
+    """Save a category or a rule, moved to the position `data["order"]` when one is given."""
+    if data.get("order") not in (None, ""):
+        obj.order = int(data["order"])
+    obj.save()
+    return obj
+
+
 def assessment_category_save(*, actor, scheme, category=None, data: dict):
     """Add a category to a scheme or change its name, cap (本类上限, blank = none) and order."""
     require_office(actor)
@@ -126,10 +134,7 @@ def assessment_category_save(*, actor, scheme, category=None, data: dict):
             category.name = name
         if "cap" in data:
             category.cap = _decimal(data["cap"], "cap", "本类上限", allow_none=True, minimum=0)
-        if data.get("order") not in (None, ""):
-            category.order = int(data["order"])
-        category.save()
-        return category
+        return _save_in_order(category, data)
 
 
 def assessment_category_remove(*, actor, category) -> None:
@@ -160,10 +165,7 @@ def assessment_rule_save(*, actor, category, rule=None, data: dict):
     with acting(actor), transaction.atomic():
         rule = rule or AssessmentRule(category=category, order=category.rules.count() + 1)
         rule.source, rule.params, rule.points, rule.label = source, params, points, label
-        if data.get("order") not in (None, ""):
-            rule.order = int(data["order"])
-        rule.save()
-        return rule
+        return _save_in_order(rule, data)
 
 
 def assessment_rule_remove(*, actor, rule) -> None:

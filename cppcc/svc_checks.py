@@ -1,5 +1,7 @@
 """Checks the apps' services share: the office-only guard and a required text field."""
 
+from django.core.exceptions import ValidationError
+
 from .errors import ApplicationError, PermissionDenied
 from .roles import Role, has_role
 
@@ -23,3 +25,11 @@ def require_choice(value, choices, field: str, message: str, field_message: str 
     if value not in choices:
         raise ApplicationError(message, errors={field: [field_message or message]})
     return value
+
+
+def require_valid(obj, what: str) -> None:
+    """The model's own validation (`full_clean`) as a 400: “{what}信息有误：…” with each field's messages."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(f"{what}信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc

@@ -1,6 +1,5 @@
 """Every write to the members registry: role checked, in a transaction, recorded in the audit log."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cppcc import svc_checks
@@ -28,10 +27,7 @@ def save_member(member: Member, m2m: dict):
     if member.id_number:
         member.id_number = idcard.normalize(member.id_number)
     _fill_from_id_number(member)
-    try:
-        member.full_clean()
-    except ValidationError as exc:
-        raise ApplicationError("委员信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
+    svc_checks.require_valid(member, "委员")
     try:
         with transaction.atomic():
             member.save()
