@@ -3,10 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from cppcc.errors import PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import get_or_404
 
 User = get_user_model()
 
@@ -46,10 +46,7 @@ def user_list(*, actor, query: str = "", role: str = "") -> QuerySet:
 
 def user_get(*, actor, pk) -> User:
     _require_security(actor)
-    try:
-        return user_list(actor=actor).get(pk=pk)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该账号。") from None
+    return get_or_404(user_list(actor=actor), "未找到该账号。", pk=pk)
 
 
 def locked_usernames(usernames) -> set[str]:

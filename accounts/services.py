@@ -148,27 +148,20 @@ def password_reset_request(*, actor, user) -> str:
     requested_by = "self" if actor is None else "admin"
     detail = {"requested_by": requested_by, "target_roles": _roles_of(user)}
     detail["administrator_account"] = bool(set(detail["target_roles"]) & {r.value for r in ADMINISTRATIVE_ROLES})
+
+    def record_failure(reason: str) -> None:
+        detail_failed = {**detail, "reason": reason}
+        record(Action.RESET_REQUEST, actor=actor, obj=user, outcome=Outcome.FAILURE, detail=detail_failed)
+
     if actor is not None and not has_role(actor, Role.ADMIN):
         record(Action.RESET_REQUEST, actor=actor, obj=user, outcome=Outcome.DENIED, detail=detail)
         raise PermissionDenied("只有系统管理员可以为他人申请重置密码。")
     if not user.is_active:
-        record(
-            Action.RESET_REQUEST,
-            actor=actor,
-            obj=user,
-            outcome=Outcome.FAILURE,
-            detail={**detail, "reason": "inactive"},
-        )
+        record_failure("inactive")
         raise ApplicationError(f"账号“{user.get_username()}”已停用，不能重置密码。")
     found = reset_channels.channel_for(user)
     if found is None:
-        record(
-            Action.RESET_REQUEST,
-            actor=actor,
-            obj=user,
-            outcome=Outcome.FAILURE,
-            detail={**detail, "reason": "no_address"},
-        )
+        record_failure("no_address")
         raise ApplicationError(
             f"账号“{user.get_username()}”没有登记电子邮箱等接收地址，无法把重置链接发给本人。"
             "请先在账号资料中填写本人的电子邮箱，再发送重置链接。"
@@ -179,13 +172,7 @@ def password_reset_request(*, actor, user) -> str:
     try:
         channel.send(user, address, _reset_link(user), minutes)
     except Exception as exc:  # noqa: BLE001 - a mail server failure is reported, not a 500
-        record(
-            Action.RESET_REQUEST,
-            actor=actor,
-            obj=user,
-            outcome=Outcome.FAILURE,
-            detail={**detail, "reason": str(exc)[:200]},
-        )
+        record_failure(str(exc)[:200])
         raise ApplicationError(
             f"重置链接未能通过{channel.label}发出，请稍后再试或联系系统管理员检查邮件设置。"
         ) from None

@@ -1,26 +1,15 @@
 """Filters of the activity and attendance lists — one FilterSet per list, for the page and the API."""
 
 import django_filters
-from django.db.models import Q
 
-from cppcc.filters import YearFilter
+from cppcc.filters import KeywordFilterSet, StyledFilterSet, YearFilter
 from members.models import MemberGroup, SpecialCommittee
 
 from .models import Activity, Attendance
 
 
-class _Styled(django_filters.FilterSet):
-    TEXT_FIELDS = ("q", "year")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            css = "form-control form-control-sm" if name in self.TEXT_FIELDS else "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
-
-
-class ActivityFilterSet(_Styled):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class ActivityFilterSet(KeywordFilterSet):
+    search_fields = ("title", "place")
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label="类型", empty_label="全部")
     year = YearFilter(field_name="start_date", lookup_expr="year", label="年度")
     organiser_group = django_filters.ModelChoiceFilter(
@@ -34,14 +23,8 @@ class ActivityFilterSet(_Styled):
         model = Activity
         fields = ["q", "kind", "year", "organiser_group", "organiser_committee"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))
 
-
-class AttendanceFilterSet(_Styled):
+class AttendanceFilterSet(StyledFilterSet):
     year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     kind = django_filters.ChoiceFilter(
         field_name="activity__kind", choices=Activity.Kind.choices, label="活动类型", empty_label="全部"

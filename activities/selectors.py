@@ -1,11 +1,11 @@
 """Every read of activities, attendance, sign-up and regulations: who may see what."""
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from cppcc.roles import CASEWORK_ROLES, Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 
 from .filters import ActivityFilterSet, AttendanceFilterSet
 from .models import Activity, Attendance, Regulation
@@ -43,16 +43,11 @@ def activity_list(*, user, filters: dict | None = None):
     ).annotate(**_attendance_counts())
     # Meta.ordering does not apply to a GROUP BY query: order explicitly.
     qs = qs.order_by("-start_date", "-id")
-    if filters is not None:
-        qs = ActivityFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, ActivityFilterSet, filters)
 
 
 def activity_get(*, user, pk):
-    try:
-        return activity_list(user=user).get(pk=pk)
-    except (Activity.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该活动。") from None
+    return get_or_404(activity_list(user=user), "未找到该活动。", pk=pk)
 
 
 def managed_elsewhere(activity) -> tuple[str, str] | None:
@@ -95,16 +90,11 @@ def attendance_list(*, user, filters: dict | None = None):
     else:
         return Attendance.objects.none()
     qs = qs.order_by("-activity__start_date", "activity_id", "member__name_stroke_key", "id")
-    if filters is not None:
-        qs = AttendanceFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, AttendanceFilterSet, filters)
 
 
 def attendance_get(*, user, pk):
-    try:
-        return attendance_list(user=user).get(pk=pk)
-    except (Attendance.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该出勤记录。") from None
+    return get_or_404(attendance_list(user=user), "未找到该出勤记录。", pk=pk)
 
 
 def regulation_list(*, user):

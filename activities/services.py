@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,10 +9,20 @@ from django.utils import timezone
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.svc_checks import require_valid
 from members.models import Member
 from members.services import require_office
 
 from .models import Activity, Attendance, Regulation
+
+
+def _save_valid(obj, data: dict, what: str):
+    """`data` set on the record, validated by the model (a 400 naming what is wrong), saved."""
+    for key, value in data.items():
+        setattr(obj, key, value)
+    require_valid(obj, what)
+    obj.save()
+    return obj
 
 
 def activity_save(*, actor, activity=None, data: dict):
@@ -22,14 +31,7 @@ def activity_save(*, actor, activity=None, data: dict):
     with acting(actor), transaction.atomic():
         if activity is None:
             activity = Activity(created_by=actor)
-        for key, value in data.items():
-            setattr(activity, key, value)
-        try:
-            activity.full_clean()
-        except ValidationError as exc:
-            raise ApplicationError("活动信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
-        activity.save()
-        return activity
+        return _save_valid(activity, data, "活动")
 
 
 def attendance_record(
@@ -152,11 +154,4 @@ def regulation_save(*, actor, regulation=None, data: dict):
     require_office(actor)
     with acting(actor), transaction.atomic():
         regulation = regulation or Regulation()
-        for key, value in data.items():
-            setattr(regulation, key, value)
-        try:
-            regulation.full_clean()
-        except ValidationError as exc:
-            raise ApplicationError("制度文件信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
-        regulation.save()
-        return regulation
+        return _save_valid(regulation, data, "制度文件")

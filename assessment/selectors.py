@@ -1,8 +1,7 @@
 """Every read of the assessment: whose scores a user may see, the years and the awards."""
 
-from django.http import Http404
-
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import get_or_404
 from members.models import Member
 
 from .models import AssessmentAward, AssessmentScheme
@@ -19,10 +18,7 @@ def assessment_member_get(*, user, pk) -> Member:
         qs = Member.objects.filter(user=user)
     else:
         qs = Member.objects.none()
-    try:
-        return qs.select_related("sector", "party", "group").get(pk=pk)
-    except (Member.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该委员。") from None
+    return get_or_404(qs.select_related("sector", "party", "group"), "未找到该委员。", pk=pk)
 
 
 def assessment_years() -> list[int]:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict
+from cppcc.svc_checks import require_choice
 from members.models import Member, MemberGroup
 from members.services import require_office
 
@@ -110,6 +111,14 @@ def assessment_scheme_update(*, actor, scheme, data: dict):
         return scheme
 
 
+def _save_in_order(obj, data: dict):
+    """Save a category or a rule, moved to the position `data["order"]` when one is given."""
+    if data.get("order") not in (None, ""):
+        obj.order = int(data["order"])
+    obj.save()
+    return obj
+
+
 def assessment_category_save(*, actor, scheme, category=None, data: dict):
     """Add a category to a scheme or change its name, cap (本类上限, blank = none) and order."""
     require_office(actor)
@@ -125,10 +134,7 @@ def assessment_category_save(*, actor, scheme, category=None, data: dict):
             category.name = name
         if "cap" in data:
             category.cap = _decimal(data["cap"], "cap", "本类上限", allow_none=True, minimum=0)
-        if data.get("order") not in (None, ""):
-            category.order = int(data["order"])
-        category.save()
-        return category
+        return _save_in_order(category, data)
 
 
 def assessment_category_remove(*, actor, category) -> None:
@@ -143,8 +149,7 @@ def assessment_rule_save(*, actor, category, rule=None, data: dict):
     """Add a rule to a category or change it: source (计分依据) with its parameters, points per unit, label."""
     require_office(actor)
     source = data.get("source", rule.source if rule else "")
-    if source not in SOURCES:
-        raise ApplicationError("请选择计分依据。", errors={"source": ["请选择计分依据。"]})
+    require_choice(source, SOURCES, "source", "请选择计分依据。")
     # Without new parameters a rule keeps its own (as long as its source stays the same).
     kept = rule.params if rule is not None and rule.source == source else {}
     try:
@@ -160,10 +165,7 @@ def assessment_rule_save(*, actor, category, rule=None, data: dict):
     with acting(actor), transaction.atomic():
         rule = rule or AssessmentRule(category=category, order=category.rules.count() + 1)
         rule.source, rule.params, rule.points, rule.label = source, params, points, label
-        if data.get("order") not in (None, ""):
-            rule.order = int(data["order"])
-        rule.save()
-        return rule
+        return _save_in_order(rule, data)
 
 
 def assessment_rule_remove(*, actor, rule) -> None:
@@ -176,8 +178,7 @@ def assessment_rule_remove(*, actor, rule) -> None:
 
 
 def _award_target(kind, member, group):
-    if kind not in AssessmentAward.Kind.values:
-        raise ApplicationError("无效的评选类别。", errors={"kind": ["无效的评选类别。"]})
+    require_choice(kind, AssessmentAward.Kind.values, "kind", "无效的评选类别。")
     if kind == AssessmentAward.Kind.OUTSTANDING_GROUP:
         if group is None or member is not None:
             raise ApplicationError("先进委员组须选择一个委员组。", errors={"group": ["请选择委员组。"]})
@@ -205,8 +206,7 @@ def assessment_award_remove(*, actor, award) -> None:
 def assessment_awards_set(*, actor, year: int, kind: str, ids) -> tuple[int, int]:
     """Make the year's awards of one kind exactly the given members (or groups). Returns (added, removed)."""
     require_office(actor)
-    if kind not in AssessmentAward.Kind.values:
-        raise ApplicationError("无效的评选类别。", errors={"kind": ["无效的评选类别。"]})
+    require_choice(kind, AssessmentAward.Kind.values, "kind", "无效的评选类别。")
     by_group = kind == AssessmentAward.Kind.OUTSTANDING_GROUP
     model = MemberGroup if by_group else Member
     wanted = {int(pk) for pk in ids}

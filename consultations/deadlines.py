@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from notifications.registry import Deadline, register
+from notifications.registry import register
+from supervision.deadlines import unit_deadline
 
 from .models import OutcomeAssignment, OutcomeState
 
@@ -18,12 +19,10 @@ def outcome_feedback_deadlines(today):
     )
     for a in waiting:
         outcome = a.outcome
-        yield Deadline(
-            obj=a,
-            due=a.due_date,
-            title=f"协商成果《{outcome.title}》（{a.unit.name}）办理反馈",
-            url=reverse("consultations:outcome", args=[outcome.pk]),
-            recipients=list(a.unit.users.all()),
+        yield unit_deadline(
+            a,
+            f"协商成果《{outcome.title}》（{a.unit.name}）办理反馈",
+            reverse("consultations:outcome", args=[outcome.pk]),
             # The leader who instructed (批办) the outcome hears of it once it is long overdue.
             senior=[outcome.instructed_by] if outcome.instructed_by_id else [],
         )

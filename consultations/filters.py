@@ -1,9 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from cppcc.filters import IdFilter, YearFilter
+from cppcc.filters import YES_NO, IdFilter, KeywordFilterSet, YearFilter
 from cppcc.roles import Role, has_role
 from members.models import HandlingUnit, SpecialCommittee
 
@@ -20,21 +19,10 @@ from .models import (
 )
 
 QUARTERS = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
-YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
-class _Styled(django_filters.FilterSet):
-    text_fields = ("q", "year")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            css = "form-control form-control-sm" if name in self.text_fields else "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
-
-
-class TopicFilterSet(_Styled):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class TopicFilterSet(KeywordFilterSet):
+    search_fields = ("title", "description", "suggested_by")
     plan = django_filters.ModelChoiceFilter(
         queryset=ConsultationPlan.objects.all(), label="年度计划", empty_label="全部"
     )
@@ -53,17 +41,9 @@ class TopicFilterSet(_Styled):
         model = ConsultationTopic
         fields = ["q", "plan", "year", "state", "source", "form", "committee", "quarter"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value) | Q(suggested_by__icontains=value)
-        )
 
-
-class ActivityFilterSet(_Styled):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class ActivityFilterSet(KeywordFilterSet):
+    search_fields = ("activity__title", "topic__title")
     topic = IdFilter(field_name="topic_id", label="议题")
     year = YearFilter(field_name="activity__start_date", lookup_expr="year", label="年度")
     form = django_filters.ChoiceFilter(choices=Form.choices, label="协商形式", empty_label="全部")
@@ -72,15 +52,9 @@ class ActivityFilterSet(_Styled):
         model = ConsultationActivity
         fields = ["q", "topic", "year", "form"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(activity__title__icontains=value) | Q(topic__title__icontains=value))
 
-
-class OutcomeFilterSet(_Styled):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class OutcomeFilterSet(KeywordFilterSet):
+    search_fields = ("title", "topic__title")
     state = django_filters.MultipleChoiceFilter(choices=OutcomeState.choices, label="状态")
     year = YearFilter(field_name="topic__plan__year", label="年度")
     unit = django_filters.ModelChoiceFilter(
@@ -91,12 +65,6 @@ class OutcomeFilterSet(_Styled):
     class Meta:
         model = ConsultationOutcome
         fields = ["q", "state", "year", "unit", "overdue"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(topic__title__icontains=value))
 
     def filter_unit(self, queryset, name, value: HandlingUnit):
         if not value:

@@ -10,10 +10,10 @@ Lists are annotated (counts as subqueries), so a page costs the same for 5 rows 
 """
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 
 from activities.models import Attendance
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 from supervision.selectors import count_of
 
 from .models import (
@@ -58,10 +58,7 @@ def plan_list(*, user) -> QuerySet[ConsultationPlan]:
 
 
 def plan_get(*, user, pk) -> ConsultationPlan:
-    try:
-        return plan_list(user=user).get(pk=pk)
-    except (ConsultationPlan.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该年度协商计划。") from None
+    return get_or_404(plan_list(user=user), "未找到该年度协商计划。", pk=pk)
 
 
 # --- topics ----------------------------------------------------------------------------------------
@@ -93,9 +90,7 @@ def topic_list(*, user, filters=None) -> QuerySet[ConsultationTopic]:
     qs = annotate_topics(_visible_topics(user).select_related("plan", "lead_committee", "member", "proposal")).order_by(
         "plan__year", "planned_quarter", "id"
     )
-    if filters is not None:
-        qs = TopicFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, TopicFilterSet, filters)
 
 
 def topic_get(*, user, pk) -> ConsultationTopic:
@@ -108,15 +103,13 @@ def topic_get(*, user, pk) -> ConsultationTopic:
         )
         .order_by("activity__start_date", "id")
     )
-    try:
-        return (
-            topic_list(user=user)
-            .select_related("created_by", "proposal__lead_proposer")
-            .prefetch_related(Prefetch("activities", queryset=activities, to_attr="activity_rows"))
-            .get(pk=pk)
-        )
-    except (ConsultationTopic.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该协商议题。") from None
+    return get_or_404(
+        topic_list(user=user)
+        .select_related("created_by", "proposal__lead_proposer")
+        .prefetch_related(Prefetch("activities", queryset=activities, to_attr="activity_rows")),
+        "未找到该协商议题。",
+        pk=pk,
+    )
 
 
 def topic_events(*, user, pk) -> QuerySet[ConsultationEvent]:
@@ -156,21 +149,16 @@ def activity_list(*, user, filters=None) -> QuerySet[ConsultationActivity]:
         )
         .order_by("-activity__start_date", "-id")
     )
-    if filters is not None:
-        qs = ActivityFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, ActivityFilterSet, filters)
 
 
 def activity_get(*, user, pk) -> ConsultationActivity:
     speeches = Speech.objects.select_related("member", "unit").order_by("id")
-    try:
-        return (
-            activity_list(user=user)
-            .prefetch_related(Prefetch("speeches", queryset=speeches, to_attr="speech_rows"))
-            .get(pk=pk)
-        )
-    except (ConsultationActivity.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该协商活动。") from None
+    return get_or_404(
+        activity_list(user=user).prefetch_related(Prefetch("speeches", queryset=speeches, to_attr="speech_rows")),
+        "未找到该协商活动。",
+        pk=pk,
+    )
 
 
 def attendance_rows(*, activity) -> QuerySet[Attendance]:
@@ -204,16 +192,13 @@ def outcome_list(*, user, filters=None) -> QuerySet[ConsultationOutcome]:
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignment_rows"))
         .order_by("-submitted_at", "-id")
     )
-    if filters is not None:
-        qs = OutcomeFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, OutcomeFilterSet, filters)
 
 
 def outcome_get(*, user, pk) -> ConsultationOutcome:
-    try:
-        return outcome_list(user=user).select_related("submitted_by").prefetch_related("files").get(pk=pk)
-    except (ConsultationOutcome.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该协商成果。") from None
+    return get_or_404(
+        outcome_list(user=user).select_related("submitted_by").prefetch_related("files"), "未找到该协商成果。", pk=pk
+    )
 
 
 def outcome_events(*, user, pk) -> QuerySet[ConsultationEvent]:
@@ -227,10 +212,7 @@ def outcome_events(*, user, pk) -> QuerySet[ConsultationEvent]:
 def outcome_file_get(*, user, pk):
     from .models import OutcomeFile
 
-    try:
-        return OutcomeFile.objects.get(pk=pk, outcome__in=_visible_outcomes(user))
-    except (OutcomeFile.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该附件。") from None
+    return get_or_404(OutcomeFile.objects, "未找到该附件。", pk=pk, outcome__in=_visible_outcomes(user))
 
 
 def assignment_inbox(*, user) -> QuerySet[OutcomeAssignment]:

@@ -13,9 +13,12 @@ from activities.models import Activity, Attendance
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.svc_checks import require_office, require_text
+from cppcc.svc_lifecycle import lifecycle_step
 from cppcc.workdays import add_workdays
 from members.models import Member
 from supervision.models import Adoption
+from supervision.services import require_adoption
 from supervision.workflow import user_unit_ids
 
 from .models import (
@@ -58,18 +61,6 @@ def feedback_workdays() -> int:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _require_office(actor, what: str) -> None:
-    if not has_role(actor, Role.OFFICE):
-        raise PermissionDenied(f"只有机关工作人员可以{what}。")
-
-
-def _require_text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, errors={field: [message]})
-    return value
-
-
 def _not_before_today(day: dt.date | None, field: str, label: str) -> None:
     if day is not None and day < timezone.localdate():
         raise ApplicationError(f"{label}不能早于今天。", errors={field: [f"{label}不能早于今天。"]})
@@ -79,7 +70,7 @@ def _not_before_today(day: dt.date | None, field: str, label: str) -> None:
 
 
 def plan_create(*, actor, year: int, title: str = "", description: str = "") -> ConsultationPlan:
-    _require_office(actor, "编制年度协商计划")
+    require_office(actor, "编制年度协商计划")
     if not 2000 <= int(year) <= 2100:
         raise ApplicationError("年度有误。", errors={"year": ["请填写四位年份。"]})
     with acting(actor), transaction.atomic():
@@ -96,11 +87,11 @@ def plan_create(*, actor, year: int, title: str = "", description: str = "") -> 
 
 
 def plan_update(*, actor, plan: ConsultationPlan, data: dict) -> ConsultationPlan:
-    _require_office(actor, "修改年度协商计划")
+    require_office(actor, "修改年度协商计划")
     with acting(actor), transaction.atomic():
         plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
         if "title" in data:
-            plan.title = _require_text(data["title"], "title", "请填写计划名称。")
+            plan.title = require_text(data["title"], "title", "请填写计划名称。")
         if "description" in data:
             plan.description = data["description"] or ""
         plan.save()
@@ -170,7 +161,7 @@ def topic_create(*, actor, data: dict) -> ConsultationTopic:
     plan = data.get("plan")
     if plan is None:
         raise ApplicationError("请选择年度协商计划。", errors={"plan": ["请选择年度协商计划。"]})
-    title = _require_text(data.get("title"), "title", "请填写议题。")
+    title = require_text(data.get("title"), "title", "请填写议题。")
     with acting(actor), transaction.atomic():
         plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
         topic = ConsultationTopic(plan=plan, created_by=actor)
@@ -207,7 +198,7 @@ def topic_update(*, actor, topic: ConsultationTopic, data: dict) -> Consultation
         if topic.state not in editable:
             raise Conflict(f"议题当前状态为“{topic.get_state_display()}”，不能修改。")
         _set_fields(topic, data, OFFICE_TOPIC_FIELDS if office else MEMBER_TOPIC_FIELDS)
-        topic.title = _require_text(topic.title, "title", "请填写议题。")
+        topic.title = require_text(topic.title, "title", "请填写议题。")
         _validate_topic(topic)
         if topic.state == TopicState.APPROVED:
             _require_planning(topic)
@@ -240,18 +231,14 @@ def _require_planning(topic) -> None:
 
 
 def topic_shortlist(*, actor, topic: ConsultationTopic, note: str = "", **planning) -> ConsultationTopic:
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "shortlist")
+    with lifecycle_step(TOPIC, "shortlist", actor, topic, _lock_topic) as topic:
         _apply_planning(topic, planning)
         topic.shortlisted_at = timezone.now()
         return _move(topic, actor, "shortlist", TopicState.SHORTLISTED, note or "列入年度协商计划建议稿")
 
 
 def topic_approve(*, actor, topic: ConsultationTopic, note: str = "", **planning) -> ConsultationTopic:
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "approve")
+    with lifecycle_step(TOPIC, "approve", actor, topic, _lock_topic) as topic:
         _apply_planning(topic, planning)
         _require_planning(topic)
         topic.approved_at = timezone.now()
@@ -288,9 +275,7 @@ def topic_schedule(*, actor, topic: ConsultationTopic, start_date: dt.date, note
     """Arrange the consultation meeting: creates the activity (date, place, departments invited)."""
     if start_date is None:
         raise ApplicationError("请填写协商活动日期。", errors={"start_date": ["请填写日期。"]})
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "schedule")
+    with lifecycle_step(TOPIC, "schedule", actor, topic, _lock_topic) as topic:
         consultation = _new_activity(actor, topic, {**activity, "start_date": start_date})
         where = f"，{consultation.activity.place}" if consultation.activity.place else ""
         return _move(
@@ -301,9 +286,7 @@ def topic_schedule(*, actor, topic: ConsultationTopic, start_date: dt.date, note
 
 
 def topic_hold(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "hold")
+    with lifecycle_step(TOPIC, "hold", actor, topic, _lock_topic) as topic:
         attended = Attendance.objects.filter(
             activity__consultation__topic=topic, status=Attendance.Status.ATTENDED
         ).exists()
@@ -318,10 +301,8 @@ def _store_file(outcome, actor, upload) -> OutcomeFile:
 
 
 def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", report: str, files=()):
-    report = _require_text(report, "report", "请填写协商成果报告。")
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "submit_outcome")
+    report = require_text(report, "report", "请填写协商成果报告。")
+    with lifecycle_step(TOPIC, "submit_outcome", actor, topic, _lock_topic) as topic:
         outcome = ConsultationOutcome.objects.create(
             topic=topic,
             title=(title or "").strip() or f"关于“{topic.title}”的协商成果报告",
@@ -335,9 +316,7 @@ def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", re
 
 
 def topic_close(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "close")
+    with lifecycle_step(TOPIC, "close", actor, topic, _lock_topic) as topic:
         outcome = ConsultationOutcome.objects.filter(topic=topic).first()
         if outcome is None or outcome.state != OutcomeState.FED_BACK:
             current = outcome.get_state_display() if outcome else "未报送"
@@ -347,10 +326,8 @@ def topic_close(*, actor, topic: ConsultationTopic, note: str = "") -> Consultat
 
 
 def topic_drop(*, actor, topic: ConsultationTopic, reason: str) -> ConsultationTopic:
-    reason = _require_text(reason, "reason", "请填写不予采用的理由。")
-    with acting(actor), transaction.atomic():
-        topic = _lock_topic(topic)
-        TOPIC.check(actor, topic, "drop")
+    reason = require_text(reason, "reason", "请填写不予采用的理由。")
+    with lifecycle_step(TOPIC, "drop", actor, topic, _lock_topic) as topic:
         topic.drop_reason = reason
         return _move(topic, actor, "drop", TopicState.DROPPED, reason)
 
@@ -366,7 +343,7 @@ def _topic_note(topic, actor, action, note, **data):
 
 def activity_add(*, actor, topic: ConsultationTopic, data: dict) -> ConsultationActivity:
     """A further meeting or visit on a scheduled or held topic (e.g. a field visit before the meeting)."""
-    _require_office(actor, "登记协商活动")
+    require_office(actor, "登记协商活动")
     if data.get("start_date") is None:
         raise ApplicationError("请填写活动日期。", errors={"start_date": ["请填写日期。"]})
     with acting(actor), transaction.atomic():
@@ -379,7 +356,7 @@ def activity_add(*, actor, topic: ConsultationTopic, data: dict) -> Consultation
 
 
 def activity_update(*, actor, consultation: ConsultationActivity, data: dict) -> ConsultationActivity:
-    _require_office(actor, "修改协商活动")
+    require_office(actor, "修改协商活动")
     with acting(actor), transaction.atomic():
         consultation = (
             ConsultationActivity.objects.select_for_update(of=("self",))
@@ -408,7 +385,7 @@ def activity_update(*, actor, consultation: ConsultationActivity, data: dict) ->
 
 
 def activity_attendance(*, actor, consultation: ConsultationActivity, entries: dict) -> int:
-    _require_office(actor, "登记参加委员")
+    require_office(actor, "登记参加委员")
     with acting(actor), transaction.atomic():
         consultation = ConsultationActivity.objects.select_related("activity", "topic", "topic__plan").get(
             pk=consultation.pk
@@ -424,8 +401,8 @@ def activity_attendance(*, actor, consultation: ConsultationActivity, entries: d
 
 def speech_add(*, actor, consultation: ConsultationActivity, title: str, member=None, speaker: str = "",
                unit=None, summary: str = "") -> Speech:  # fmt: skip
-    _require_office(actor, "登记协商发言")
-    title = _require_text(title, "title", "请填写发言题目。")
+    require_office(actor, "登记协商发言")
+    title = require_text(title, "title", "请填写发言题目。")
     if member is None and not (speaker or "").strip():
         raise ApplicationError("请选择发言委员或填写发言人。", errors={"member": ["请选择发言委员或填写发言人。"]})
     with acting(actor), transaction.atomic():
@@ -482,11 +459,9 @@ def _unit_assignment(outcome, actor, unit, wanted, nothing: str) -> OutcomeAssig
 
 def outcome_instruct(*, actor, outcome: ConsultationOutcome, instruction: str, due_date: dt.date | None = None):
     """批办: a leader's instruction on the outcome, with an optional deadline for the departments."""
-    instruction = _require_text(instruction, "instruction", "请填写批示意见。")
+    instruction = require_text(instruction, "instruction", "请填写批示意见。")
     _not_before_today(due_date, "due_date", "办理期限")
-    with acting(actor), transaction.atomic():
-        outcome = _lock_outcome(outcome)
-        OUTCOME.check(actor, outcome, "instruct")
+    with lifecycle_step(OUTCOME, "instruct", actor, outcome, _lock_outcome) as outcome:
         outcome.instruction, outcome.instruction_due = instruction, due_date
         outcome.instructed_at, outcome.instructed_by = timezone.now(), actor
         return OUTCOME.move(
@@ -505,9 +480,7 @@ def outcome_assign(*, actor, outcome: ConsultationOutcome, units, due_date: dt.d
     if any(not u.is_active for u in units):
         raise ApplicationError("所选单位已停用。", errors={"units": ["所选单位已停用。"]})
     _not_before_today(due_date, "due_date", "反馈期限")
-    with acting(actor), transaction.atomic():
-        outcome = _lock_outcome(outcome)
-        OUTCOME.check(actor, outcome, "assign")
+    with lifecycle_step(OUTCOME, "assign", actor, outcome, _lock_outcome) as outcome:
         now = timezone.now()
         today = timezone.localdate(now)
         due = due_date or outcome.instruction_due or add_workdays(today, feedback_workdays())
@@ -531,9 +504,7 @@ def outcome_assign(*, actor, outcome: ConsultationOutcome, units, due_date: dt.d
 
 def outcome_accept(*, actor, outcome: ConsultationOutcome, unit=None) -> ConsultationOutcome:
     """承办: a department signs for the outcome; once every department has, it is being handled."""
-    with acting(actor), transaction.atomic():
-        outcome = _lock_outcome(outcome)
-        OUTCOME.check(actor, outcome, "accept")
+    with lifecycle_step(OUTCOME, "accept", actor, outcome, _lock_outcome) as outcome:
         assignment = _unit_assignment(outcome, actor, unit, lambda a: a.accepted_at is None, "本单位已签收该协商成果。")
         if assignment.accepted_at:
             raise Conflict(f"{assignment.unit.name}已签收该协商成果。")
@@ -548,11 +519,9 @@ def outcome_accept(*, actor, outcome: ConsultationOutcome, unit=None) -> Consult
 
 def outcome_supervise(*, actor, outcome: ConsultationOutcome, note: str, unit=None, due_date: dt.date | None = None):
     """督办: the office or a leader presses the departments that have not answered, optionally with a new deadline."""
-    note = _require_text(note, "note", "请填写督办意见。")
+    note = require_text(note, "note", "请填写督办意见。")
     _not_before_today(due_date, "due_date", "反馈期限")
-    with acting(actor), transaction.atomic():
-        outcome = _lock_outcome(outcome)
-        OUTCOME.check(actor, outcome, "supervise")
+    with lifecycle_step(OUTCOME, "supervise", actor, outcome, _lock_outcome) as outcome:
         targets = (
             outcome.assignments.select_for_update(of=("self",)).select_related("unit").filter(fed_back_at__isnull=True)
         )
@@ -576,12 +545,9 @@ def outcome_supervise(*, actor, outcome: ConsultationOutcome, note: str, unit=No
 
 def outcome_feedback(*, actor, outcome: ConsultationOutcome, adoption: str, content: str, unit=None):
     """反馈: a department reports how it adopted the outcome; when all have, the chain is complete."""
-    if adoption not in Adoption.values:
-        raise ApplicationError("请选择采纳情况：采纳、部分采纳或未采纳。", errors={"adoption": ["请选择采纳情况。"]})
-    content = _require_text(content, "content", "请填写反馈内容。")
-    with acting(actor), transaction.atomic():
-        outcome = _lock_outcome(outcome)
-        OUTCOME.check(actor, outcome, "feedback")
+    require_adoption(adoption)
+    content = require_text(content, "content", "请填写反馈内容。")
+    with lifecycle_step(OUTCOME, "feedback", actor, outcome, _lock_outcome) as outcome:
         assignment = _unit_assignment(
             outcome, actor, unit, lambda a: a.accepted_at and not a.fed_back_at, "请先签收，或本单位已反馈。"
         )
@@ -601,7 +567,7 @@ def outcome_feedback(*, actor, outcome: ConsultationOutcome, adoption: str, cont
 
 
 def outcome_file_add(*, actor, outcome: ConsultationOutcome, upload) -> OutcomeFile:
-    _require_office(actor, "上传成果附件")
+    require_office(actor, "上传成果附件")
     with acting(actor), transaction.atomic():
         outcome = _lock_outcome(outcome)
         stored = _store_file(outcome, actor, upload)

@@ -1,13 +1,18 @@
 """Filters shared by the apps' FilterSets, and the same bounds for values views read by hand."""
 
 import datetime as dt
+import operator
+from functools import reduce
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # The largest id a database column holds (bigint); a larger number is no id of anything.
 ID_MAX = 2**63 - 1
+# The choices of a yes/no filter shown as a select ("" for either).
+YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
 class _WholeNumberFilter(django_filters.NumberFilter):
@@ -66,3 +71,43 @@ def parse_date_param(value) -> dt.date | None:
         return dt.date.fromisoformat(str(value or "").strip()[:10])
     except ValueError:
         return None
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form fields carry Bootstrap's small classes: an input for `text_fields`, a select
+    for the others; the fields in `unstyled` keep their widget's own look."""
+
+    text_fields: tuple[str, ...] = ("q", "year")
+    unstyled: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if name in self.unstyled:
+                continue
+            css = "form-control form-control-sm" if name in self.text_fields else "form-select form-select-sm"
+            field.widget.attrs.setdefault("class", css)
+
+
+class KeywordFilterSet(StyledFilterSet):
+    """A styled FilterSet with `q`, a keyword looked for (icontains) in any of `search_fields`;
+    a list that searches otherwise overrides `search_q`."""
+
+    q = django_filters.CharFilter(method="search", label="关键词")
+    search_fields: tuple[str, ...] = ()
+
+    def search_q(self, value: str) -> Q:
+        return reduce(operator.or_, (Q(**{f"{name}__icontains": value}) for name in self.search_fields))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(self.search_q(value))
+
+
+def submitted_in_year(queryset, name, value):
+    """A `year` filter's method for records submitted in that year, or not yet submitted and created in it."""
+    if not value:
+        return queryset
+    return queryset.filter(Q(submitted_at__year=value) | Q(submitted_at__isnull=True, created_at__year=value))

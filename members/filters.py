@@ -2,11 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from cppcc.filters import YES_NO, KeywordFilterSet
+
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, SpecialCommittee, Term
 
 
-class MemberFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class MemberFilterSet(KeywordFilterSet):
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label="界别", empty_label="全部")
     party = django_filters.ModelChoiceFilter(queryset=Party.objects.all(), label="党派", empty_label="全部")
     group = django_filters.ModelChoiceFilter(queryset=MemberGroup.objects.all(), label="委员组", empty_label="全部")
@@ -19,9 +20,7 @@ class MemberFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Member.Status.choices, label="状态", empty_label="全部")
     gender = django_filters.ChoiceFilter(choices=Member.Gender.choices, label="性别", empty_label="全部")
     post = django_filters.ChoiceFilter(choices=Member.Post.choices[1:], label="领导职务", empty_label="全部")
-    is_standing = django_filters.BooleanFilter(
-        label="常委", widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
-    )
+    is_standing = django_filters.BooleanFilter(label="常委", widget=forms.Select(choices=YES_NO))
     order = django_filters.ChoiceFilter(
         method="order_by",
         choices=[("stroke", "按姓氏笔画"), ("pinyin", "按拼音")],
@@ -33,17 +32,8 @@ class MemberFilterSet(django_filters.FilterSet):
         model = Member
         fields = ["q", "sector", "party", "group", "committee", "term", "status", "gender", "post", "is_standing"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, form_field in self.form.fields.items():
-            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
-            form_field.widget.attrs.setdefault("class", css)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
+    def search_q(self, value):
+        return (
             Q(name__icontains=value)
             | Q(name_pinyin__icontains=value.lower())
             | Q(employer__icontains=value)

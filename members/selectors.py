@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from cppcc.roles import CASEWORK_ROLES, Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 
 from . import idcard
 from .models import HandlingUnit, Member
@@ -90,16 +90,11 @@ def member_list(*, user, filters: dict | None = None, order: str | None = None) 
     from .filters import MemberFilterSet
 
     qs = _visible_members(user).select_related("sector", "party", "group").prefetch_related("committees", "terms")
-    if filters is not None:
-        qs = MemberFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, MemberFilterSet, filters)
 
 
 def member_get(*, user, pk) -> Member:
-    try:
-        return member_list(user=user).get(pk=pk)
-    except (Member.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该委员。") from None
+    return get_or_404(member_list(user=user), "未找到该委员。", pk=pk)
 
 
 def member_for_user(user) -> Member | None:

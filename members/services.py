@@ -1,11 +1,10 @@
 """Every write to the members registry: role checked, in a transaction, recorded in the audit log."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from cppcc import svc_checks
 from cppcc.audit import acting
-from cppcc.errors import ApplicationError, PermissionDenied
-from cppcc.roles import Role, has_role
+from cppcc.errors import ApplicationError
 
 from . import idcard
 from .models import Member
@@ -14,8 +13,7 @@ MEMBER_M2M_FIELDS = ("committees", "terms")
 
 
 def require_office(actor):
-    if not has_role(actor, Role.OFFICE):
-        raise PermissionDenied("只有机关工作人员可以维护委员信息。")
+    svc_checks.require_office(actor, "维护委员信息")
 
 
 def _fill_from_id_number(member: Member):
@@ -29,10 +27,7 @@ def save_member(member: Member, m2m: dict):
     if member.id_number:
         member.id_number = idcard.normalize(member.id_number)
     _fill_from_id_number(member)
-    try:
-        member.full_clean()
-    except ValidationError as exc:
-        raise ApplicationError("委员信息有误：" + "；".join(exc.messages), errors=exc.message_dict) from exc
+    svc_checks.require_valid(member, "委员")
     try:
         with transaction.atomic():
             member.save()

@@ -32,6 +32,16 @@ def _levels(params) -> list[str]:
     return list(params.get("levels") or ([params["level"]] if params.get("level") else []))
 
 
+def _dated_at_levels(relation: str, year, params) -> dict:
+    """Filters on a report's `relation` rows (adoptions, instructions): dated in the year, at the levels
+    the rule names (any level when it names none)."""
+    conditions = {f"report__{relation}__date__year": year}
+    levels = _levels(params)
+    if levels:
+        conditions[f"report__{relation}__level__in"] = levels
+    return conditions
+
+
 @source("opinion_submitted", "提交社情民意信息")
 def opinion_submitted(year, params, member_ids):
     qs = _authors(params, member_ids, report__submitted_at__year=year).exclude(report__state=OpinionState.WITHDRAWN)
@@ -42,17 +52,11 @@ def opinion_submitted(year, params, member_ids):
 def opinion_adopted(year, params, member_ids):
     # One filter() call: the year and the level apply to the same adoption row, and each matching
     # adoption is one joined row — so Count("id") counts adoptions per author.
-    conditions = {"report__adoptions__date__year": year}
-    levels = _levels(params)
-    if levels:
-        conditions["report__adoptions__level__in"] = levels
-    return per_member(_authors(params, member_ids, **conditions), Count("id"))
+    qs = _authors(params, member_ids, **_dated_at_levels("adoptions", year, params))
+    return per_member(qs, Count("id"))
 
 
 @source("opinion_instructed", "社情民意信息获领导批示")
 def opinion_instructed(year, params, member_ids):
-    conditions = {"report__instructions__date__year": year}
-    levels = _levels(params)
-    if levels:
-        conditions["report__instructions__level__in"] = levels
-    return per_member(_authors(params, member_ids, **conditions), Count("report", distinct=True))
+    qs = _authors(params, member_ids, **_dated_at_levels("instructions", year, params))
+    return per_member(qs, Count("report", distinct=True))

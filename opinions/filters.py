@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from cppcc.filters import YearFilter
+from cppcc.filters import YES_NO, KeywordFilterSet, YearFilter, submitted_in_year
 from members.models import HandlingUnit
 
 from .models import (
@@ -17,11 +17,9 @@ from .models import (
     OpinionState,
 )
 
-YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
-
-class OpinionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class OpinionFilterSet(KeywordFilterSet):
+    unstyled = ("state",)
     state = django_filters.MultipleChoiceFilter(choices=OpinionState.choices, label="状态")
     category = django_filters.ModelChoiceFilter(
         queryset=OpinionCategory.objects.all(), label="类别", empty_label="全部"
@@ -29,7 +27,7 @@ class OpinionFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=OpinionLevel.choices, method="filter_level", label="采用层级", empty_label="全部"
     )
-    year = YearFilter(method="filter_year", label="年度")
+    year = YearFilter(method=submitted_in_year, label="年度")
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.all(), method="filter_unit", label="转交部门", empty_label="全部"
     )
@@ -45,30 +43,14 @@ class OpinionFilterSet(django_filters.FilterSet):
         model = OpinionReport
         fields = ["q", "state", "category", "level", "year", "unit", "from_proposal"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            if name == "state":
-                continue
-            css = "form-control form-control-sm" if name in ("q", "year") else "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+    def search_q(self, value):
         by_author = OpinionAuthor.objects.filter(member__name__icontains=value).values("report_id")
-        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value) | Q(pk__in=by_author))
+        return Q(title__icontains=value) | Q(content__icontains=value) | Q(pk__in=by_author)
 
     def filter_level(self, queryset, name, value: str):
         if not value:
             return queryset
         return queryset.filter(pk__in=OpinionAdoption.objects.filter(level=value).values("report_id"))
-
-    def filter_year(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(submitted_at__year=value) | Q(submitted_at__isnull=True, created_at__year=value))
 
     def filter_unit(self, queryset, name, value: HandlingUnit):
         if not value:

@@ -10,9 +10,9 @@ Lists are annotated and prefetched, so a page costs the same for 5 rows or 500.
 """
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 from supervision.selectors import count_of
 
 from .models import (
@@ -71,9 +71,7 @@ def opinion_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Opin
     )
     if own_only:
         qs = qs.filter(_own_q(user))
-    if filters is not None:
-        qs = OpinionFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, OpinionFilterSet, filters)
 
 
 def _unit_only(user) -> bool:
@@ -89,19 +87,17 @@ def _referrals_for(user) -> QuerySet[OpinionReferral]:
 
 
 def opinion_get(*, user, pk) -> OpinionReport:
-    try:
-        return (
-            opinion_list(user=user)
-            .select_related("created_by", "editor")
-            .prefetch_related(
-                "attachments",
-                Prefetch("instructions", queryset=OpinionInstruction.objects.order_by("date", "id")),
-                Prefetch("referrals", queryset=_referrals_for(user)),
-            )
-            .get(pk=pk)
-        )
-    except (OpinionReport.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该社情民意信息。") from None
+    return get_or_404(
+        opinion_list(user=user)
+        .select_related("created_by", "editor")
+        .prefetch_related(
+            "attachments",
+            Prefetch("instructions", queryset=OpinionInstruction.objects.order_by("date", "id")),
+            Prefetch("referrals", queryset=_referrals_for(user)),
+        ),
+        "未找到该社情民意信息。",
+        pk=pk,
+    )
 
 
 def opinion_events(*, user, report: OpinionReport) -> QuerySet[OpinionEvent]:
@@ -118,7 +114,4 @@ def attachment_get(*, user, pk):
     """An attachment is visible to whoever may see its report."""
     from .models import OpinionAttachment
 
-    try:
-        return OpinionAttachment.objects.get(pk=pk, report__in=_visible(user))
-    except (OpinionAttachment.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该附件。") from None
+    return get_or_404(OpinionAttachment.objects, "未找到该附件。", pk=pk, report__in=_visible(user))

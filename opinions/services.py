@@ -11,6 +11,8 @@ from django.utils import timezone
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.svc_checks import require_choice, require_text
+from cppcc.svc_lifecycle import lifecycle_step
 from members.models import HandlingUnit, Member
 
 from .models import (
@@ -49,13 +51,6 @@ def _event(report, actor, action, from_state, note="", **data):
 def _move(report: OpinionReport, actor, action: str, note="", **data) -> OpinionReport:
     """Apply the transition's target (if any), save, record the event."""
     return OPINION.move(report, actor=actor, action=action, to_state=OPINION[action].target, note=note, data=data)
-
-
-def _require_text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, errors={field: [message]})
-    return value
 
 
 def _past_or_today(value: dt.date | None, field: str, what: str) -> dt.date:
@@ -188,9 +183,7 @@ def opinion_attachment_add(*, actor, report: OpinionReport, upload) -> OpinionAt
 
 
 def opinion_submit(*, actor, report: OpinionReport) -> OpinionReport:
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "submit")
+    with lifecycle_step(OPINION, "submit", actor, report, _lock) as report:
         if not (report.content or "").strip():
             raise ApplicationError("请填写信息内容后再提交。", errors={"content": ["此项不能为空。"]})
         report.submitted_at = timezone.now()
@@ -198,25 +191,19 @@ def opinion_submit(*, actor, report: OpinionReport) -> OpinionReport:
 
 
 def opinion_withdraw(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "withdraw")
+    with lifecycle_step(OPINION, "withdraw", actor, report, _lock) as report:
         return _move(report, actor, "withdraw", note)
 
 
 def opinion_start_editing(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "start_editing")
+    with lifecycle_step(OPINION, "start_editing", actor, report, _lock) as report:
         report.original_title, report.original_content = report.title, report.content
         report.editor, report.editing_started_at = actor, timezone.now()
         return _move(report, actor, "start_editing", note)
 
 
 def opinion_forward(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "forward")
+    with lifecycle_step(OPINION, "forward", actor, report, _lock) as report:
         report.forwarded_at, report.forward_note = timezone.now(), note
         return _move(report, actor, "forward", note or "编报报送")
 
@@ -231,14 +218,12 @@ def opinion_adopt(
     date: dt.date | None = None,
     note: str = "",
 ) -> OpinionAdoption:
-    if level not in OpinionLevel.values:
-        raise ApplicationError("请选择采用层级：区、市、省或全国政协。", errors={"level": ["请选择采用层级。"]})
-    if publication not in OpinionPublication.values:
-        raise ApplicationError("请选择刊物：专报、简报或其他。", errors={"publication": ["请选择刊物。"]})
+    require_choice(level, OpinionLevel.values, "level", "请选择采用层级：区、市、省或全国政协。", "请选择采用层级。")
+    require_choice(
+        publication, OpinionPublication.values, "publication", "请选择刊物：专报、简报或其他。", "请选择刊物。"
+    )
     date = _past_or_today(date, "date", "采用日期")
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "adopt")
+    with lifecycle_step(OPINION, "adopt", actor, report, _lock) as report:
         if report.adoptions.filter(level=level).exists():
             raise Conflict(f"已登记过{LEVEL_BODY[level]}的采用。")
         adoption = OpinionAdoption.objects.create(
@@ -258,9 +243,7 @@ def opinion_adopt(
 
 
 def opinion_reject(*, actor, report: OpinionReport, note: str = "") -> OpinionReport:
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "reject")
+    with lifecycle_step(OPINION, "reject", actor, report, _lock) as report:
         report.decided_at, report.reject_note = timezone.now(), (note or "").strip()
         return _move(report, actor, "reject", note or "未予采用")
 
@@ -275,17 +258,14 @@ def opinion_instruct(
     post: str = "",
     date: dt.date | None = None,
 ) -> OpinionInstruction:
-    if level not in OpinionLevel.values:
-        raise ApplicationError("请选择批示领导的层级。", errors={"level": ["请选择层级。"]})
+    require_choice(level, OpinionLevel.values, "level", "请选择批示领导的层级。", "请选择层级。")
     if not (leader_name or "").strip() and has_role(actor, Role.LEADER):
         leader_name = actor.get_full_name() or actor.username  # a leader records their own instruction
-    leader_name = _require_text(leader_name, "leader_name", "请填写批示领导姓名。")
-    post = _require_text(post, "post", "请填写批示领导职务。")
-    text = _require_text(text, "text", "请填写批示内容。")
+    leader_name = require_text(leader_name, "leader_name", "请填写批示领导姓名。")
+    post = require_text(post, "post", "请填写批示领导职务。")
+    text = require_text(text, "text", "请填写批示内容。")
     date = _past_or_today(date, "date", "批示日期")
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "instruct")
+    with lifecycle_step(OPINION, "instruct", actor, report, _lock) as report:
         instruction = OpinionInstruction.objects.create(
             report=report, leader_name=leader_name, post=post, level=level, date=date, text=text, recorded_by=actor
         )
@@ -299,9 +279,7 @@ def opinion_pass_to_units(*, actor, report: OpinionReport, units, note: str = ""
         raise ApplicationError("请选择转交的部门。", errors={"units": ["请选择转交的部门。"]})
     if any(not u.is_active for u in units):
         raise ApplicationError("所选部门已停用。", errors={"units": ["所选部门已停用。"]})
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "pass_to_units")
+    with lifecycle_step(OPINION, "pass_to_units", actor, report, _lock) as report:
         already = set(report.referrals.values_list("unit_id", flat=True))
         new = [u for u in dict.fromkeys(units) if u.pk not in already]
         if not new:
@@ -316,10 +294,8 @@ def opinion_pass_to_units(*, actor, report: OpinionReport, units, note: str = ""
 
 
 def opinion_unit_feedback(*, actor, report: OpinionReport, unit: HandlingUnit, text: str) -> OpinionReferral:
-    text = _require_text(text, "text", "请填写反馈内容。")
-    with acting(actor), transaction.atomic():
-        report = _lock(report)
-        OPINION.check(actor, report, "unit_feedback")
+    text = require_text(text, "text", "请填写反馈内容。")
+    with lifecycle_step(OPINION, "unit_feedback", actor, report, _lock) as report:
         if unit is None or unit.pk not in user_unit_ids(actor):
             raise PermissionDenied("您只能以本单位的名义反馈。")
         referral = report.referrals.select_for_update().select_related("unit").filter(unit=unit).first()

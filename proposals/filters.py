@@ -1,24 +1,22 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
-from cppcc.filters import YearFilter
+from cppcc.filters import YES_NO, KeywordFilterSet, YearFilter, submitted_in_year
 from members.models import HandlingUnit, Member, Session, Term
 
 from .models import Proposal, ProposalCategory, State
 
-YES_NO = [("", "全部"), ("true", "是"), ("false", "否")]
 
-
-class ProposalFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="关键词")
+class ProposalFilterSet(KeywordFilterSet):
+    search_fields = ("title", "background", "suggestions")
+    unstyled = ("state",)
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态", distinct=False)
     category = django_filters.ModelChoiceFilter(
         queryset=ProposalCategory.objects.all(), label="类别", empty_label="全部"
     )
     term = django_filters.ModelChoiceFilter(queryset=Term.objects.all(), label="届次", empty_label="全部")
     session = django_filters.ModelChoiceFilter(queryset=Session.objects.all(), label="会议", empty_label="全部")
-    year = YearFilter(method="filter_year", label="年度")
+    year = YearFilter(method=submitted_in_year, label="年度")
     unit = django_filters.ModelChoiceFilter(
         queryset=HandlingUnit.objects.all(), method="filter_unit", label="承办单位", empty_label="全部"
     )
@@ -42,27 +40,6 @@ class ProposalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["q", "state", "category", "term", "session", "year", "unit", "proposer", "kind", "is_key", "overdue"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            if name == "state":
-                continue
-            css = "form-control form-control-sm" if name in ("q", "year") else "form-select form-select-sm"
-            field.widget.attrs.setdefault("class", css)
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(background__icontains=value) | Q(suggestions__icontains=value)
-        )
-
-    def filter_year(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(submitted_at__year=value) | Q(submitted_at__isnull=True, created_at__year=value))
 
     def filter_unit(self, queryset, name, value: HandlingUnit):
         if not value:

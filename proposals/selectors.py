@@ -2,10 +2,10 @@
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 from members.selectors import phone_for
 
 from .models import Assignment, CoSigner, Proposal, Reply, State
@@ -106,9 +106,7 @@ def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Pro
     )
     if own_only:
         qs = qs.filter(_own_q(user))
-    if filters is not None:
-        qs = ProposalFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, ProposalFilterSet, filters)
 
 
 def cosign_invitations(*, user) -> QuerySet[CoSigner]:
@@ -125,26 +123,24 @@ def cosign_invitations(*, user) -> QuerySet[CoSigner]:
 
 
 def proposal_get(*, user, pk) -> Proposal:
-    try:
-        return (
-            proposal_list(user=user)
-            .select_related("term", "session__term")
-            .prefetch_related(
-                Prefetch("cosigners", queryset=CoSigner.objects.select_related("member")),
-                "attachments",
-                Prefetch(
-                    "assignments",
-                    queryset=Assignment.objects.select_related("unit").prefetch_related(
-                        Prefetch("replies", queryset=Reply.objects.select_related("attachment"))
-                    ),
-                    to_attr="all_assignments",
+    return get_or_404(
+        proposal_list(user=user)
+        .select_related("term", "session__term")
+        .prefetch_related(
+            Prefetch("cosigners", queryset=CoSigner.objects.select_related("member")),
+            "attachments",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").prefetch_related(
+                    Prefetch("replies", queryset=Reply.objects.select_related("attachment"))
                 ),
-            )
-            .select_related("merged_into", "key_leader", "supervisor", "created_by")
-            .get(pk=pk)
+                to_attr="all_assignments",
+            ),
         )
-    except (Proposal.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该提案。") from None
+        .select_related("merged_into", "key_leader", "supervisor", "created_by"),
+        "未找到该提案。",
+        pk=pk,
+    )
 
 
 def contact_phone_for(*, user, proposal: Proposal) -> str:
@@ -164,7 +160,4 @@ def attachment_get(*, user, pk):
     """An attachment is visible to whoever may see its proposal."""
     from .models import Attachment
 
-    try:
-        return Attachment.objects.get(pk=pk, proposal__in=_visible(user))
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该附件。") from None
+    return get_or_404(Attachment.objects, "未找到该附件。", pk=pk, proposal__in=_visible(user))

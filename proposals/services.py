@@ -15,6 +15,8 @@ from django.utils import timezone
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
+from cppcc.svc_checks import require_choice, require_text
+from cppcc.svc_lifecycle import lifecycle_step
 from cppcc.workdays import add_workdays
 from members.models import Member, Term
 from members.selectors import user_unit_ids
@@ -82,13 +84,6 @@ def _unit_assignment(proposal: Proposal, actor, unit_id) -> Assignment:
     if assignment is None:
         raise ApplicationError("该单位没有承办此提案。", errors={"unit": ["该单位没有承办此提案。"]})
     return assignment
-
-
-def _require_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, errors={field: [message]})
-    return value
 
 
 # --- drafting --------------------------------------------------------------------------------------
@@ -191,9 +186,7 @@ def attachment_add(*, actor, proposal: Proposal, upload) -> Attachment:
 
 
 def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "submit")
+    with lifecycle_step(PROPOSAL, "submit", actor, proposal, _lock) as proposal:
         missing = {
             field: ["此项不能为空。"]
             for field in ("title", "background", "suggestions")
@@ -207,16 +200,12 @@ def proposal_submit(*, actor, proposal: Proposal) -> Proposal:
 
 
 def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "withdraw")
+    with lifecycle_step(PROPOSAL, "withdraw", actor, proposal, _lock) as proposal:
         return _move(proposal, actor, "withdraw", State.WITHDRAWN, note)
 
 
 def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "cosign")
+    with lifecycle_step(PROPOSAL, "cosign", actor, proposal, _lock) as proposal:
         signature = proposal.cosigners.select_for_update().get(member__user=actor)
         if signature.confirmed_at:
             raise Conflict("您已确认附议该提案。")
@@ -226,10 +215,8 @@ def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
 
 
 def proposal_return_for_revision(*, actor, proposal: Proposal, note: str) -> Proposal:
-    note = _require_text(note, "note", "请填写退回补充的意见。")
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "return_for_revision")
+    note = require_text(note, "note", "请填写退回补充的意见。")
+    with lifecycle_step(PROPOSAL, "return_for_revision", actor, proposal, _lock) as proposal:
         proposal.revision_note = note
         return _move(proposal, actor, "return_for_revision", State.DRAFT, note)
 
@@ -248,9 +235,7 @@ def _next_number(term) -> int:
 
 
 def proposal_file(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "file")
+    with lifecycle_step(PROPOSAL, "file", actor, proposal, _lock) as proposal:
         proposal.number = _next_number(proposal.term)
         proposal.filed_at = timezone.now()
         return _move(proposal, actor, "file", State.FILED, note, number=proposal.number)
@@ -259,21 +244,16 @@ def proposal_file(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 def proposal_reject(*, actor, proposal: Proposal, reason: str, note: str = "") -> Proposal:
     from .models import RejectReason
 
-    if reason not in RejectReason.values:
-        raise ApplicationError("请选择不予立案的理由。", errors={"reason": ["请选择不予立案的理由。"]})
+    require_choice(reason, RejectReason.values, "reason", "请选择不予立案的理由。")
     if reason == RejectReason.OTHER:
-        note = _require_text(note, "note", "理由为“其他”时须写明具体说明。")
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "reject")
+        note = require_text(note, "note", "理由为“其他”时须写明具体说明。")
+    with lifecycle_step(PROPOSAL, "reject", actor, proposal, _lock) as proposal:
         proposal.reject_reason, proposal.reject_note = reason, note
         return _move(proposal, actor, "reject", State.NOT_FILED, note or RejectReason(reason).label, reason=reason)
 
 
 def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "merge")
+    with lifecycle_step(PROPOSAL, "merge", actor, proposal, _lock) as proposal:
         if into.pk == proposal.pk or into.number is None or into.state in (State.MERGED,):
             raise ApplicationError("只能并入已立案的提案。", errors={"into": ["只能并入已立案的提案。"]})
         if into.term_id != proposal.term_id:
@@ -283,9 +263,7 @@ def proposal_merge(*, actor, proposal: Proposal, into: Proposal, note: str = "")
 
 
 def proposal_convert(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "convert")
+    with lifecycle_step(PROPOSAL, "convert", actor, proposal, _lock) as proposal:
         # The report arrives in the office's social-opinion queue in the same transaction: `opinions`
         # listens to the engine's `event_recorded` (proposals does not know it; a failure there undoes this).
         return _move(proposal, actor, "convert", State.CONVERTED, note or CONVERT_NOTE)
@@ -308,9 +286,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
         raise ApplicationError("同一单位不能重复交办。", errors={"co_units": ["同一单位不能重复交办。"]})
     if any(not u.is_active for u, _ in plan):
         raise ApplicationError("所选单位已停用。", errors={"lead_unit": ["所选单位已停用。"]})
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "assign")
+    with lifecycle_step(PROPOSAL, "assign", actor, proposal, _lock) as proposal:
         now = timezone.now()
         today = timezone.localdate(now)
         due = today + relativedelta(months=settings.PROPOSAL_REPLY_MONTHS)
@@ -334,9 +310,7 @@ def proposal_assign(*, actor, proposal: Proposal, lead_unit=None, co_units=(), s
 
 
 def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "accept")
+    with lifecycle_step(PROPOSAL, "accept", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
         if assignment.accepted_at:
             raise Conflict(f"{assignment.unit.name}已签收该提案。")
@@ -354,10 +328,8 @@ def proposal_accept(*, actor, proposal: Proposal, unit_id) -> Proposal:
 
 
 def proposal_return(*, actor, proposal: Proposal, unit_id, reason: str) -> Proposal:
-    reason = _require_text(reason, "reason", "请填写退回理由。")
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "return")
+    reason = require_text(reason, "reason", "请填写退回理由。")
+    with lifecycle_step(PROPOSAL, "return", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
         if assignment.accepted_at:
             raise Conflict("已签收的提案不能退回。")
@@ -385,12 +357,9 @@ def proposal_reply(
     contact_phone: str = "",
     upload=None,
 ) -> Reply:
-    content = _require_text(content, "content", "请填写答复内容。")
-    if result not in Reply.Result.values:
-        raise ApplicationError("请选择办理结果（A、B 或 C 类）。", errors={"result": ["请选择 A、B 或 C。"]})
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "reply")
+    content = require_text(content, "content", "请填写答复内容。")
+    require_choice(result, Reply.Result.values, "result", "请选择办理结果（A、B 或 C 类）。", "请选择 A、B 或 C。")
+    with lifecycle_step(PROPOSAL, "reply", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
         if not assignment.accepted_at:
             raise Conflict("请先签收该提案。")
@@ -433,10 +402,8 @@ def proposal_approve_reply(
     if result and result not in Reply.Result.values:
         raise ApplicationError("办理结果应为 A、B 或 C。", errors={"result": ["请选择 A、B 或 C。"]})
     if not approve:
-        note = _require_text(note, "note", "退回修改时请写明意见。")
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "approve_reply")
+        note = require_text(note, "note", "退回修改时请写明意见。")
+    with lifecycle_step(PROPOSAL, "approve_reply", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
         current_round = proposal.rehandle_count + 1
         reply = (
@@ -469,9 +436,7 @@ def proposal_approve_reply(
 
 
 def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "extend")
+    with lifecycle_step(PROPOSAL, "extend", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
         if due_date <= assignment.due_date:
             raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
@@ -499,13 +464,10 @@ def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, no
 
 
 def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: str = "") -> Proposal:
-    if satisfaction not in Satisfaction.values:
-        raise ApplicationError("请选择满意、基本满意或不满意。", errors={"satisfaction": ["请选择评价。"]})
+    require_choice(satisfaction, Satisfaction.values, "satisfaction", "请选择满意、基本满意或不满意。", "请选择评价。")
     if satisfaction == Satisfaction.UNSATISFIED:
-        comment = _require_text(comment, "comment", "不满意时请写明理由。")
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "feedback")
+        comment = require_text(comment, "comment", "不满意时请写明理由。")
+    with lifecycle_step(PROPOSAL, "feedback", actor, proposal, _lock) as proposal:
         now = timezone.now()
         proposal.satisfaction, proposal.feedback_comment, proposal.feedback_at = satisfaction, comment, now
         label = Satisfaction(satisfaction).label
@@ -526,9 +488,7 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
 
 
 def proposal_close(*, actor, proposal: Proposal, note: str = "") -> Proposal:
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "close")
+    with lifecycle_step(PROPOSAL, "close", actor, proposal, _lock) as proposal:
         if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
             raise Conflict(f"评价期限（{proposal.feedback_due:%Y年%m月%d日}）未到，委员尚可评价。")
         proposal.closed_at = timezone.now()
@@ -546,9 +506,7 @@ def proposal_set_flags(*, actor, proposal: Proposal, data: dict) -> Proposal:
         user = data.get(field)
         if user is not None and not has_role(user, Role.LEADER):
             raise ApplicationError("牵头/督办领导须为领导账号。", errors={field: ["请选择领导账号。"]})
-    with acting(actor), transaction.atomic():
-        proposal = _lock(proposal)
-        PROPOSAL.check(actor, proposal, "flags")
+    with lifecycle_step(PROPOSAL, "flags", actor, proposal, _lock) as proposal:
         for field, value in data.items():
             setattr(proposal, field, value)
         if not proposal.is_key:

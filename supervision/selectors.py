@@ -4,10 +4,10 @@ part in. Lists are annotated, so that they cost the same for 5 rows or 500."""
 
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from activities.models import Attendance
 from cppcc.roles import Role, has_role
+from cppcc.svc_selectors import filtered, get_or_404
 
 from .models import Inspection, InspectionEvent, Recommendation
 
@@ -64,9 +64,7 @@ def inspection_list(*, user, filters=None) -> QuerySet[Inspection]:
         .select_related("activity", "activity__organiser_committee", "activity__organiser_group")
         .prefetch_related("units_briefed")
     )
-    if filters is not None:
-        qs = InspectionFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, InspectionFilterSet, filters)
 
 
 def inspection_get(*, user, pk) -> Inspection:
@@ -74,15 +72,13 @@ def inspection_get(*, user, pk) -> Inspection:
     recommendations = Recommendation.objects.select_related("unit").order_by("number")
     if not has_role(user, Role.OFFICE, Role.LEADER):
         recommendations = recommendations.exclude(state=Recommendation.State.DRAFT)
-    try:
-        return (
-            inspection_list(user=user)
-            .select_related("created_by")
-            .prefetch_related(Prefetch("recommendations", queryset=recommendations, to_attr="recommendation_rows"))
-            .get(pk=pk)
-        )
-    except (Inspection.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该活动。") from None
+    return get_or_404(
+        inspection_list(user=user)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("recommendations", queryset=recommendations, to_attr="recommendation_rows")),
+        "未找到该活动。",
+        pk=pk,
+    )
 
 
 def inspection_events(*, user, pk) -> QuerySet[InspectionEvent]:
@@ -97,16 +93,11 @@ def recommendation_list(*, user, filters=None) -> QuerySet[Recommendation]:
     from .filters import RecommendationFilterSet
 
     qs = _visible_recommendations(user).select_related("inspection", "inspection__activity", "unit")
-    if filters is not None:
-        qs = RecommendationFilterSet(filters, queryset=qs).qs
-    return qs
+    return filtered(qs, RecommendationFilterSet, filters)
 
 
 def recommendation_get(*, user, pk) -> Recommendation:
-    try:
-        return recommendation_list(user=user).get(pk=pk)
-    except (Recommendation.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该建议。") from None
+    return get_or_404(recommendation_list(user=user), "未找到该建议。", pk=pk)
 
 
 def recommendation_events(*, user, pk) -> QuerySet[InspectionEvent]:

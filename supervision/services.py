@@ -12,8 +12,9 @@ from django.utils import timezone
 from activities import services as activity_services
 from activities.models import Attendance
 from cppcc.audit import acting
-from cppcc.errors import ApplicationError, Conflict, PermissionDenied
-from cppcc.roles import Role, has_role
+from cppcc.errors import ApplicationError, Conflict
+from cppcc.svc_checks import require_choice, require_office, require_text
+from cppcc.svc_lifecycle import lifecycle_step
 from cppcc.workdays import add_workdays
 
 from .models import Adoption, Inspection, Kind, Organiser, Recommendation, State
@@ -31,16 +32,11 @@ def response_workdays() -> int:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _require_office(actor, what: str) -> None:
-    if not has_role(actor, Role.OFFICE):
-        raise PermissionDenied(f"只有机关工作人员可以{what}。")
-
-
-def _require_text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, errors={field: [message]})
-    return value
+def require_adoption(adoption: str) -> str:
+    """采纳情况 of a department's feedback, here and on consultation outcomes: one of `Adoption`."""
+    return require_choice(
+        adoption, Adoption.values, "adoption", "请选择采纳情况：采纳、部分采纳或未采纳。", "请选择采纳情况。"
+    )
 
 
 def _event(inspection, actor, action, from_state="", to_state="", note="", recommendation=None, **data):
@@ -83,11 +79,11 @@ def _organiser_fields(data: dict, current=None) -> dict:
 
 
 def inspection_create(*, actor, data: dict) -> Inspection:
-    _require_office(actor, "登记视察调研活动")
+    require_office(actor, "登记视察调研活动")
     if data.get("kind") not in Kind.values:
         raise ApplicationError("请选择类型：视察、调研或民主监督。", errors={"kind": ["请选择类型。"]})
-    topic = _require_text(data.get("topic"), "topic", "请填写主题。")
-    _require_text(data.get("title"), "title", "请填写活动名称。")
+    topic = require_text(data.get("topic"), "topic", "请填写主题。")
+    require_text(data.get("title"), "title", "请填写活动名称。")
     with acting(actor), transaction.atomic():
         activity_data = {f: data.get(f) for f in ACTIVITY_FIELDS if f in data}
         activity_data.update(_organiser_fields(data), kind=data["kind"])
@@ -109,7 +105,7 @@ def inspection_create(*, actor, data: dict) -> Inspection:
 
 
 def inspection_update(*, actor, inspection: Inspection, data: dict) -> Inspection:
-    _require_office(actor, "修改视察调研活动")
+    require_office(actor, "修改视察调研活动")
     with acting(actor), transaction.atomic():
         inspection = _lock_inspection(inspection)
         if inspection.state == State.CLOSED:
@@ -117,7 +113,7 @@ def inspection_update(*, actor, inspection: Inspection, data: dict) -> Inspectio
         if "kind" in data and data["kind"] not in Kind.values:
             raise ApplicationError("请选择类型：视察、调研或民主监督。", errors={"kind": ["请选择类型。"]})
         if "topic" in data:
-            data["topic"] = _require_text(data["topic"], "topic", "请填写主题。")
+            data["topic"] = require_text(data["topic"], "topic", "请填写主题。")
         activity_data = {f: data[f] for f in ACTIVITY_FIELDS if f in data}
         activity_data.update(_organiser_fields(data, inspection))
         if "kind" in data:
@@ -135,7 +131,7 @@ def inspection_update(*, actor, inspection: Inspection, data: dict) -> Inspectio
 
 def inspection_attendance(*, actor, inspection: Inspection, entries: dict) -> int:
     """Record who took part (activities.Attendance); returns the number of rows written."""
-    _require_office(actor, "登记参加委员")
+    require_office(actor, "登记参加委员")
     with acting(actor), transaction.atomic():
         inspection = _lock_inspection(inspection)
         written = activity_services.attendance_record(actor=actor, activity=inspection.activity, entries=entries)
@@ -144,9 +140,7 @@ def inspection_attendance(*, actor, inspection: Inspection, entries: dict) -> in
 
 
 def inspection_hold(*, actor, inspection: Inspection, findings: str = "", note: str = "") -> Inspection:
-    with acting(actor), transaction.atomic():
-        inspection = _lock_inspection(inspection)
-        INSPECTION.check(actor, inspection, "hold")
+    with lifecycle_step(INSPECTION, "hold", actor, inspection, _lock_inspection) as inspection:
         attended = Attendance.objects.filter(activity=inspection.activity, status=Attendance.Status.ATTENDED)
         if not attended.exists():
             raise Conflict("请先登记出席的委员，再登记活动已开展。")
@@ -157,9 +151,7 @@ def inspection_hold(*, actor, inspection: Inspection, findings: str = "", note: 
 
 
 def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspection:
-    with acting(actor), transaction.atomic():
-        inspection = _lock_inspection(inspection)
-        INSPECTION.check(actor, inspection, "close")
+    with lifecycle_step(INSPECTION, "close", actor, inspection, _lock_inspection) as inspection:
         waiting = inspection.recommendations.exclude(state=Recommendation.State.RESPONDED).count()
         if waiting:
             raise Conflict(f"尚有 {waiting} 条建议未交办或未反馈，不能办结。")
@@ -173,8 +165,8 @@ def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspec
 
 
 def recommendation_add(*, actor, inspection: Inspection, text: str, unit=None) -> Recommendation:
-    _require_office(actor, "提出视察建议")
-    text = _require_text(text, "text", "请填写建议内容。")
+    require_office(actor, "提出视察建议")
+    text = require_text(text, "text", "请填写建议内容。")
     with acting(actor), transaction.atomic():
         # The inspection row is the lock that keeps the numbers 1, 2, 3 … without gaps or twins.
         inspection = _lock_inspection(inspection)
@@ -190,13 +182,13 @@ def recommendation_add(*, actor, inspection: Inspection, text: str, unit=None) -
 
 
 def recommendation_update(*, actor, recommendation: Recommendation, data: dict) -> Recommendation:
-    _require_office(actor, "修改视察建议")
+    require_office(actor, "修改视察建议")
     with acting(actor), transaction.atomic():
         recommendation = _lock_recommendation(recommendation)
         if recommendation.state != Recommendation.State.DRAFT:
             raise Conflict(f"建议当前状态为“{recommendation.get_state_display()}”，交办后不能修改。")
         if "text" in data:
-            recommendation.text = _require_text(data["text"], "text", "请填写建议内容。")
+            recommendation.text = require_text(data["text"], "text", "请填写建议内容。")
         if "unit" in data:
             recommendation.unit = data["unit"]
         recommendation.save()
@@ -214,9 +206,7 @@ def _move(recommendation, actor, action, to_state, note, **data) -> Recommendati
 def recommendation_send(
     *, actor, recommendation: Recommendation, unit=None, due_date: dt.date | None = None, note: str = ""
 ) -> Recommendation:
-    with acting(actor), transaction.atomic():
-        recommendation = _lock_recommendation(recommendation)
-        RECOMMENDATION.check(actor, recommendation, "send")
+    with lifecycle_step(RECOMMENDATION, "send", actor, recommendation, _lock_recommendation) as recommendation:
         if recommendation.inspection.state != State.HELD:
             raise Conflict("活动尚未开展或已办结，不能交办建议。")
         unit = unit or recommendation.unit
@@ -238,9 +228,7 @@ def recommendation_send(
 
 
 def recommendation_extend(*, actor, recommendation: Recommendation, due_date: dt.date, note: str = ""):
-    with acting(actor), transaction.atomic():
-        recommendation = _lock_recommendation(recommendation)
-        RECOMMENDATION.check(actor, recommendation, "extend")
+    with lifecycle_step(RECOMMENDATION, "extend", actor, recommendation, _lock_recommendation) as recommendation:
         if due_date <= recommendation.due_date:
             raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
         old = recommendation.due_date
@@ -253,12 +241,9 @@ def recommendation_extend(*, actor, recommendation: Recommendation, due_date: dt
 
 
 def recommendation_respond(*, actor, recommendation: Recommendation, adoption: str, text: str) -> Recommendation:
-    if adoption not in Adoption.values:
-        raise ApplicationError("请选择采纳情况：采纳、部分采纳或未采纳。", errors={"adoption": ["请选择采纳情况。"]})
-    text = _require_text(text, "text", "请填写反馈内容。")
-    with acting(actor), transaction.atomic():
-        recommendation = _lock_recommendation(recommendation)
-        RECOMMENDATION.check(actor, recommendation, "respond")
+    require_adoption(adoption)
+    text = require_text(text, "text", "请填写反馈内容。")
+    with lifecycle_step(RECOMMENDATION, "respond", actor, recommendation, _lock_recommendation) as recommendation:
         recommendation.adoption, recommendation.response_text = adoption, text
         recommendation.responded_at, recommendation.responded_by = timezone.now(), actor
         return _move(
