@@ -149,7 +149,19 @@ class OpinionAttachment(StoredFile):
         verbose_name_plural = "社情民意附件"
 
 
-class OpinionAdoption(models.Model):
+class OfficeRecord(models.Model):
+    """What the office records about a report on a date (an adoption, a leader's instruction): who
+    recorded it and when."""
+
+    recorded_by = user_fk()
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "date", "id"]
+
+
+class OpinionAdoption(OfficeRecord):
     """Adopted by the committee of one level, in one of its publications — once per level."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="adoptions")
@@ -157,14 +169,11 @@ class OpinionAdoption(models.Model):
     publication = models.CharField("刊物", max_length=10, choices=OpinionPublication.choices)
     issue = models.CharField("期号", max_length=50, blank=True)
     date = models.DateField("采用日期", db_index=True)
-    recorded_by = user_fk()
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(OfficeRecord.Meta):
         db_table = "supervision_opinionadoption"
         verbose_name = "社情民意采用"
         verbose_name_plural = "社情民意采用"
-        ordering = ["report", "date", "id"]
         constraints = [models.UniqueConstraint(fields=["report", "level"], name="opinion_adopted_once_per_level")]
         indexes = [models.Index(fields=["level", "date"])]
 
@@ -176,7 +185,7 @@ class OpinionAdoption(models.Model):
         return LEVEL_BODY[self.level]
 
 
-class OpinionInstruction(models.Model):
+class OpinionInstruction(OfficeRecord):
     """A leader's instruction (批示) on a report: who, at which level, when, what."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="instructions")
@@ -185,14 +194,11 @@ class OpinionInstruction(models.Model):
     level = models.CharField("层级", max_length=10, choices=OpinionLevel.choices)
     date = models.DateField("批示日期", db_index=True)
     text = models.TextField("批示内容", max_length=TEXT_MAX_LENGTH)
-    recorded_by = user_fk()
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(OfficeRecord.Meta):
         db_table = "supervision_opinioninstruction"
         verbose_name = "领导批示"
         verbose_name_plural = "领导批示"
-        ordering = ["report", "date", "id"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="opinion_instruction_has_text")]
 
     def __str__(self):
