@@ -35,6 +35,16 @@ class OrderedNameModel(TimeStampedModel):
         return self.name
 
 
+class ConfigurableCategory(OrderedNameModel):
+    """The categories of a kind of record (提案类别, 社情民意类别 …): created by a data migration and
+    editable by the office."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+
+    class Meta(OrderedNameModel.Meta):
+        abstract = True
+
+
 def optional_fk(to, verbose_name=None, **options):
     """An optional reference (null and blank allowed) that protects what it points to."""
     return models.ForeignKey(to, verbose_name=verbose_name, on_delete=models.PROTECT, null=True, blank=True, **options)
@@ -47,6 +57,16 @@ def user_fk(verbose_name=None, *, optional=False):
         return optional_fk(settings.AUTH_USER_MODEL, verbose_name, related_name="+")
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+def feedback_fields():
+    """A department's feedback on what was passed to it — 反馈内容, 反馈时间 and who gave it — for a
+    model to unpack into fields of its own names (`feedback, feedback_at, feedback_by = feedback_fields()`)."""
+    return (
+        models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True),
+        models.DateTimeField("反馈时间", null=True, blank=True),
+        user_fk(optional=True),
     )
 
 

@@ -10,16 +10,22 @@ from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import OrderedNameModel, StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path, user_fk
+from cppcc.models import (
+    ConfigurableCategory,
+    StoredFile,
+    TimeStampedModel,
+    WorkflowEvent,
+    feedback_fields,
+    stored_file_path,
+    user_fk,
+)
 from members.models import HandlingUnit, Member
 
 
-class OpinionCategory(OrderedNameModel):
-    """Configurable categories (经济, 政治 …), created by a migration and editable by the office."""
+class OpinionCategory(ConfigurableCategory):
+    """经济, 政治 … (supervision migration 0003)."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-
-    class Meta(OrderedNameModel.Meta):
+    class Meta(ConfigurableCategory.Meta):
         db_table = "supervision_opinioncategory"
         verbose_name = "社情民意类别"
         verbose_name_plural = "社情民意类别"
@@ -215,9 +221,7 @@ class OpinionReferral(models.Model):
     note = models.TextField("转交说明", max_length=TEXT_MAX_LENGTH, blank=True)
     passed_at = models.DateTimeField("转交时间")
     passed_by = user_fk()
-    feedback = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
-    feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
-    feedback_by = user_fk(optional=True)
+    feedback, feedback_at, feedback_by = feedback_fields()
 
     class Meta:
         db_table = "supervision_opinionreferral"

@@ -5,7 +5,7 @@ from django.db.models import Q
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.models import (
-    OrderedNameModel,
+    ConfigurableCategory,
     StoredFile,
     TimeStampedModel,
     WorkflowEvent,
@@ -16,12 +16,10 @@ from cppcc.models import (
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 
-class ProposalCategory(OrderedNameModel):
-    """Configurable categories (经济建设, 政治建设 …), created by a migration and editable by the office."""
+class ProposalCategory(ConfigurableCategory):
+    """经济建设, 政治建设 … (migration 0002)."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-
-    class Meta(OrderedNameModel.Meta):
+    class Meta(ConfigurableCategory.Meta):
         verbose_name = "提案类别"
         verbose_name_plural = "提案类别"
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel, WorkflowEvent, optional_fk, user_fk
+from cppcc.models import TimeStampedModel, WorkflowEvent, feedback_fields, optional_fk, user_fk
 from members.models import HandlingUnit
 
 
@@ -23,14 +23,9 @@ class Adoption(models.TextChoices):
 
 
 def unit_answer_fields():
-    """A department's answer — 采纳情况, 反馈内容, 反馈时间 and who gave it — declared alike on a
-    recommendation and on a consultation outcome's assignment (each names the four fields its own way)."""
-    return (
-        models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True),
-        models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True),
-        models.DateTimeField("反馈时间", null=True, blank=True),
-        user_fk(optional=True),
-    )
+    """A department's answer — 采纳情况 and its feedback (cppcc.models.feedback_fields) — declared alike on
+    a recommendation and on a consultation outcome's assignment (each names the four fields its own way)."""
+    return (models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True), *feedback_fields())
 
 
 class Kind(models.TextChoices):
