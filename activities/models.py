@@ -3,12 +3,11 @@
 The tables keep the names they had when these models lived in `members` (`Meta.db_table`).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel
+from cppcc.models import TimeStampedModel, optional_fk, user_fk
 from members.models import Member, MemberGroup, SpecialCommittee
 
 
@@ -40,12 +39,8 @@ class Activity(TimeStampedModel):
     start_date = models.DateField("开始日期", db_index=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     place = models.CharField("地点", max_length=200, blank=True)
-    organiser_committee = models.ForeignKey(
-        SpecialCommittee, verbose_name="组织专委会", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    organiser_group = models.ForeignKey(
-        MemberGroup, verbose_name="组织委员组", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    organiser_committee = optional_fk(SpecialCommittee, "组织专委会", related_name="+")
+    organiser_group = optional_fk(MemberGroup, "组织委员组", related_name="+")
     description = models.TextField("内容", max_length=TEXT_MAX_LENGTH, blank=True)
     half_days = models.PositiveSmallIntegerField("会期（半天）", default=0, help_text="全体会议等按半天计分的会期")
     # The quantities the annual work report counts (blank when they do not apply).
@@ -63,9 +58,7 @@ class Activity(TimeStampedModel):
     signup_open = models.BooleanField("开放报名", default=False, help_text="开放后委员可在“活动报名”页自行报名")
     signup_deadline = models.DateField("报名截止日期", null=True, blank=True, help_text="留空则截止到活动开始前一天")
     capacity = models.PositiveSmallIntegerField("名额", null=True, blank=True, help_text="留空不限名额")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("录入人")
 
     class Meta:
         db_table = "members_activity"

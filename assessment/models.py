@@ -3,11 +3,10 @@
 The tables keep the names they had when these models lived in `members` (`Meta.db_table`).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cppcc.models import TimeStampedModel
+from cppcc.models import TimeStampedModel, optional_fk, user_fk
 from members.models import Member, MemberGroup
 
 
@@ -83,7 +82,7 @@ class AssessmentManualItem(TimeStampedModel):
     category = models.ForeignKey(AssessmentCategory, on_delete=models.PROTECT, related_name="manual_items")
     points = models.DecimalField("分值", max_digits=6, decimal_places=1)
     reason = models.CharField("理由", max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk()
 
     class Meta:
         db_table = "members_assessmentmanualitem"
@@ -108,19 +107,10 @@ class AssessmentAward(TimeStampedModel):
 
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     kind = models.CharField("评选类别", max_length=30, choices=Kind.choices)
-    member = models.ForeignKey(
-        Member, verbose_name="委员", on_delete=models.PROTECT, null=True, blank=True, related_name="assessment_awards"
-    )
-    group = models.ForeignKey(
-        MemberGroup,
-        verbose_name="委员组",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assessment_awards",
-    )
+    member = optional_fk(Member, "委员", related_name="assessment_awards")
+    group = optional_fk(MemberGroup, "委员组", related_name="assessment_awards")
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk()
 
     class Meta:
         db_table = "members_assessmentaward"

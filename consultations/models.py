@@ -2,15 +2,14 @@
 outcome, the consultation activities (meetings, with attendance in `activities.Attendance`) and the
 outcomes (协商成果) with their processing chain 批办 → 交办 → 承办 → 督办 → 反馈."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
+from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, optional_fk, stored_file_path, user_fk
 from members.models import HandlingUnit, Member, SpecialCommittee
-from supervision.models import Adoption
+from supervision.models import unit_answer_fields
 
 
 class PlanState(models.TextChoices):
@@ -71,7 +70,7 @@ class ConsultationPlan(TimeStampedModel):
     state = models.CharField("状态", max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
     approved_on = models.DateField("审定日期", null=True, blank=True)
     approval_note = models.CharField("审定依据", max_length=200, blank=True, help_text="如：区委常委会第12次会议审定")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk()
 
     class Meta:
         verbose_name = "年度协商计划"
@@ -95,21 +94,10 @@ class ConsultationTopic(TimeStampedModel):
     suggested_by = models.CharField(
         "提出方", max_length=100, blank=True, help_text="如：区委办公室、市民来信、民建区委"
     )
-    member = models.ForeignKey(
-        Member, verbose_name="选题委员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    proposal = models.ForeignKey(
-        "proposals.Proposal",
-        verbose_name="点题提案",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consultation_topics",
-    )
+    member = optional_fk(Member, "选题委员", related_name="+")
+    proposal = optional_fk("proposals.Proposal", "点题提案", related_name="consultation_topics")
     form = models.CharField("协商形式", max_length=20, choices=Form.choices, blank=True)
-    lead_committee = models.ForeignKey(
-        SpecialCommittee, verbose_name="牵头专委会", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    lead_committee = optional_fk(SpecialCommittee, "牵头专委会", related_name="+")
     planned_quarter = models.PositiveSmallIntegerField("计划季度", null=True, blank=True)
     state = models.CharField(
         "状态", max_length=20, choices=TopicState.choices, default=TopicState.COLLECTED, db_index=True
@@ -120,7 +108,7 @@ class ConsultationTopic(TimeStampedModel):
     approved_at = models.DateTimeField("定题时间", null=True, blank=True)
     held_at = models.DateTimeField("协商时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = user_fk()
 
     class Meta:
         verbose_name = "协商议题"
@@ -175,13 +163,9 @@ class ConsultationActivity(TimeStampedModel):
 
 class Speech(models.Model):
     consultation = models.ForeignKey(ConsultationActivity, on_delete=models.CASCADE, related_name="speeches")
-    member = models.ForeignKey(
-        Member, verbose_name="发言委员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    member = optional_fk(Member, "发言委员", related_name="+")
     speaker = models.CharField("发言人", max_length=100, blank=True, help_text="非委员发言时填写，如部门负责人")
-    unit = models.ForeignKey(
-        HandlingUnit, verbose_name="所在部门", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    unit = optional_fk(HandlingUnit, "所在部门", related_name="+")
     title = models.CharField("发言题目", max_length=200)
     summary = models.TextField("发言摘要", max_length=TEXT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -212,12 +196,10 @@ class ConsultationOutcome(TimeStampedModel):
         "状态", max_length=12, choices=OutcomeState.choices, default=OutcomeState.SUBMITTED, db_index=True
     )
     submitted_at = models.DateTimeField("报送时间")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = user_fk()
     instruction = models.TextField("领导批示", max_length=TEXT_MAX_LENGTH, blank=True)
     instructed_at = models.DateTimeField("批办时间", null=True, blank=True)
-    instructed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    instructed_by = user_fk(optional=True)
     instruction_due = models.DateField("批示办理期限", null=True, blank=True)
 
     class Meta:
@@ -235,9 +217,7 @@ class ConsultationOutcome(TimeStampedModel):
         return self.title
 
 
-def _file_path(instance, filename):
-    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
-    return stored_file_path(instance, filename)
+_file_path = stored_file_path  # the name migration 0001 gives the upload path
 
 
 class OutcomeFile(StoredFile):
@@ -259,19 +239,12 @@ class OutcomeAssignment(models.Model):
     )
     note = models.TextField("交办意见", max_length=TEXT_MAX_LENGTH, blank=True)
     assigned_at = models.DateTimeField("交办时间")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = user_fk()
     due_date = models.DateField("反馈期限")
     accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    accepted_by = user_fk(optional=True)
     supervision_count = models.PositiveSmallIntegerField("督办次数", default=0)
-    adoption = models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True)
-    feedback = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
-    fed_back_at = models.DateTimeField("反馈时间", null=True, blank=True)
-    fed_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    adoption, feedback, fed_back_at, fed_back_by = unit_answer_fields()
 
     class Meta:
         verbose_name = "成果交办"
@@ -307,7 +280,7 @@ class ConsultationEvent(WorkflowEvent):
     outcome = models.ForeignKey(
         ConsultationOutcome, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = optional_fk(HandlingUnit, related_name="+")
     deadline = models.DateField("期限", null=True, blank=True)
 
     class Meta(WorkflowEvent.Meta):

@@ -5,15 +5,15 @@ every outcome state appears."""
 
 import datetime as dt
 import random
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Attendance
 from consultations import services
 from consultations.models import ConsultationPlan, Source
-from demo.proposals import moving_clock
+from demo.common import at, demo_users, moving_clock
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
 
@@ -140,8 +140,7 @@ ORDER = ["collected", "shortlisted", "approved", "scheduled", "held", "submitted
          "handling", "closed"]  # fmt: skip
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 40)))
+_at = partial(at, minute=40)
 
 
 def _reached(spec, step: str) -> bool:
@@ -154,8 +153,7 @@ def seed_consultations(*, seed: int = 2026) -> int:
     if ConsultationPlan.objects.exists():
         return 0
     rng = random.Random(seed + 23)
-    User = get_user_model()
-    office, leader = User.objects.get(username="office"), User.objects.get(username="leader")
+    office, leader = demo_users("office", "leader")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).order_by("id"))
     units = {u.name: u for u in HandlingUnit.objects.prefetch_related("users")}
     committees = {c.name: c for c in SpecialCommittee.objects.all()}

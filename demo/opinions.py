@@ -4,12 +4,12 @@ feedback is what the system itself would have produced."""
 
 import datetime as dt
 import random
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from demo.proposals import moving_clock
+from demo.common import at, demo_users, moving_clock
 from members.models import HandlingUnit, Member
 from opinions import services
 from opinions.models import OpinionCategory, OpinionReport
@@ -73,8 +73,7 @@ FEEDBACK = (
 )
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 40)))
+_at = partial(at, minute=40)
 
 
 @transaction.atomic
@@ -85,9 +84,7 @@ def seed_opinions(*, seed: int = 2026) -> int:
     if OpinionReport.objects.filter(proposal__isnull=True).exists():
         return 0
     rng = random.Random(seed + 23)
-    User = get_user_model()
-    office = User.objects.get(username="office")
-    leader = User.objects.get(username="leader")
+    office, leader = demo_users("office", "leader")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).select_related("user"))
     units = {u.name: u for u in HandlingUnit.objects.filter(is_active=True).prefetch_related("users")}
     categories = {c.name: c for c in OpinionCategory.objects.all()}

@@ -4,13 +4,12 @@ so that every state, timeline and deadline is what the system itself would have 
 import datetime as dt
 import importlib
 import random
-from contextlib import contextmanager
-from unittest import mock
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from demo.common import at, demo_users, moving_clock
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, Term
 from proposals import services
 from proposals.models import Proposal, ProposalCategory, RejectReason
@@ -77,16 +76,7 @@ PLAN = [
 CHAIN = ["submitted", "filed", "assigned", "handling", "replied", "closed"]
 
 
-@contextmanager
-def moving_clock(start: dt.datetime):
-    """Patch django.utils.timezone.now so services and auto timestamps see the demo's dates."""
-    clock = {"now": start}
-    with mock.patch("django.utils.timezone.now", lambda: clock["now"]):
-        yield clock
-
-
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 17)))
+_at = partial(at, minute=17)
 
 
 @transaction.atomic
@@ -96,9 +86,7 @@ def seed_proposals(*, seed: int = 2026) -> int:
     rng = random.Random(seed)
     term = Term.objects.get(is_current=True)
     session = Session.objects.filter(term=term).order_by("-number").first()
-    User = get_user_model()
-    office = User.objects.get(username="office")
-    leader = User.objects.get(username="leader")
+    office, leader = demo_users("office", "leader")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).select_related("user"))
     units = list(HandlingUnit.objects.filter(is_active=True).prefetch_related("users"))
     # The categories the data migration creates (a test database flushed by an earlier test lacks them).

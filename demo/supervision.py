@@ -4,13 +4,13 @@ demo members and every recommendation in each of its states."""
 
 import datetime as dt
 import random
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Attendance
-from demo.proposals import moving_clock
+from demo.common import at, demo_users, moving_clock
 from members.models import HandlingUnit, Member, MemberGroup, SpecialCommittee
 from supervision import services
 from supervision.models import Inspection
@@ -195,8 +195,7 @@ INSPECTIONS = [
 ]
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 20)))
+_at = partial(at, minute=20)
 
 
 def _attendance(members, rng, attended: int, *, planned=False) -> dict:
@@ -215,8 +214,7 @@ def seed_inspections(*, seed: int = 2026) -> int:
     if Inspection.objects.exists():
         return 0
     rng = random.Random(seed + 11)
-    User = get_user_model()
-    office = User.objects.get(username="office")
+    (office,) = demo_users("office")
     members = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("id"))
     units = {u.name: u for u in HandlingUnit.objects.prefetch_related("users")}
     committees = {c.name: c for c in SpecialCommittee.objects.all()}

@@ -5,25 +5,10 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField, KeyedHashField
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel
+from cppcc.models import OrderedNameModel, TimeStampedModel
 
 from . import idcard
 from .sorting import pinyin_key, stroke_key
-
-
-class OrderedNameModel(TimeStampedModel):
-    """Reference data with a name and the office's own display order."""
-
-    name = models.CharField("名称", max_length=100, unique=True)
-    order = models.PositiveIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class Term(TimeStampedModel):

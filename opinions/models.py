@@ -6,30 +6,29 @@ The models were born in the supervision app: they keep its tables (`db_table`), 
 changed no column and no row.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
+from cppcc.models import (
+    ConfigurableCategory,
+    StoredFile,
+    TimeStampedModel,
+    WorkflowEvent,
+    feedback_fields,
+    stored_file_path,
+    user_fk,
+)
 from members.models import HandlingUnit, Member
 
 
-class OpinionCategory(TimeStampedModel):
-    """Configurable categories (经济, 政治 …), created by a migration and editable by the office."""
+class OpinionCategory(ConfigurableCategory):
+    """经济, 政治 … (supervision migration 0003)."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    order = models.PositiveIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
+    class Meta(ConfigurableCategory.Meta):
         db_table = "supervision_opinioncategory"
         verbose_name = "社情民意类别"
         verbose_name_plural = "社情民意类别"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class OpinionState(models.TextChoices):
@@ -81,21 +80,12 @@ class OpinionReport(TimeStampedModel):
         related_name="opinion_report",
         help_text="提案审查时转为社情民意信息的，指向原提案",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("录入人")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     # What the author wrote, kept when the office starts editing: the editor's changes never lose it.
     original_title = models.CharField("原标题", max_length=200, blank=True)
     original_content = models.TextField("原文", max_length=TEXT_MAX_LENGTH, blank=True)
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编辑人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    editor = user_fk("编辑人", optional=True)
     editing_started_at = models.DateTimeField("开始编辑时间", null=True, blank=True)
     forwarded_at = models.DateTimeField("编报时间", null=True, blank=True)
     forward_note = models.TextField("编报说明", max_length=TEXT_MAX_LENGTH, blank=True)
@@ -152,9 +142,7 @@ class OpinionAuthor(models.Model):
         return str(self.member)
 
 
-def _attachment_path(instance, filename):
-    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
-    return stored_file_path(instance, filename)
+_attachment_path = stored_file_path  # the name migrations 0001 (and supervision 0002) give the upload path
 
 
 class OpinionAttachment(StoredFile):
@@ -167,7 +155,19 @@ class OpinionAttachment(StoredFile):
         verbose_name_plural = "社情民意附件"
 
 
-class OpinionAdoption(models.Model):
+class OfficeRecord(models.Model):
+    """What the office records about a report on a date (an adoption, a leader's instruction): who
+    recorded it and when."""
+
+    recorded_by = user_fk()
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "date", "id"]
+
+
+class OpinionAdoption(OfficeRecord):
     """Adopted by the committee of one level, in one of its publications — once per level."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="adoptions")
@@ -175,14 +175,11 @@ class OpinionAdoption(models.Model):
     publication = models.CharField("刊物", max_length=10, choices=OpinionPublication.choices)
     issue = models.CharField("期号", max_length=50, blank=True)
     date = models.DateField("采用日期", db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(OfficeRecord.Meta):
         db_table = "supervision_opinionadoption"
         verbose_name = "社情民意采用"
         verbose_name_plural = "社情民意采用"
-        ordering = ["report", "date", "id"]
         constraints = [models.UniqueConstraint(fields=["report", "level"], name="opinion_adopted_once_per_level")]
         indexes = [models.Index(fields=["level", "date"])]
 
@@ -194,7 +191,7 @@ class OpinionAdoption(models.Model):
         return LEVEL_BODY[self.level]
 
 
-class OpinionInstruction(models.Model):
+class OpinionInstruction(OfficeRecord):
     """A leader's instruction (批示) on a report: who, at which level, when, what."""
 
     report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="instructions")
@@ -203,14 +200,11 @@ class OpinionInstruction(models.Model):
     level = models.CharField("层级", max_length=10, choices=OpinionLevel.choices)
     date = models.DateField("批示日期", db_index=True)
     text = models.TextField("批示内容", max_length=TEXT_MAX_LENGTH)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(OfficeRecord.Meta):
         db_table = "supervision_opinioninstruction"
         verbose_name = "领导批示"
         verbose_name_plural = "领导批示"
-        ordering = ["report", "date", "id"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="opinion_instruction_has_text")]
 
     def __str__(self):
@@ -226,12 +220,8 @@ class OpinionReferral(models.Model):
     )
     note = models.TextField("转交说明", max_length=TEXT_MAX_LENGTH, blank=True)
     passed_at = models.DateTimeField("转交时间")
-    passed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    feedback = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
-    feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
-    feedback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    passed_by = user_fk()
+    feedback, feedback_at, feedback_by = feedback_fields()
 
     class Meta:
         db_table = "supervision_opinionreferral"

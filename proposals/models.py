@@ -4,24 +4,24 @@ from django.db.models import Q
 
 from cppcc.crypto import EncryptedCharField
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import StoredFile, TimeStampedModel, WorkflowEvent, stored_file_path
+from cppcc.models import (
+    ConfigurableCategory,
+    StoredFile,
+    TimeStampedModel,
+    WorkflowEvent,
+    optional_fk,
+    stored_file_path,
+    user_fk,
+)
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 
-class ProposalCategory(TimeStampedModel):
-    """Configurable categories (经济建设, 政治建设 …), created by a migration and editable by the office."""
+class ProposalCategory(ConfigurableCategory):
+    """经济建设, 政治建设 … (migration 0002)."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    order = models.PositiveIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
+    class Meta(ConfigurableCategory.Meta):
         verbose_name = "提案类别"
         verbose_name_plural = "提案类别"
-        ordering = ["order", "id"]
-
-    def __str__(self):
-        return self.name
 
 
 class State(models.TextChoices):
@@ -84,37 +84,15 @@ class Proposal(TimeStampedModel):
     background = models.TextField("案由", max_length=TEXT_MAX_LENGTH, blank=True)
     suggestions = models.TextField("建议", max_length=TEXT_MAX_LENGTH, blank=True)
     kind = models.CharField("提案方式", max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    lead_proposer = models.ForeignKey(
-        Member,
-        verbose_name="第一提案人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_proposals",
-    )
-    collective_party = models.ForeignKey(
-        Party, verbose_name="提案党派", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    collective_sector = models.ForeignKey(
-        Sector, verbose_name="提案界别", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    collective_group = models.ForeignKey(
-        MemberGroup, verbose_name="提案委员组", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    collective_committee = models.ForeignKey(
-        SpecialCommittee,
-        verbose_name="提案专委会",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    lead_proposer = optional_fk(Member, "第一提案人", related_name="led_proposals")
+    collective_party = optional_fk(Party, "提案党派", related_name="+")
+    collective_sector = optional_fk(Sector, "提案界别", related_name="+")
+    collective_group = optional_fk(MemberGroup, "提案委员组", related_name="+")
+    collective_committee = optional_fk(SpecialCommittee, "提案专委会", related_name="+")
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     # The proposer's own (usually mobile) number: encrypted at rest like the members' (docs/personal-data.md).
     contact_phone = EncryptedCharField("联系电话", max_length=30, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("录入人")
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     filed_at = models.DateTimeField("立案时间", null=True, blank=True)
@@ -123,27 +101,11 @@ class Proposal(TimeStampedModel):
     reject_reason = models.CharField("不立案理由", max_length=20, choices=RejectReason.choices, blank=True)
     reject_note = models.TextField("不立案说明", max_length=TEXT_MAX_LENGTH, blank=True)
     revision_note = models.TextField("退回补充意见", max_length=TEXT_MAX_LENGTH, blank=True)
-    merged_into = models.ForeignKey(
-        "self", verbose_name="并入提案", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
-    )
+    merged_into = optional_fk("self", "并入提案", related_name="merged")
     is_key = models.BooleanField("重点提案", default=False)
-    key_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="牵头领导",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    key_leader = user_fk("牵头领导", optional=True)
     is_excellent = models.BooleanField("优秀提案", default=False)
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="督办领导",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    supervisor = user_fk("督办领导", optional=True)
     supervision_note = models.TextField("督办意见", max_length=TEXT_MAX_LENGTH, blank=True)
     satisfaction = models.CharField("委员评价", max_length=20, choices=Satisfaction.choices, blank=True)
     feedback_comment = models.TextField("评价意见", max_length=TEXT_MAX_LENGTH, blank=True)
@@ -249,9 +211,7 @@ class CoSigner(models.Model):
         return str(self.member)
 
 
-def _attachment_path(instance, filename):
-    # Named by migration 0001; new files are named by cppcc.models.stored_file_path.
-    return stored_file_path(instance, filename)
+_attachment_path = stored_file_path  # the name migration 0001 gives the upload path
 
 
 class Attachment(StoredFile):
@@ -278,7 +238,7 @@ class Assignment(models.Model):
     )
     role = models.CharField("办理方式", max_length=8, choices=Role.choices)
     assigned_at = models.DateTimeField("交办时间")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = user_fk()
     due_date = models.DateField("答复期限")
     max_due_date = models.DateField("最长期限")
     return_deadline = models.DateField("退回期限")
@@ -328,12 +288,10 @@ class Reply(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     attachment = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = user_fk()
     submitted_at = models.DateTimeField("答复时间")
     status = models.CharField("审核状态", max_length=10, choices=Status.choices, default=Status.PENDING)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_fk(optional=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.TextField("审核意见", max_length=TEXT_MAX_LENGTH, blank=True)
 

@@ -6,9 +6,10 @@ Every upload is kept; the one marked active is used, and with none active the co
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from cppcc.models import user_fk
 
 
 def _template_path(instance, filename):
@@ -21,9 +22,7 @@ class ReportTemplate(models.Model):
     original_name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     is_active = models.BooleanField("正在使用", default=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_fk("上传人")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     retired_at = models.DateTimeField("停用时间", null=True, blank=True)
 

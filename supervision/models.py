@@ -5,13 +5,12 @@ Each inspection is one `activities.Activity` (title, dates, place, organising co
 attendance), so "X位委员X人次参加" is counted in one place for every kind of activity.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from activities.models import Activity
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.models import TimeStampedModel, WorkflowEvent
+from cppcc.models import TimeStampedModel, WorkflowEvent, feedback_fields, optional_fk, user_fk
 from members.models import HandlingUnit
 
 
@@ -21,6 +20,12 @@ class Adoption(models.TextChoices):
     ADOPTED = "adopted", "采纳"
     PARTLY_ADOPTED = "partly_adopted", "部分采纳"
     NOT_ADOPTED = "not_adopted", "未采纳"
+
+
+def unit_answer_fields():
+    """A department's answer — 采纳情况 and its feedback (cppcc.models.feedback_fields) — declared alike on
+    a recommendation and on a consultation outcome's assignment (each names the four fields its own way)."""
+    return (models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True), *feedback_fields())
 
 
 class Kind(models.TextChoices):
@@ -57,9 +62,7 @@ class Inspection(TimeStampedModel):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PLANNED, db_index=True)
     held_at = models.DateTimeField("开展登记时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("录入人")
 
     class Meta:
         verbose_name = "视察调研"
@@ -86,27 +89,13 @@ class Recommendation(TimeStampedModel):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField("序号")
     text = models.TextField("建议内容", max_length=TEXT_MAX_LENGTH)
-    unit = models.ForeignKey(
-        HandlingUnit,
-        verbose_name="承办单位",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recommendations",
-    )
+    unit = optional_fk(HandlingUnit, "承办单位", related_name="recommendations")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     sent_at = models.DateTimeField("交办时间", null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    sent_by = user_fk(optional=True)
     due_date = models.DateField("反馈期限", null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
-    adoption = models.CharField("采纳情况", max_length=16, choices=Adoption.choices, blank=True)
-    response_text = models.TextField("反馈内容", max_length=TEXT_MAX_LENGTH, blank=True)
-    responded_at = models.DateTimeField("反馈时间", null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    adoption, response_text, responded_at, responded_by = unit_answer_fields()
 
     class Meta:
         verbose_name = "视察建议"

@@ -8,6 +8,15 @@ from demo.opinions import seed_opinions
 from demo.proposals import seed_proposals
 from demo.supervision import seed_inspections
 
+# Each builds one app's demo records (after the roster) and returns how many it created.
+SEEDERS = (
+    (seed_proposals, "已创建演示提案：{} 件。"),
+    (seed_inspections, "已创建演示视察调研活动：{} 项。"),
+    (seed_consultations, "已创建演示协商议题：{} 个。"),
+    (seed_opinions, "已创建演示社情民意信息：{} 篇。"),
+    (seed_activities, "已创建演示履职活动：{} 项。"),
+)
+
 
 class Command(BaseCommand):
     help = "Load demo data for a district committee (safe to run again: existing data is kept)."
@@ -19,21 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = seed_registry(password=options["password"], seed=options["seed"], member_count=options["members"])
-        proposals = seed_proposals(seed=options["seed"])
-        if proposals:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示提案：{proposals} 件。"))
-        inspections = seed_inspections(seed=options["seed"])
-        if inspections:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示视察调研活动：{inspections} 项。"))
-        topics = seed_consultations(seed=options["seed"])
-        if topics:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示协商议题：{topics} 个。"))
-        opinions = seed_opinions(seed=options["seed"])
-        if opinions:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示社情民意信息：{opinions} 篇。"))
-        activities = seed_activities(seed=options["seed"])
-        if activities:
-            self.stdout.write(self.style.SUCCESS(f"已创建演示履职活动：{activities} 项。"))
+        for seeder, message in SEEDERS:
+            created = seeder(seed=options["seed"])
+            if created:
+                self.stdout.write(self.style.SUCCESS(message.format(created)))
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner: thousands of rows were just written, and until
             # autovacuum gets to them PostgreSQL plans as if the tables were empty.
