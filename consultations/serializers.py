@@ -1,7 +1,8 @@
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from cppcc.drf_serializers import EventActorMixin, StoredFileSerializer
+from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
@@ -56,14 +57,11 @@ class ConsultationPlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ConsultationPlanDetailSerializer(ConsultationPlanSerializer):
-    allowed_actions = serializers.SerializerMethodField()
+class ConsultationPlanDetailSerializer(AllowedActionsMixin, ConsultationPlanSerializer):
+    lifecycle = PLAN
 
     class Meta(ConsultationPlanSerializer.Meta):
         fields = [*ConsultationPlanSerializer.Meta.fields, "allowed_actions"]
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return PLAN.allowed(self.context["request"].user, obj)
 
 
 class ConsultationPlanWriteSerializer(serializers.Serializer):
@@ -110,19 +108,16 @@ class ConsultationActivityBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "activity", "title", "start_date", "place", "form", "attended_count"]
 
 
-class ConsultationTopicDetailSerializer(ConsultationTopicListSerializer):
+class ConsultationTopicDetailSerializer(AllowedActionsMixin, ConsultationTopicListSerializer):
+    lifecycle = TOPIC
     activities = ConsultationActivityBriefSerializer(source="activity_rows", many=True, read_only=True)
     outcome = serializers.IntegerField(source="outcome_pk", read_only=True, allow_null=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(ConsultationTopicListSerializer.Meta):
         fields = [
             *ConsultationTopicListSerializer.Meta.fields, "description", "decision_note", "drop_reason",
             "shortlisted_at", "approved_at", "held_at", "closed_at", "activities", "outcome", "allowed_actions",
         ]  # fmt: skip
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return TOPIC.allowed(self.context["request"].user, obj)
 
 
 class ConsultationTopicWriteSerializer(serializers.Serializer):
@@ -251,15 +246,11 @@ class OutcomeAssignmentSerializer(serializers.ModelSerializer):
         return obj.fed_back_at is None and obj.due_date < timezone.localdate()
 
 
-class OutcomeFileSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class OutcomeFileSerializer(StoredFileSerializer):
+    url_name = "consultations:outcome_file"
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = OutcomeFile
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("consultations:outcome_file", args=[obj.pk])
 
 
 class OutcomeListSerializer(serializers.ModelSerializer):
@@ -279,10 +270,10 @@ class OutcomeListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class OutcomeDetailSerializer(OutcomeListSerializer):
+class OutcomeDetailSerializer(AllowedActionsMixin, OutcomeListSerializer):
+    lifecycle = OUTCOME
     instructed_by_name = serializers.SerializerMethodField()
     files = OutcomeFileSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(OutcomeListSerializer.Meta):
         fields = [
@@ -293,9 +284,6 @@ class OutcomeDetailSerializer(OutcomeListSerializer):
     def get_instructed_by_name(self, obj) -> str:
         return _user_name(obj.instructed_by)
 
-    def get_allowed_actions(self, obj) -> list[str]:
-        return OUTCOME.allowed(self.context["request"].user, obj)
-
 
 class OutcomeFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(label="附件")
@@ -304,8 +292,7 @@ class OutcomeFileUploadSerializer(serializers.Serializer):
 # --- events and attendance ---------------------------------------------------------------------------
 
 
-class ConsultationEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class ConsultationEventSerializer(EventActorMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
 
     class Meta:
@@ -314,6 +301,3 @@ class ConsultationEventSerializer(serializers.ModelSerializer):
             "id", "action", "actor", "actor_name", "topic", "outcome", "unit", "unit_name", "from_state",
             "to_state", "deadline", "note", "data", "created_at",
         ]  # fmt: skip
-
-    def get_actor_name(self, obj) -> str:
-        return _user_name(obj.actor) or "系统"

@@ -382,6 +382,17 @@ class LifecycleActionsMixin:
             )
 
 
+# `allowed_actions` of a record's detail: `lifecycle.allowed(user, obj)` for the requesting user, the same list
+# the page's buttons come from; the serializer sets `lifecycle`. (A comment, not a docstring: drf-spectacular
+# would show a docstring as the description of every detail schema.)
+class AllowedActionsMixin(serializers.Serializer):
+    lifecycle: Lifecycle
+    allowed_actions = serializers.SerializerMethodField()
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return self.lifecycle.allowed(self.context["request"].user, obj)
+
+
 def _action_view(lifecycle: Lifecycle, name: str, response_serializer):
     from drf_spectacular.utils import OpenApiResponse, extend_schema
     from rest_framework.decorators import action

@@ -1,6 +1,7 @@
-from django.urls import reverse
 from rest_framework import serializers
 
+from cppcc.drf_serializers import EventActorMixin, StoredFileSerializer
+from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 from supervision.serializers import choice_text
@@ -57,15 +58,11 @@ class OpinionReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "note", "passed_at", "feedback", "feedback_at"]
 
 
-class OpinionAttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class OpinionAttachmentSerializer(StoredFileSerializer):
+    url_name = "opinions:attachment"
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = OpinionAttachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("opinions:attachment", args=[obj.pk])
 
 
 class OpinionListSerializer(serializers.ModelSerializer):
@@ -87,11 +84,11 @@ class OpinionListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class OpinionDetailSerializer(OpinionListSerializer):
+class OpinionDetailSerializer(AllowedActionsMixin, OpinionListSerializer):
+    lifecycle = OPINION
     instructions = OpinionInstructionSerializer(many=True, read_only=True)
     referrals = OpinionReferralSerializer(many=True, read_only=True)
     attachments = OpinionAttachmentSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(OpinionListSerializer.Meta):
         fields = [
@@ -99,9 +96,6 @@ class OpinionDetailSerializer(OpinionListSerializer):
             "editing_started_at", "forward_note", "reject_note", "instructions", "referrals", "attachments",
             "allowed_actions",
         ]  # fmt: skip
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return OPINION.allowed(self.context["request"].user, obj)
 
 
 class OpinionWriteSerializer(serializers.Serializer):
@@ -122,19 +116,13 @@ class OpinionWriteSerializer(serializers.Serializer):
     )
 
 
-class OpinionEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class OpinionEventSerializer(EventActorMixin, serializers.ModelSerializer):
     from_state = choice_text(OpinionState.choices)
     to_state = choice_text(OpinionState.choices)
 
     class Meta:
         model = OpinionEvent
         fields = ["id", "action", "actor", "actor_name", "from_state", "to_state", "note", "data", "created_at"]
-
-    def get_actor_name(self, obj) -> str:
-        if obj.actor is None:
-            return "系统"
-        return obj.actor.get_full_name() or obj.actor.username
 
 
 class OpinionAttachmentUploadSerializer(serializers.Serializer):

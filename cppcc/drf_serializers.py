@@ -1,0 +1,36 @@
+"""Serializer pieces every casework app shares: a stored file's listing and a timeline event's actor.
+
+The bases carry comments, not docstrings: drf-spectacular would show a docstring as the description of every
+subclass's schema.
+"""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+
+# A stored file (`cppcc.models.StoredFile`) as the API lists it; `url_name`: the page that serves it, which
+# checks access again.
+class StoredFileSerializer(serializers.ModelSerializer):
+    url_name: str
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse(self.url_name, args=[obj.pk])
+
+
+def actor_name(user) -> str:
+    """Who took a step of a timeline: the person's name, or 系统 for the scheduled jobs."""
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
+# `actor_name` of a timeline event (`cppcc.models.WorkflowEvent`).
+class EventActorMixin(serializers.Serializer):
+    actor_name = serializers.SerializerMethodField()
+
+    def get_actor_name(self, obj) -> str:
+        return actor_name(obj.actor)
