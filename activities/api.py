@@ -10,12 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cppcc.api import role_permission
-from cppcc.drf_viewsets import WRITE_ACTIONS, SelectorViewSet, ServiceWritesMixin
+from cppcc.drf_viewsets import SelectorViewSet, ServiceWritesMixin
 from cppcc.roles import Role
 
 from . import selectors, services
 from .filters import ActivityFilterSet, AttendanceFilterSet
-from .models import Activity, Attendance
 from .serializers import (
     ActivitySerializer,
     ActivityWriteSerializer,
@@ -42,11 +41,10 @@ class ActivityViewSet(ServiceWritesMixin, SelectorViewSet):
 
     permission_classes = [ActivityReaders]
     filterset_class = ActivityFilterSet
-    queryset = Activity.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.activity_list
     get_selector = selectors.activity_get
     serializer_class = ActivitySerializer
-    serializer_classes = dict.fromkeys(WRITE_ACTIONS, ActivityWriteSerializer)
+    create_serializer_class = ActivityWriteSerializer
 
     def get_permissions(self):
         if self.action in ("signup", "cancel_signup"):
@@ -78,15 +76,11 @@ class AttendanceViewSet(ServiceWritesMixin, mixins.DestroyModelMixin, SelectorVi
 
     permission_classes = [AttendanceReaders]
     filterset_class = AttendanceFilterSet
-    queryset = Attendance.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.attendance_list
     get_selector = selectors.attendance_get
     serializer_class = AttendanceSerializer
-    serializer_classes = {
-        "create": AttendanceWriteSerializer,
-        "update": AttendanceUpdateSerializer,
-        "partial_update": AttendanceUpdateSerializer,
-    }
+    create_serializer_class = AttendanceWriteSerializer
+    update_serializer_class = AttendanceUpdateSerializer
 
     def _record(self, *, activity, member_id, data):
         extra = {}

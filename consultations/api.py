@@ -23,7 +23,6 @@ from supervision.serializers import (
 
 from . import selectors, serializers, services, workflow
 from .filters import ActivityFilterSet, OutcomeFilterSet, TopicFilterSet
-from .models import ConsultationActivity, ConsultationOutcome, ConsultationPlan, ConsultationTopic
 
 # Writes are decided by the services (role → scope → state), so every reader may reach them.
 PlanReaders = role_permission(*selectors.PLAN_READ_ROLES, write_roles=selectors.PLAN_READ_ROLES)
@@ -36,17 +35,14 @@ class ConsultationPlanViewSet(LifecycleActionsMixin, ServiceWritesMixin, Selecto
     """年度协商计划：机关编制，经区委审定（`approve`）。"""
 
     permission_classes = [PlanReaders, action_roles(**dict.fromkeys(WRITE_ACTIONS, (Role.OFFICE,)))]
-    queryset = ConsultationPlan.objects.none()  # for the schema; requests use the selector
     filterset_fields = ["year", "state"]
     lifecycle = workflow.PLAN
     action_response_serializer = serializers.ConsultationPlanDetailSerializer
     list_selector = selectors.plan_list
     get_selector = selectors.plan_get
     serializer_class = serializers.ConsultationPlanDetailSerializer
-    serializer_classes = {
-        "list": serializers.ConsultationPlanSerializer,
-        **dict.fromkeys(WRITE_ACTIONS, serializers.ConsultationPlanWriteSerializer),
-    }
+    list_serializer_class = serializers.ConsultationPlanSerializer
+    create_serializer_class = serializers.ConsultationPlanWriteSerializer
 
     def create_record(self, data):
         return services.plan_create(actor=self.request.user, **data)
@@ -66,19 +62,15 @@ class ConsultationTopicViewSet(LifecycleActionsMixin, ServiceWritesMixin, Select
 
     permission_classes = [TopicReaders, action_roles(**dict.fromkeys(WRITE_ACTIONS, (Role.OFFICE, Role.MEMBER)))]
     filterset_class = TopicFilterSet
-    queryset = ConsultationTopic.objects.none()  # for the schema; requests use the selector
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lifecycle = workflow.TOPIC
     action_response_serializer = serializers.ConsultationTopicDetailSerializer
     list_selector = selectors.topic_list
     get_selector = selectors.topic_get
     serializer_class = serializers.ConsultationTopicDetailSerializer
-    serializer_classes = {
-        "list": serializers.ConsultationTopicListSerializer,
-        "create": serializers.ConsultationTopicWriteSerializer,
-        "update": serializers.ConsultationTopicUpdateSerializer,
-        "partial_update": serializers.ConsultationTopicUpdateSerializer,
-    }
+    list_serializer_class = serializers.ConsultationTopicListSerializer
+    create_serializer_class = serializers.ConsultationTopicWriteSerializer
+    update_serializer_class = serializers.ConsultationTopicUpdateSerializer
 
     def create_record(self, data):
         return services.topic_create(actor=self.request.user, data=data)
@@ -100,16 +92,12 @@ class ConsultationActivityViewSet(ServiceWritesMixin, SelectorViewSet):
         action_roles(**dict.fromkeys((*WRITE_ACTIONS, "attendance", "speeches"), (Role.OFFICE,))),
     ]
     filterset_class = ActivityFilterSet
-    queryset = ConsultationActivity.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.activity_list
     get_selector = selectors.activity_get
     serializer_class = serializers.ConsultationActivityDetailSerializer
-    serializer_classes = {
-        "list": serializers.ConsultationActivitySerializer,
-        "create": serializers.ConsultationActivityWriteSerializer,
-        "update": serializers.ConsultationActivityUpdateSerializer,
-        "partial_update": serializers.ConsultationActivityUpdateSerializer,
-    }
+    list_serializer_class = serializers.ConsultationActivitySerializer
+    create_serializer_class = serializers.ConsultationActivityWriteSerializer
+    update_serializer_class = serializers.ConsultationActivityUpdateSerializer
 
     def create_record(self, data):
         return services.activity_add(actor=self.request.user, topic=data.pop("topic"), data=data)
@@ -145,13 +133,12 @@ class ConsultationOutcomeViewSet(LifecycleActionsMixin, SelectorViewSet):
 
     permission_classes = [OutcomeReaders]
     filterset_class = OutcomeFilterSet
-    queryset = ConsultationOutcome.objects.none()  # for the schema; requests use the selector
     lifecycle = workflow.OUTCOME
     action_response_serializer = serializers.OutcomeDetailSerializer
     list_selector = selectors.outcome_list
     get_selector = selectors.outcome_get
     serializer_class = serializers.OutcomeDetailSerializer
-    serializer_classes = {"list": serializers.OutcomeListSerializer}
+    list_serializer_class = serializers.OutcomeListSerializer
 
     events = events_action(
         serializers.ConsultationEventSerializer,

@@ -1,13 +1,13 @@
 """The shape every casework viewset shares: reads through the app's selectors, writes through its services.
 
-`SelectorViewSet` lists with `list_selector(user=)` and fetches one record with `get_selector(user=, pk=)` (the
-one place that decides what a user may see: a record outside the scope is a 404), serializes by action
-(`serializer_classes`, else `serializer_class`: the record as the API answers it) and answers a record with
-`_detail(pk)`, as `LifecycleActionsMixin` expects. `ServiceWritesMixin` adds create and update: the payload
-validated by the action's serializer, handed to `create_record(data)` / `update_record(obj, data)` (the app's
-service), the record answered as `serializer_class`. The factories below give the extra actions that several
-viewsets share: the timeline (`events_action`), a file upload (`upload_action`) and the attendance of the
-activity behind a record (`attendance_action`).
+`SelectorViewSet` lists with `list_selector(user=)` and fetches one record with `get_selector(user=, pk=)`
+(the one place that decides what a user may see: a record outside the scope is a 404), serializes by action
+(`list_`, `create_`, `update_serializer_class`; else `serializer_class`, the record as the API answers it)
+and answers a record with `_detail(pk)`, as `LifecycleActionsMixin` expects. `ServiceWritesMixin` adds create
+and update: the payload validated by the action's serializer, handed to `create_record(data)` /
+`update_record(obj, data)` (the app's service), the record answered as `serializer_class`. The factories
+below give the extra actions that several viewsets share: the timeline (`events_action`), a file upload
+(`upload_action`) and the attendance of the activity behind a record (`attendance_action`).
 """
 
 from collections.abc import Callable
@@ -33,17 +33,20 @@ class RecordAnswerSchema(AutoSchema):
 
 
 class SelectorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """List and retrieve through the app's selectors (plain functions, not methods); `queryset` is the
-    model's `none()`, for the schema generator, which has no user."""
+    """List and retrieve through the app's selectors (plain functions, not methods). The schema generator,
+    which has no user, gets an empty queryset of the model of `serializer_class`."""
 
     list_selector: Callable[..., Any]
     get_selector: Callable[..., Any]
     list_ordering: tuple[str, ...] = ()
-    serializer_classes: dict[str, type] = {}
+    # The serializer of each action; `serializer_class` (the record as answered) for the others.
+    list_serializer_class = None
+    create_serializer_class = None
+    update_serializer_class = None  # update and partial update; by default the create's
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset
+            return self.serializer_class.Meta.model.objects.none()
         records = type(self).list_selector(user=self.request.user)
         return records.order_by(*self.list_ordering) if self.list_ordering else records
 
@@ -51,7 +54,14 @@ class SelectorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return type(self).get_selector(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_serializer_class(self):
-        return self.serializer_classes.get(self.action, self.serializer_class)
+        update = self.update_serializer_class or self.create_serializer_class
+        by_action = {
+            "list": self.list_serializer_class,
+            "create": self.create_serializer_class,
+            "update": update,
+            "partial_update": update,
+        }
+        return by_action.get(self.action) or self.serializer_class
 
     def _detail(self, pk, code=status.HTTP_200_OK):
         record = type(self).get_selector(user=self.request.user, pk=pk)

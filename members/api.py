@@ -2,11 +2,11 @@ from rest_framework import mixins, viewsets
 from rest_framework.filters import SearchFilter
 
 from cppcc.api import role_permission
-from cppcc.drf_viewsets import WRITE_ACTIONS, SelectorViewSet, ServiceWritesMixin
+from cppcc.drf_viewsets import SelectorViewSet, ServiceWritesMixin
 
 from . import selectors, serializers, services
 from .filters import HandlingUnitFilterSet, MemberFilterSet
-from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+from .models import HandlingUnit, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
 Casework = role_permission(*selectors.READ_ROLES, write_roles=selectors.WRITE_ROLES)
 
@@ -16,11 +16,10 @@ class MemberViewSet(ServiceWritesMixin, SelectorViewSet):
 
     permission_classes = [Casework]
     filterset_class = MemberFilterSet
-    queryset = Member.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.member_list
     get_selector = selectors.member_get
     serializer_class = serializers.MemberSerializer
-    serializer_classes = dict.fromkeys(WRITE_ACTIONS, serializers.MemberWriteSerializer)
+    create_serializer_class = serializers.MemberWriteSerializer
 
     def create_record(self, data):
         return services.member_create(actor=self.request.user, data=data)

@@ -14,7 +14,6 @@ from cppcc.roles import Role
 
 from . import selectors, serializers, services
 from .filters import OpinionFilterSet
-from .models import OpinionReport
 from .workflow import OPINION
 
 OpinionReaders = role_permission(*selectors.OPINION_READ_ROLES, write_roles=selectors.OPINION_READ_ROLES)
@@ -28,15 +27,12 @@ class OpinionViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorViewSet)
     permission_classes = [OpinionReaders, OpinionWriters]
     filterset_class = OpinionFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    queryset = OpinionReport.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.opinion_list
     list_ordering = ("-created_at", "-id")
     get_selector = selectors.opinion_get
     serializer_class = serializers.OpinionDetailSerializer
-    serializer_classes = {
-        "list": serializers.OpinionListSerializer,
-        **dict.fromkeys(WRITE_ACTIONS, serializers.OpinionWriteSerializer),
-    }
+    list_serializer_class = serializers.OpinionListSerializer
+    create_serializer_class = serializers.OpinionWriteSerializer
     lifecycle = OPINION
     action_response_serializer = OpenApiResponse(
         serializers.OpinionDetailSerializer,

@@ -14,7 +14,6 @@ from cppcc.roles import Role
 
 from . import selectors, serializers, services
 from .filters import ProposalFilterSet
-from .models import Proposal
 from .workflow import PROPOSAL
 
 Readers = role_permission(*selectors.READ_ROLES, write_roles=selectors.READ_ROLES)
@@ -28,14 +27,11 @@ class ProposalViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorViewSet
     permission_classes = [Readers, Writers]
     filterset_class = ProposalFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    queryset = Proposal.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.proposal_list
     get_selector = selectors.proposal_get
     serializer_class = serializers.ProposalDetailSerializer
-    serializer_classes = {
-        "list": serializers.ProposalListSerializer,
-        **dict.fromkeys(WRITE_ACTIONS, serializers.ProposalWriteSerializer),
-    }
+    list_serializer_class = serializers.ProposalListSerializer
+    create_serializer_class = serializers.ProposalWriteSerializer
     lifecycle = PROPOSAL
     action_response_serializer = OpenApiResponse(
         serializers.ProposalDetailSerializer,

@@ -7,7 +7,6 @@ from cppcc.roles import Role
 
 from . import selectors, serializers, services, workflow
 from .filters import InspectionFilterSet, RecommendationFilterSet
-from .models import Inspection, Recommendation
 
 InspectionReaders = role_permission(*selectors.INSPECTION_READ_ROLES, write_roles=selectors.INSPECTION_READ_ROLES)
 RecommendationReaders = role_permission(
@@ -26,15 +25,12 @@ class InspectionViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorViewS
     filterset_class = InspectionFilterSet
     lifecycle = workflow.INSPECTION
     action_response_serializer = serializers.InspectionDetailSerializer
-    queryset = Inspection.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.inspection_list
     list_ordering = ("-activity__start_date", "-id")
     get_selector = selectors.inspection_get
     serializer_class = serializers.InspectionDetailSerializer
-    serializer_classes = {
-        "list": serializers.InspectionListSerializer,
-        **dict.fromkeys(WRITE_ACTIONS, serializers.InspectionWriteSerializer),
-    }
+    list_serializer_class = serializers.InspectionListSerializer
+    create_serializer_class = serializers.InspectionWriteSerializer
 
     def create_record(self, data):
         return services.inspection_create(actor=self.request.user, data=data)
@@ -69,17 +65,13 @@ class RecommendationViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorV
     filterset_class = RecommendationFilterSet
     lifecycle = workflow.RECOMMENDATION
     action_response_serializer = serializers.RecommendationDetailSerializer
-    queryset = Recommendation.objects.none()  # for the schema; requests use the selector
     list_selector = selectors.recommendation_list
     list_ordering = ("-inspection__activity__start_date", "inspection_id", "number")
     get_selector = selectors.recommendation_get
     serializer_class = serializers.RecommendationDetailSerializer
-    serializer_classes = {
-        "list": serializers.RecommendationSerializer,
-        "create": serializers.RecommendationWriteSerializer,
-        "update": serializers.RecommendationUpdateSerializer,
-        "partial_update": serializers.RecommendationUpdateSerializer,
-    }
+    list_serializer_class = serializers.RecommendationSerializer
+    create_serializer_class = serializers.RecommendationWriteSerializer
+    update_serializer_class = serializers.RecommendationUpdateSerializer
 
     def create_record(self, data):
         # Only the office adds recommendations, and it sees every inspection: the service's role check
