@@ -37,7 +37,6 @@ class ConsultationPlanViewSet(LifecycleActionsMixin, ServiceWritesMixin, Selecto
     permission_classes = [PlanReaders, action_roles(**dict.fromkeys(WRITE_ACTIONS, (Role.OFFICE,)))]
     filterset_fields = ["year", "state"]
     lifecycle = workflow.PLAN
-    action_response_serializer = serializers.ConsultationPlanDetailSerializer
     list_selector = selectors.plan_list
     get_selector = selectors.plan_get
     serializer_class = serializers.ConsultationPlanDetailSerializer
@@ -64,7 +63,6 @@ class ConsultationTopicViewSet(LifecycleActionsMixin, ServiceWritesMixin, Select
     filterset_class = TopicFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lifecycle = workflow.TOPIC
-    action_response_serializer = serializers.ConsultationTopicDetailSerializer
     list_selector = selectors.topic_list
     get_selector = selectors.topic_get
     serializer_class = serializers.ConsultationTopicDetailSerializer
@@ -134,7 +132,6 @@ class ConsultationOutcomeViewSet(LifecycleActionsMixin, SelectorViewSet):
     permission_classes = [OutcomeReaders]
     filterset_class = OutcomeFilterSet
     lifecycle = workflow.OUTCOME
-    action_response_serializer = serializers.OutcomeDetailSerializer
     list_selector = selectors.outcome_list
     get_selector = selectors.outcome_get
     serializer_class = serializers.OutcomeDetailSerializer

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EventActorMixin, StoredFileSerializer
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
@@ -246,11 +246,7 @@ class OutcomeAssignmentSerializer(serializers.ModelSerializer):
         return obj.fed_back_at is None and obj.due_date < timezone.localdate()
 
 
-class OutcomeFileSerializer(StoredFileSerializer):
-    url_name = "consultations:outcome_file"
-
-    class Meta(StoredFileSerializer.Meta):
-        model = OutcomeFile
+OutcomeFileSerializer = stored_file_serializer(OutcomeFile, "consultations:outcome_file")
 
 
 class OutcomeListSerializer(serializers.ModelSerializer):
@@ -298,6 +294,6 @@ class ConsultationEventSerializer(EventActorMixin, serializers.ModelSerializer):
     class Meta:
         model = ConsultationEvent
         fields = [
-            "id", "action", "actor", "actor_name", "topic", "outcome", "unit", "unit_name", "from_state",
-            "to_state", "deadline", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "topic", "outcome", "unit", "unit_name", "from_state", "to_state", "deadline",
+            *EVENT_TAIL_FIELDS,
         ]  # fmt: skip

@@ -8,17 +8,22 @@ from django.urls import reverse
 from rest_framework import serializers
 
 
-# A stored file (`cppcc.models.StoredFile`) as the API lists it; `url_name`: the page that serves it, which
-# checks access again.
-class StoredFileSerializer(serializers.ModelSerializer):
-    url_name: str
-    url = serializers.SerializerMethodField()
+def stored_file_serializer(model, url_name: str):
+    """A stored file (a `cppcc.models.StoredFile`) as the API lists it, named `<Model>Serializer`; `url_name`:
+    the page that serves it, which checks access again."""
 
-    class Meta:
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+    class Serializer(serializers.ModelSerializer):
+        url = serializers.SerializerMethodField()
 
-    def get_url(self, obj) -> str:
-        return reverse(self.url_name, args=[obj.pk])
+        class Meta:
+            fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+        def get_url(self, obj) -> str:
+            return reverse(url_name, args=[obj.pk])
+
+    Serializer.Meta.model = model
+    Serializer.__name__ = Serializer.__qualname__ = f"{model.__name__}Serializer"
+    return Serializer
 
 
 def actor_name(user) -> str:
@@ -26,6 +31,12 @@ def actor_name(user) -> str:
     if user is None:
         return "系统"
     return user.get_full_name() or user.username
+
+
+# A timeline event's own columns (`cppcc.models.WorkflowEvent`), around those of an app's event model: who took
+# which action first, its note, details and time last.
+EVENT_LEAD_FIELDS = ["id", "action", "actor", "actor_name"]
+EVENT_TAIL_FIELDS = ["note", "data", "created_at"]
 
 
 # `actor_name` of a timeline event (`cppcc.models.WorkflowEvent`).

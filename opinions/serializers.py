@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EventActorMixin, StoredFileSerializer
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
@@ -58,11 +58,7 @@ class OpinionReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "note", "passed_at", "feedback", "feedback_at"]
 
 
-class OpinionAttachmentSerializer(StoredFileSerializer):
-    url_name = "opinions:attachment"
-
-    class Meta(StoredFileSerializer.Meta):
-        model = OpinionAttachment
+OpinionAttachmentSerializer = stored_file_serializer(OpinionAttachment, "opinions:attachment")
 
 
 class OpinionListSerializer(serializers.ModelSerializer):
@@ -122,7 +118,7 @@ class OpinionEventSerializer(EventActorMixin, serializers.ModelSerializer):
 
     class Meta:
         model = OpinionEvent
-        fields = ["id", "action", "actor", "actor_name", "from_state", "to_state", "note", "data", "created_at"]
+        fields = [*EVENT_LEAD_FIELDS, "from_state", "to_state", *EVENT_TAIL_FIELDS]
 
 
 class OpinionAttachmentUploadSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EventActorMixin, StoredFileSerializer
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
 from cppcc.lifecycle import AllowedActionsMixin
 from members.models import Member
 
@@ -46,11 +46,7 @@ class CoSignerSerializer(serializers.ModelSerializer):
         fields = ["member", "name", "confirmed_at"]
 
 
-class AttachmentSerializer(StoredFileSerializer):
-    url_name = "proposals:attachment"
-
-    class Meta(StoredFileSerializer.Meta):
-        model = Attachment
+AttachmentSerializer = stored_file_serializer(Attachment, "proposals:attachment")
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -119,8 +115,7 @@ class ProposalEventSerializer(EventActorMixin, serializers.ModelSerializer):
     class Meta:
         model = ProposalEvent
         fields = [
-            "id", "action", "actor", "actor_name", "from_state", "from_state_display", "to_state",
-            "to_state_display", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "from_state", "from_state_display", "to_state", "to_state_display", *EVENT_TAIL_FIELDS,
         ]  # fmt: skip
 
 

@@ -24,7 +24,6 @@ class InspectionViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorViewS
     ]
     filterset_class = InspectionFilterSet
     lifecycle = workflow.INSPECTION
-    action_response_serializer = serializers.InspectionDetailSerializer
     list_selector = selectors.inspection_list
     list_ordering = ("-activity__start_date", "-id")
     get_selector = selectors.inspection_get
@@ -64,7 +63,6 @@ class RecommendationViewSet(LifecycleActionsMixin, ServiceWritesMixin, SelectorV
     permission_classes = [RecommendationReaders, action_roles(create=(Role.OFFICE,))]
     filterset_class = RecommendationFilterSet
     lifecycle = workflow.RECOMMENDATION
-    action_response_serializer = serializers.RecommendationDetailSerializer
     list_selector = selectors.recommendation_list
     list_ordering = ("-inspection__activity__start_date", "inspection_id", "number")
     get_selector = selectors.recommendation_get

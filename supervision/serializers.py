@@ -2,7 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from activities.models import Attendance
-from cppcc.drf_serializers import EventActorMixin
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
@@ -186,6 +186,5 @@ class InspectionEventSerializer(EventActorMixin, serializers.ModelSerializer):
     class Meta:
         model = InspectionEvent
         fields = [
-            "id", "action", "actor", "actor_name", "recommendation", "recommendation_number", "from_state",
-            "to_state", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "recommendation", "recommendation_number", "from_state", "to_state", *EVENT_TAIL_FIELDS,
         ]  # fmt: skip
