@@ -1,7 +1,13 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    EventActorMixin,
+    optional_text,
+    stored_file_serializer,
+)
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
@@ -67,9 +73,7 @@ class ConsultationPlanDetailSerializer(AllowedActionsMixin, ConsultationPlanSeri
 class ConsultationPlanWriteSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label="名称")
-    description = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明"
-    )
+    description = optional_text("说明")
 
 
 # --- topics ----------------------------------------------------------------------------------------
@@ -166,9 +170,7 @@ class ConsultationSpeechWriteSerializer(serializers.Serializer):
         queryset=HandlingUnit.objects.all(), required=False, allow_null=True, label="所在部门"
     )
     title = serializers.CharField(max_length=200, label="发言题目")
-    summary = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发言摘要"
-    )
+    summary = optional_text("发言摘要")
 
 
 class ConsultationActivitySerializer(serializers.ModelSerializer):

@@ -1,4 +1,5 @@
-"""Serializer pieces every casework app shares: a stored file's listing and a timeline event's actor.
+"""Serializer pieces every casework app shares: an optional long text, a stored file's listing and a timeline
+event's columns and actor.
 
 The bases carry comments, not docstrings: drf-spectacular would show a docstring as the description of every
 subclass's schema.
@@ -6,6 +7,13 @@ subclass's schema.
 
 from django.urls import reverse
 from rest_framework import serializers
+
+from .limits import TEXT_MAX_LENGTH
+
+
+def optional_text(label: str) -> serializers.CharField:
+    """A long text a payload may leave out: empty when not given, at most `TEXT_MAX_LENGTH` characters."""
+    return serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label=label)
 
 
 def stored_file_serializer(model, url_name: str):

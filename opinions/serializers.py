@@ -1,8 +1,13 @@
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    EventActorMixin,
+    optional_text,
+    stored_file_serializer,
+)
 from cppcc.lifecycle import AllowedActionsMixin
-from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import Member
 from supervision.serializers import choice_text
 
@@ -96,9 +101,7 @@ class OpinionDetailSerializer(AllowedActionsMixin, OpinionListSerializer):
 
 class OpinionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label="标题")
-    content = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
-    )
+    content = optional_text("内容")
     category = serializers.PrimaryKeyRelatedField(queryset=OpinionCategory.objects.filter(is_active=True), label="类别")
     lead_author = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.filter(status=Member.Status.ACTIVE),

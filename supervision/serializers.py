@@ -2,7 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from activities.models import Attendance
-from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, optional_text
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
@@ -130,15 +130,11 @@ class InspectionWriteSerializer(serializers.Serializer):
     organiser_group = serializers.PrimaryKeyRelatedField(
         queryset=MemberGroup.objects.all(), required=False, allow_null=True, label="组织委员组"
     )
-    description = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
-    )
+    description = optional_text("内容")
     units_briefed = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), many=True, required=False, label="听取汇报的部门"
     )
-    findings = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发现的问题与情况"
-    )
+    findings = optional_text("发现的问题与情况")
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
