@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from members.models import Member
 
-from .forms import MANAGED_KINDS, QUANTITY_FIELDS
+from .forms import MANAGED_KINDS, QUANTITY_FIELDS, ActivityForm
 from .models import Activity, Attendance
 
 
@@ -85,21 +85,7 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = [
-            "kind",
-            "title",
-            "start_date",
-            "end_date",
-            "place",
-            "organiser_committee",
-            "organiser_group",
-            "description",
-            "half_days",
-            *QUANTITY_FIELDS,
-            "signup_open",
-            "signup_deadline",
-            "capacity",
-        ]
+        fields = ActivityForm.Meta.fields  # the page's form and the API take the same fields
 
     def validate_kind(self, value):
         if self.instance is not None and value == self.instance.kind:

@@ -1,7 +1,14 @@
-from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    EventActorMixin,
+    optional_text,
+    stored_file_serializer,
+)
+from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
@@ -56,22 +63,17 @@ class ConsultationPlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ConsultationPlanDetailSerializer(ConsultationPlanSerializer):
-    allowed_actions = serializers.SerializerMethodField()
+class ConsultationPlanDetailSerializer(AllowedActionsMixin, ConsultationPlanSerializer):
+    lifecycle = PLAN
 
     class Meta(ConsultationPlanSerializer.Meta):
         fields = [*ConsultationPlanSerializer.Meta.fields, "allowed_actions"]
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return PLAN.allowed(self.context["request"].user, obj)
 
 
 class ConsultationPlanWriteSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, label="年度")
     title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", label="名称")
-    description = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="说明"
-    )
+    description = optional_text("说明")
 
 
 # --- topics ----------------------------------------------------------------------------------------
@@ -110,19 +112,16 @@ class ConsultationActivityBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "activity", "title", "start_date", "place", "form", "attended_count"]
 
 
-class ConsultationTopicDetailSerializer(ConsultationTopicListSerializer):
+class ConsultationTopicDetailSerializer(AllowedActionsMixin, ConsultationTopicListSerializer):
+    lifecycle = TOPIC
     activities = ConsultationActivityBriefSerializer(source="activity_rows", many=True, read_only=True)
     outcome = serializers.IntegerField(source="outcome_pk", read_only=True, allow_null=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(ConsultationTopicListSerializer.Meta):
         fields = [
             *ConsultationTopicListSerializer.Meta.fields, "description", "decision_note", "drop_reason",
             "shortlisted_at", "approved_at", "held_at", "closed_at", "activities", "outcome", "allowed_actions",
         ]  # fmt: skip
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return TOPIC.allowed(self.context["request"].user, obj)
 
 
 class ConsultationTopicWriteSerializer(serializers.Serializer):
@@ -171,9 +170,7 @@ class ConsultationSpeechWriteSerializer(serializers.Serializer):
         queryset=HandlingUnit.objects.all(), required=False, allow_null=True, label="所在部门"
     )
     title = serializers.CharField(max_length=200, label="发言题目")
-    summary = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发言摘要"
-    )
+    summary = optional_text("发言摘要")
 
 
 class ConsultationActivitySerializer(serializers.ModelSerializer):
@@ -251,15 +248,7 @@ class OutcomeAssignmentSerializer(serializers.ModelSerializer):
         return obj.fed_back_at is None and obj.due_date < timezone.localdate()
 
 
-class OutcomeFileSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = OutcomeFile
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("consultations:outcome_file", args=[obj.pk])
+OutcomeFileSerializer = stored_file_serializer(OutcomeFile, "consultations:outcome_file")
 
 
 class OutcomeListSerializer(serializers.ModelSerializer):
@@ -279,10 +268,10 @@ class OutcomeListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class OutcomeDetailSerializer(OutcomeListSerializer):
+class OutcomeDetailSerializer(AllowedActionsMixin, OutcomeListSerializer):
+    lifecycle = OUTCOME
     instructed_by_name = serializers.SerializerMethodField()
     files = OutcomeFileSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(OutcomeListSerializer.Meta):
         fields = [
@@ -293,9 +282,6 @@ class OutcomeDetailSerializer(OutcomeListSerializer):
     def get_instructed_by_name(self, obj) -> str:
         return _user_name(obj.instructed_by)
 
-    def get_allowed_actions(self, obj) -> list[str]:
-        return OUTCOME.allowed(self.context["request"].user, obj)
-
 
 class OutcomeFileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(label="附件")
@@ -304,16 +290,12 @@ class OutcomeFileUploadSerializer(serializers.Serializer):
 # --- events and attendance ---------------------------------------------------------------------------
 
 
-class ConsultationEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class ConsultationEventSerializer(EventActorMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
 
     class Meta:
         model = ConsultationEvent
         fields = [
-            "id", "action", "actor", "actor_name", "topic", "outcome", "unit", "unit_name", "from_state",
-            "to_state", "deadline", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "topic", "outcome", "unit", "unit_name", "from_state", "to_state", "deadline",
+            *EVENT_TAIL_FIELDS,
         ]  # fmt: skip
-
-    def get_actor_name(self, obj) -> str:
-        return _user_name(obj.actor) or "系统"

@@ -348,7 +348,8 @@ class LifecycleActionsMixin:
     """Gives a DRF viewset one `POST /{id}/{action}/` per transition of `lifecycle`, documented with
     its payload, answering the record as `action_response` (the viewset's `_detail(pk)`).
 
-    The viewset sets `lifecycle` and `action_response_serializer`, provides `get_object()` (scoped:
+    The viewset sets `lifecycle` and `action_response_serializer` (by default its `serializer_class`: the record
+    as `_detail` answers it), provides `get_object()` (scoped:
     404 outside the user's scope) and `_detail(pk)`; a record that leaves the actor's scope through
     the action (sent back to draft, returned by the unit) answers its id and new state only.
     """
@@ -361,9 +362,10 @@ class LifecycleActionsMixin:
         lifecycle = cls.__dict__.get("lifecycle")
         if lifecycle is None:
             return
+        response = cls.action_response_serializer or getattr(cls, "serializer_class", None)
         for name in lifecycle.transitions:
             if name not in cls.__dict__:
-                setattr(cls, name, _action_view(lifecycle, name, cls.action_response_serializer))
+                setattr(cls, name, _action_view(lifecycle, name, response))
 
     def run_transition(self, name: str):
         obj = self.get_object()
@@ -380,6 +382,17 @@ class LifecycleActionsMixin:
                     "message": f"操作已完成，该{self.lifecycle.noun}已不在您的可见范围内。",
                 }
             )
+
+
+# `allowed_actions` of a record's detail: `lifecycle.allowed(user, obj)` for the requesting user, the same list
+# the page's buttons come from; the serializer sets `lifecycle`. (A comment, not a docstring: drf-spectacular
+# would show a docstring as the description of every detail schema.)
+class AllowedActionsMixin(serializers.Serializer):
+    lifecycle: Lifecycle
+    allowed_actions = serializers.SerializerMethodField()
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return self.lifecycle.allowed(self.context["request"].user, obj)
 
 
 def _action_view(lifecycle: Lifecycle, name: str, response_serializer):

@@ -1,9 +1,8 @@
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.filters import SearchFilter
-from rest_framework.response import Response
 
 from cppcc.api import role_permission
+from cppcc.drf_viewsets import SelectorViewSet, ServiceWritesMixin
 
 from . import selectors, serializers, services
 from .filters import HandlingUnitFilterSet, MemberFilterSet
@@ -12,49 +11,21 @@ from .models import HandlingUnit, MemberGroup, Party, Sector, Session, SpecialCo
 Casework = role_permission(*selectors.READ_ROLES, write_roles=selectors.WRITE_ROLES)
 
 
-class MemberViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class MemberViewSet(ServiceWritesMixin, SelectorViewSet):
     """委员：列表按姓氏笔画排序（`order=pinyin` 按拼音）；非机关工作人员只见公开字段，身份证号码掩码显示。"""
 
     permission_classes = [Casework]
     filterset_class = MemberFilterSet
+    list_selector = selectors.member_list
+    get_selector = selectors.member_get
     serializer_class = serializers.MemberSerializer
+    create_serializer_class = serializers.MemberWriteSerializer
 
-    def get_queryset(self):
-        return selectors.member_list(user=self.request.user)
+    def create_record(self, data):
+        return services.member_create(actor=self.request.user, data=data)
 
-    def get_object(self):
-        return selectors.member_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return serializers.MemberWriteSerializer
-        return serializers.MemberSerializer
-
-    def _respond(self, member, status):
-        member = selectors.member_get(user=self.request.user, pk=member.pk)
-        return Response(serializers.MemberSerializer(member, context=self.get_serializer_context()).data, status)
-
-    @extend_schema(responses={201: serializers.MemberSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = serializers.MemberWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        member = services.member_create(actor=request.user, data=serializer.validated_data)
-        return self._respond(member, 201)
-
-    @extend_schema(responses={200: serializers.MemberSerializer})
-    def update(self, request, *args, **kwargs):
-        member = self.get_object()
-        partial = kwargs.get("partial", False)
-        serializer = serializers.MemberWriteSerializer(member, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        member = services.member_update(actor=request.user, member=member, data=serializer.validated_data)
-        return self._respond(member, 200)
+    def update_record(self, member, data):
+        services.member_update(actor=self.request.user, member=member, data=data)
 
 
 class ReferenceViewSet(

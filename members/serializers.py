@@ -3,6 +3,7 @@ from rest_framework import serializers
 from securitylog import note_id_view
 
 from . import idcard
+from .forms import MemberForm
 from .models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 from .selectors import member_policy, phone_for
 
@@ -142,25 +143,7 @@ class MemberWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "phone",
-            "employer",
-            "title",
-            "sector",
-            "party",
-            "group",
-            "committees",
-            "is_standing",
-            "post",
-            "terms",
-            "status",
-            "note",
-        ]
+        fields = MemberForm.Meta.fields  # the page's form and the API take the same fields
 
     def validate_id_number(self, value):
         if not value:

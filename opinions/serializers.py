@@ -1,7 +1,13 @@
-from django.urls import reverse
 from rest_framework import serializers
 
-from cppcc.limits import TEXT_MAX_LENGTH
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    EventActorMixin,
+    optional_text,
+    stored_file_serializer,
+)
+from cppcc.lifecycle import AllowedActionsMixin
 from members.models import Member
 from supervision.serializers import choice_text
 
@@ -57,15 +63,7 @@ class OpinionReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "note", "passed_at", "feedback", "feedback_at"]
 
 
-class OpinionAttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = OpinionAttachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("opinions:attachment", args=[obj.pk])
+OpinionAttachmentSerializer = stored_file_serializer(OpinionAttachment, "opinions:attachment")
 
 
 class OpinionListSerializer(serializers.ModelSerializer):
@@ -87,11 +85,11 @@ class OpinionListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class OpinionDetailSerializer(OpinionListSerializer):
+class OpinionDetailSerializer(AllowedActionsMixin, OpinionListSerializer):
+    lifecycle = OPINION
     instructions = OpinionInstructionSerializer(many=True, read_only=True)
     referrals = OpinionReferralSerializer(many=True, read_only=True)
     attachments = OpinionAttachmentSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(OpinionListSerializer.Meta):
         fields = [
@@ -100,15 +98,10 @@ class OpinionDetailSerializer(OpinionListSerializer):
             "allowed_actions",
         ]  # fmt: skip
 
-    def get_allowed_actions(self, obj) -> list[str]:
-        return OPINION.allowed(self.context["request"].user, obj)
-
 
 class OpinionWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label="标题")
-    content = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
-    )
+    content = optional_text("内容")
     category = serializers.PrimaryKeyRelatedField(queryset=OpinionCategory.objects.filter(is_active=True), label="类别")
     lead_author = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.filter(status=Member.Status.ACTIVE),
@@ -122,19 +115,13 @@ class OpinionWriteSerializer(serializers.Serializer):
     )
 
 
-class OpinionEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class OpinionEventSerializer(EventActorMixin, serializers.ModelSerializer):
     from_state = choice_text(OpinionState.choices)
     to_state = choice_text(OpinionState.choices)
 
     class Meta:
         model = OpinionEvent
-        fields = ["id", "action", "actor", "actor_name", "from_state", "to_state", "note", "data", "created_at"]
-
-    def get_actor_name(self, obj) -> str:
-        if obj.actor is None:
-            return "系统"
-        return obj.actor.get_full_name() or obj.actor.username
+        fields = [*EVENT_LEAD_FIELDS, "from_state", "to_state", *EVENT_TAIL_FIELDS]
 
 
 class OpinionAttachmentUploadSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
-from django.urls import reverse
 from rest_framework import serializers
 
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
+from cppcc.lifecycle import AllowedActionsMixin
 from members.models import Member
 
 from .models import Assignment, Attachment, CoSigner, Proposal, ProposalEvent, Reply
@@ -45,15 +46,7 @@ class CoSignerSerializer(serializers.ModelSerializer):
         fields = ["member", "name", "confirmed_at"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Attachment
-        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
-
-    def get_url(self, obj) -> str:
-        return reverse("proposals:attachment", args=[obj.pk])
+AttachmentSerializer = stored_file_serializer(Attachment, "proposals:attachment")
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -79,12 +72,12 @@ class AssignmentSerializer(AssignmentBriefSerializer):
         ]  # fmt: skip
 
 
-class ProposalDetailSerializer(ProposalListSerializer):
+class ProposalDetailSerializer(AllowedActionsMixin, ProposalListSerializer):
+    lifecycle = PROPOSAL
     cosigners = CoSignerSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(source="all_assignments", many=True, read_only=True)
     reject_reason_display = serializers.CharField(source="get_reject_reason_display", read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField(help_text="联系电话；机关和提案人本人以外只见掩码")
 
     class Meta(ProposalListSerializer.Meta):
@@ -98,9 +91,6 @@ class ProposalDetailSerializer(ProposalListSerializer):
 
     def get_contact_phone(self, obj) -> str:
         return contact_phone_for(user=self.context["request"].user, proposal=obj)
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return PROPOSAL.allowed(self.context["request"].user, obj)
 
 
 class ProposalWriteSerializer(serializers.ModelSerializer):
@@ -118,22 +108,15 @@ class ProposalWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {"term": {"required": False}}
 
 
-class ProposalEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class ProposalEventSerializer(EventActorMixin, serializers.ModelSerializer):
     from_state_display = serializers.CharField(source="get_from_state_display", read_only=True)
     to_state_display = serializers.CharField(source="get_to_state_display", read_only=True)
 
     class Meta:
         model = ProposalEvent
         fields = [
-            "id", "action", "actor", "actor_name", "from_state", "from_state_display", "to_state",
-            "to_state_display", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "from_state", "from_state_display", "to_state", "to_state_display", *EVENT_TAIL_FIELDS,
         ]  # fmt: skip
-
-    def get_actor_name(self, obj) -> str:
-        if obj.actor is None:
-            return "系统"
-        return obj.actor.get_full_name() or obj.actor.username
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

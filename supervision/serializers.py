@@ -2,11 +2,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from activities.models import Attendance
+from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, optional_text
+from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
 
 from .models import Inspection, InspectionEvent, Kind, Organiser, Recommendation, State
-from .workflow import inspection_actions, recommendation_actions
+from .workflow import INSPECTION, RECOMMENDATION
 
 
 def choice_text(choices, **kwargs) -> serializers.CharField:
@@ -47,14 +49,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
         return obj.state == Recommendation.State.SENT and obj.due_date < timezone.localdate()
 
 
-class RecommendationDetailSerializer(RecommendationSerializer):
-    allowed_actions = serializers.SerializerMethodField()
+class RecommendationDetailSerializer(AllowedActionsMixin, RecommendationSerializer):
+    lifecycle = RECOMMENDATION
 
     class Meta(RecommendationSerializer.Meta):
         fields = [*RecommendationSerializer.Meta.fields, "allowed_actions"]
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return recommendation_actions(self.context["request"].user, obj)
 
 
 class RecommendationWriteSerializer(serializers.Serializer):
@@ -105,19 +104,16 @@ class InspectionListSerializer(serializers.ModelSerializer):
         return body.name if body else obj.get_organiser_display()
 
 
-class InspectionDetailSerializer(InspectionListSerializer):
+class InspectionDetailSerializer(AllowedActionsMixin, InspectionListSerializer):
+    lifecycle = INSPECTION
     description = serializers.CharField(source="activity.description", read_only=True)
     recommendations = RecommendationSerializer(source="recommendation_rows", many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
 
     class Meta(InspectionListSerializer.Meta):
         fields = [
             *InspectionListSerializer.Meta.fields, "description", "findings", "held_at", "closed_at",
             "recommendations", "allowed_actions",
         ]  # fmt: skip
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return inspection_actions(self.context["request"].user, obj)
 
 
 class InspectionWriteSerializer(serializers.Serializer):
@@ -134,15 +130,11 @@ class InspectionWriteSerializer(serializers.Serializer):
     organiser_group = serializers.PrimaryKeyRelatedField(
         queryset=MemberGroup.objects.all(), required=False, allow_null=True, label="组织委员组"
     )
-    description = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="内容"
-    )
+    description = optional_text("内容")
     units_briefed = serializers.PrimaryKeyRelatedField(
         queryset=HandlingUnit.objects.all(), many=True, required=False, label="听取汇报的部门"
     )
-    findings = serializers.CharField(
-        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="发现的问题与情况"
-    )
+    findings = optional_text("发现的问题与情况")
 
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
@@ -182,8 +174,7 @@ class ActivityAttendanceResultSerializer(serializers.Serializer):
     attendances = ActivityAttendanceSerializer(many=True)
 
 
-class InspectionEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+class InspectionEventSerializer(EventActorMixin, serializers.ModelSerializer):
     recommendation_number = serializers.IntegerField(
         source="recommendation.number", read_only=True, default=None, allow_null=True
     )
@@ -191,11 +182,5 @@ class InspectionEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionEvent
         fields = [
-            "id", "action", "actor", "actor_name", "recommendation", "recommendation_number", "from_state",
-            "to_state", "note", "data", "created_at",
+            *EVENT_LEAD_FIELDS, "recommendation", "recommendation_number", "from_state", "to_state", *EVENT_TAIL_FIELDS,
         ]  # fmt: skip
-
-    def get_actor_name(self, obj) -> str:
-        if obj.actor is None:
-            return "系统"
-        return obj.actor.get_full_name() or obj.actor.username
