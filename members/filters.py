@@ -12,7 +12,7 @@ class MemberFilterSet(KeywordFilterSet):
     party = django_filters.ModelChoiceFilter(queryset=Party.objects.all(), label="党派", empty_label="全部")
     group = django_filters.ModelChoiceFilter(queryset=MemberGroup.objects.all(), label="委员组", empty_label="全部")
     committee = django_filters.ModelChoiceFilter(
-        field_name="committees", queryset=SpecialCommittee.objects.all(), label="专委会"
+        field_name="committees", queryset=SpecialCommittee.objects.all(), label="专委会", empty_label="全部"
     )
     term = django_filters.ModelChoiceFilter(
         field_name="terms", queryset=Term.objects.all(), label="届次", empty_label="全部"
