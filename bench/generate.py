@@ -660,21 +660,16 @@ class ProposalFactory:
         Returns when the proposal became replied (the last approval), or None if it never does."""
         rng, clock, reg = self.rng, self.clock, self.reg
         office = reg["office"]
+
+        def reply_event(a, when, note, reply):
+            unit = reg["unit_user"][a["unit_id"]]
+            return Ev(when, "reply", None, unit, note, {"unit": a["unit_id"]}, [(replies, "_append", reply)])
+
         co_done = start
         for a in co:
             when = clock.after(start, 8, 40)
             r = self._reply(a, rnd, when, status="approved")
-            events.append(
-                Ev(
-                    when,
-                    "reply",
-                    None,
-                    reg["unit_user"][a["unit_id"]],
-                    "提交会办意见",
-                    {"unit": a["unit_id"]},
-                    [(replies, "_append", r)],
-                )
-            )
+            events.append(reply_event(a, when, "提交会办意见", r))
             co_done = max(co_done, when)
         approvals = []
         for a in main:
@@ -684,22 +679,11 @@ class ProposalFactory:
                 when = clock.after(co_done, max(days_left, 1) + 1, max(days_left, 1) + 60)
             else:
                 when = clock.after(co_done, min(5, max(days_left - 1, 0)), max(min(days_left - 2, 85), 6))
-            unit_user = reg["unit_user"][a["unit_id"]]
             result = rng.choices("ABC", weights=[55, 35, 10])[0]
             if rng.random() < 0.05:
                 first = self._reply(a, rnd, when, status="pending", result=result)
                 back = clock.after(when, 1, 5)
-                events.append(
-                    Ev(
-                        when,
-                        "reply",
-                        None,
-                        unit_user,
-                        f"提交答复（{result}类）",
-                        {"unit": a["unit_id"]},
-                        [(replies, "_append", first)],
-                    )
-                )
+                events.append(reply_event(a, when, f"提交答复（{result}类）", first))
                 events.append(
                     Ev(
                         back,
@@ -718,17 +702,7 @@ class ProposalFactory:
                 )
                 when = clock.after(back, 3, 15)
             r = self._reply(a, rnd, when, status="pending", result=result)
-            events.append(
-                Ev(
-                    when,
-                    "reply",
-                    None,
-                    unit_user,
-                    f"提交答复（{result}类）",
-                    {"unit": a["unit_id"]},
-                    [(replies, "_append", r)],
-                )
-            )
+            events.append(reply_event(a, when, f"提交答复（{result}类）", r))
             review = clock.after(when, 0.5, 6)
             approvals.append((review, a, r))
         approvals.sort(key=lambda x: x[0])
@@ -1233,3 +1207,34 @@ def generate(scale: Scale, *, seed: int = 2026, log=print) -> dict:
     generate_proposals(reg, scale, seed=seed, now=now, log=log)
     generate_activities(reg, scale, seed=seed, now=now, log=log)
     return {"years": reg["years"]}
+
+
+def prepare_database(scale: Scale, *, seed: int, reuse: bool, log=print) -> None:
+    """Migrate; then check that the database already holds a history (`reuse`) or generate one into it
+    (it must be empty) and VACUUM ANALYZE, so that the planner sees the generated tables."""
+    import time
+
+    from django.core.management import call_command
+
+    from proposals.models import Proposal
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"==> migrated in {time.perf_counter() - started:.1f} s")
+    if reuse:
+        if not Proposal.objects.exists():
+            raise SystemExit("--reuse: the database holds no proposals")
+        return
+    if Proposal.objects.exists():
+        raise SystemExit("the database already holds proposals: point DATABASE_URL at an empty one, or --reuse")
+    log(
+        f"==> generating: {scale.proposals:,} proposals, {scale.members:,} members, "
+        f"{scale.activities:,} activities over {scale.years} years"
+    )
+    started = time.perf_counter()
+    generate(scale, seed=seed, log=lambda m: log("    " + m))
+    log(f"==> generated in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    log(f"==> VACUUM ANALYZE in {time.perf_counter() - started:.0f} s")

@@ -468,30 +468,10 @@ def main(argv=None) -> int:
             os.environ["SECRET_KEY"] = hashlib.sha256(f"cppcc-bench-load|{database_url}".encode()).hexdigest()
         bench.setup_django(database_url, var_dir)
         from django.core.management import call_command
-        from django.db import connection, connections
+        from django.db import connections
+        from generate import prepare_database
 
-        from proposals.models import Proposal
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        log(f"==> migrated in {time.perf_counter() - started:.1f} s")
-        if args.reuse:
-            if not Proposal.objects.exists():
-                raise SystemExit("--reuse: the database holds no proposals")
-        else:
-            if Proposal.objects.exists():
-                raise SystemExit("the database already holds proposals: point DATABASE_URL at an empty one, or --reuse")
-            from generate import generate
-
-            log(
-                f"==> generating: {scale.proposals:,} proposals, {scale.members:,} members, "
-                f"{scale.activities:,} activities over {scale.years} years"
-            )
-            started = time.perf_counter()
-            generate(scale, seed=args.seed, log=lambda m: log("    " + m))
-            log(f"==> generated in {time.perf_counter() - started:.0f} s; VACUUM ANALYZE …")
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+        prepare_database(scale, seed=args.seed, reuse=args.reuse, log=log)
 
         started = time.perf_counter()
         plan = prepare_plan(year=year, seed=args.seed)

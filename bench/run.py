@@ -606,33 +606,9 @@ def main(argv=None):
         if cluster:
             database_url = cluster.start()
         setup_django(database_url, var_dir)
-        from django.core.management import call_command
-        from django.db import connection
+        from generate import prepare_database
 
-        from proposals.models import Proposal
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        log(f"==> migrated in {time.perf_counter() - started:.1f} s")
-        if args.reuse:
-            if not Proposal.objects.exists():
-                raise SystemExit("--reuse: the database holds no proposals")
-        else:
-            if Proposal.objects.exists():
-                raise SystemExit("the database already holds proposals: point DATABASE_URL at an empty one, or --reuse")
-            from generate import generate
-
-            log(
-                f"==> generating: {scale.proposals:,} proposals, {scale.members:,} members, "
-                f"{scale.activities:,} activities over {scale.years} years"
-            )
-            started = time.perf_counter()
-            generate(scale, seed=args.seed, log=lambda m: log("    " + m))
-            log(f"==> generated in {time.perf_counter() - started:.0f} s; VACUUM ANALYZE …")
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-            log(f"==> VACUUM ANALYZE in {time.perf_counter() - started:.0f} s")
+        prepare_database(scale, seed=args.seed, reuse=args.reuse, log=log)
 
         result = {"machine": machine(), "dataset": dataset(year), "year": year}
         mach, data = result["machine"], result["dataset"]

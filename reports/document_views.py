@@ -77,9 +77,7 @@ def _page(request, *, form=None, error="", status=200):
     )
 
 
-@route("documents/", name="documents")
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@route("documents/", name="documents", roles=selectors.READ_ROLES)
 def documents_page(request):
     return _page(request)
 
@@ -111,9 +109,7 @@ def template_reset(request):
     return redirect(reverse("reports:documents") + "#template")
 
 
-@route("documents/template/download/", name="template_download")
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@route("documents/template/download/", name="template_download", roles=selectors.READ_ROLES)
 def template_download(request):
     template = documents.active_template()
     try:
@@ -130,9 +126,7 @@ def _download_error(request, exc):
     return redirect(reverse("reports:documents") + "?" + request.GET.urlencode())
 
 
-@route("documents/work-report.docx", name="work_report")
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@route("documents/work-report.docx", name="work_report", roles=selectors.READ_ROLES)
 def work_report(request):
     try:
         period = selectors.period_from_params(request.GET)
@@ -142,9 +136,7 @@ def work_report(request):
     return FileResponse(out, as_attachment=True, filename=f"{period.label}工作报告（草稿）.docx", content_type=DOCX)
 
 
-@route("documents/statistics.xlsx", name="statistics_xlsx")
-@never_cache
-@role_required(*selectors.READ_ROLES)
+@route("documents/statistics.xlsx", name="statistics_xlsx", roles=selectors.READ_ROLES)
 def statistics_xlsx(request):
     try:
         period = selectors.period_from_params(request.GET)
