@@ -528,30 +528,13 @@ class ProposalFactory:
                 [(assignments, "_append", a) for a in active],
             )
         )
+        flags = None
         if rng.random() < 0.06:
-            events.append(
-                Ev(
-                    clock.after(t, 1, 30),
-                    "flags",
-                    None,
-                    leader,
-                    "设置重点/督办/优秀标记",
-                    {"is_key": True, "key_leader": leader},
-                    [(p, "is_key", True), (p, "key_leader_id", leader)],
-                )
-            )
+            flags = {"is_key": True, "key_leader": leader}, [(p, "is_key", True), (p, "key_leader_id", leader)]
         elif rng.random() < 0.04:
-            events.append(
-                Ev(
-                    clock.after(t, 1, 30),
-                    "flags",
-                    None,
-                    leader,
-                    "设置重点/督办/优秀标记",
-                    {"supervisor": leader},
-                    [(p, "supervisor_id", leader), (p, "supervision_note", "请加快办理进度。")],
-                )
-            )
+            flags = {"supervisor": leader}, [(p, "supervisor_id", leader), (p, "supervision_note", "请加快办理进度。")]
+        if flags:
+            events.append(Ev(clock.after(t, 1, 30), "flags", None, leader, "设置重点/督办/优秀标记", *flags))
         accepts = sorted(((clock.after(t, 0.5, 6), a) for a in active), key=lambda x: x[0])
         for i, (when, a) in enumerate(accepts):
             to = "handling" if i == len(accepts) - 1 else None
