@@ -57,22 +57,16 @@ def template_file(activity):
         for row in rows
     )
     column = HEADERS.index("出勤")
-    sheet.worksheet.data_validation(
-        1,
-        column,
-        max(len(rows), 1) + 200,
-        column,
-        {"validate": "list", "source": list(STATUS_LABELS.values()), "ignore_blank": True},
+    sheet.dropdown(column, STATUS_LABELS.values(), max(len(rows), 1) + 200)
+    book.notes(
+        (
+            f"活动：{activity.title}（{activity.start_date:%Y年%m月%d日}）",
+            "“出勤”一栏填写：" + "、".join(STATUS_LABELS.values()) + "；留空的委员不登记。",
+            "按“账号”识别委员；账号留空时按姓名识别，同名委员请填写委员组。",
+            "发言次数只对出席的委员填写，留空则不修改已登记的次数。",
+            "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
+        )
     )
-    notes = book.sheet("填写说明", [100])
-    for line in (
-        f"活动：{activity.title}（{activity.start_date:%Y年%m月%d日}）",
-        "“出勤”一栏填写：" + "、".join(STATUS_LABELS.values()) + "；留空的委员不登记。",
-        "按“账号”识别委员；账号留空时按姓名识别，同名委员请填写委员组。",
-        "发言次数只对出席的委员填写，留空则不修改已登记的次数。",
-        "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
-    ):
-        notes.append([line])
     return book.close()
 
 

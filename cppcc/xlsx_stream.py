@@ -251,6 +251,17 @@ class Sheet:
     def skip(self, rows: int = 1) -> None:
         self.row += rows
 
+    def dropdown(self, column: int, choices: Sequence[str], last_row: int, *, show_error: bool = True) -> None:
+        """A drop-down of `choices` in `column` from the row below the header to `last_row` (0-based)
+        of an import template; `show_error=False` lets other values be typed (the import judges them)."""
+        self.worksheet.data_validation(
+            1,
+            column,
+            last_row,
+            column,
+            {"validate": "list", "source": list(choices), "ignore_blank": True, "show_error": show_error},
+        )
+
 
 class Workbook:
     """An .xlsx written in constant memory. `close()` returns it as a rewound temporary file."""
@@ -305,6 +316,13 @@ class Workbook:
         sheet.worksheet.freeze_panes(1, freeze_columns)
         sheet.append([name for name, _ in columns], header_style)
         self._tables.append(sheet)
+        return sheet
+
+    def notes(self, lines: Iterable[str], title: str = "填写说明") -> Sheet:
+        """An import template's instructions: a sheet of one wide column, a line a row."""
+        sheet = self.sheet(title, [100])
+        for line in lines:
+            sheet.append([line])
         return sheet
 
     def close(self):

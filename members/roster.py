@@ -85,23 +85,16 @@ def template_file():
         ("领导职务", [c[1] for c in Member.Post.choices[1:]]),
         ("状态", [c[1] for c in Member.Status.choices]),
     ):
-        column = HEADERS.index(header)
-        sheet.worksheet.data_validation(
-            1,
-            column,
-            MAX_ROWS,
-            column,
-            {"validate": "list", "source": choices, "ignore_blank": True, "show_error": False},
+        sheet.dropdown(HEADERS.index(header), choices, MAX_ROWS, show_error=False)
+    book.notes(
+        (
+            "每行一位委员；第一行为表头，请勿修改表头。",
+            "身份证号码必填，用于识别委员：已存在的号码更新该委员，新的号码新增委员。",
+            "出生日期、性别可留空，将按身份证号码自动填写。",
+            "界别、党派、委员组、专委会、任职届次须与系统中的名称一致；专委会、任职届次可填多个，用顿号分隔。",
+            "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
         )
-    notes = book.sheet("填写说明", [100])
-    for line in (
-        "每行一位委员；第一行为表头，请勿修改表头。",
-        "身份证号码必填，用于识别委员：已存在的号码更新该委员，新的号码新增委员。",
-        "出生日期、性别可留空，将按身份证号码自动填写。",
-        "界别、党派、委员组、专委会、任职届次须与系统中的名称一致；专委会、任职届次可填多个，用顿号分隔。",
-        "任何一行有错时整个文件都不会导入，请按提示的行号修改后重新上传。",
-    ):
-        notes.append([line])
+    )
     return book.close()
 
 

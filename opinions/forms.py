@@ -12,12 +12,9 @@ from cppcc.form_fields import (
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.page_drafts import DraftFormMixin
 from members.models import Member
+from members.selectors import active_members
 
 from .models import OpinionCategory
-
-
-def _active_members():
-    return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
 class OpinionForm(DraftFormMixin, forms.Form):
@@ -67,7 +64,7 @@ class OpinionForm(DraftFormMixin, forms.Form):
                 "coauthors": [a.member_id for a in authors if not a.is_lead],
             }
         super().__init__(*args, **kwargs)
-        self.choose_members(_active_members(), office=office, user=user, size=8)
+        self.choose_members(active_members(), office=office, user=user, size=8)
         if not office:
             del self.fields["lead_author"]  # a member writes in their own name
         default_widget_classes(self)

@@ -13,15 +13,12 @@ from cppcc.form_fields import (
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.page_drafts import DraftFormMixin
 from members.models import Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
+from members.selectors import active_members
 
 from .models import Proposal, ProposalCategory
 from .services import COLLECTIVE_FIELDS
 
 OFFICE_FIELDS = ("kind", "lead_proposer", *COLLECTIVE_FIELDS)
-
-
-def _active_members():
-    return Member.objects.filter(status=Member.Status.ACTIVE).select_related("sector").order_by("name_pinyin", "id")
 
 
 class ProposalForm(DraftFormMixin, forms.Form):
@@ -103,7 +100,7 @@ class ProposalForm(DraftFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         term = proposal.term if proposal is not None else Term.objects.filter(is_current=True).first()
         self.fields["session"].queryset = Session.objects.filter(term=term).select_related("term")
-        self.choose_members(_active_members(), office=office, user=user, size=10)
+        self.choose_members(active_members(), office=office, user=user, size=10)
         if not office:
             # A member writes in their own name; the service sets the proposer.
             for name in OFFICE_FIELDS:
