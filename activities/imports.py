@@ -8,11 +8,8 @@ recorded whole or not at all: any bad row refuses the file with every bad row's 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from openpyxl import load_workbook
-
 from cppcc.errors import ApplicationError
-from cppcc.xlsx_stream import Workbook, imported_text
+from cppcc.xlsx_stream import Workbook, imported_sheet, imported_text
 from members.models import Member
 from members.services import require_office
 
@@ -116,14 +113,7 @@ class _Directory:
 def attendance_import(*, actor, activity, file) -> ImportResult:
     """Record the attendance in an uploaded .xlsx — every row or none."""
     require_office(actor)
-    if file.size > settings.ROSTER_IMPORT_MAX_BYTES:
-        raise ApplicationError(f"文件过大（上限 {settings.ROSTER_IMPORT_MAX_BYTES // 1024 // 1024} MB）。")
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ApplicationError("无法读取文件：请上传 .xlsx 格式的出勤登记表。") from exc
-    rows = wb.worksheets[0].iter_rows(values_only=True)
-    header = [imported_text(v) for v in next(rows, ())]
+    header, rows = imported_sheet(file, expected="出勤登记表")
     missing = [h for h in ("出勤",) if h not in header]
     if "账号" not in header and "姓名" not in header:
         missing.insert(0, "账号或姓名")

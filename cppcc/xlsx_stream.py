@@ -104,6 +104,25 @@ def imported_text(value) -> str:
     return text
 
 
+def imported_sheet(file, *, expected: str):
+    """The first sheet of an uploaded .xlsx, read with openpyxl: its header row as texts and an iterator over
+    the other rows' values. A file over `ROSTER_IMPORT_MAX_BYTES`, or one that is not a workbook, is refused
+    with an `ApplicationError` that names the file `expected` (e.g. "委员名册")."""
+    from django.conf import settings
+    from openpyxl import load_workbook
+
+    from .errors import ApplicationError
+
+    if file.size > settings.ROSTER_IMPORT_MAX_BYTES:
+        raise ApplicationError(f"文件过大（上限 {settings.ROSTER_IMPORT_MAX_BYTES // 1024 // 1024} MB）。")
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise ApplicationError(f"无法读取文件：请上传 .xlsx 格式的{expected}。") from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    return [imported_text(v) for v in next(rows, ())], rows
+
+
 class _Worksheet(_XlsxWorksheet):
     """XlsxWriter's worksheet with a faster writer for the rows of `constant_memory` mode.
 

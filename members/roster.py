@@ -3,13 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from openpyxl import load_workbook
 
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError
-from cppcc.xlsx_stream import Workbook, imported_text, write_sheet
+from cppcc.xlsx_stream import Workbook, imported_sheet, imported_text, write_sheet
 from securitylog import note_id_view
 
 from . import idcard
@@ -118,15 +116,7 @@ def roster_import(*, actor, file) -> ImportResult:
     number and the reason of every bad row; nothing of the file is written then.
     """
     require_office(actor)
-    if file.size > settings.ROSTER_IMPORT_MAX_BYTES:
-        raise ApplicationError(f"文件过大（上限 {settings.ROSTER_IMPORT_MAX_BYTES // 1024 // 1024} MB）。")
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise ApplicationError("无法读取文件：请上传 .xlsx 格式的委员名册。") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [imported_text(v) for v in next(rows, ())]
+    header, rows = imported_sheet(file, expected="委员名册")
     missing = [h for h in ("姓名", "身份证号码", "界别", "党派") if h not in header]
     if missing:
         raise ApplicationError("表头缺少列：" + "、".join(missing) + "。请使用系统提供的模板。")
