@@ -12,11 +12,12 @@ pages show their buttons from `allowed()`.
              supervise(督办, office or leader) while assigned or handling
 """
 
+from django.urls import reverse
 from rest_framework import serializers
 
-from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.roles import Role, has_role
+from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit, SpecialCommittee
 from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
@@ -109,6 +110,13 @@ class OutcomeFeedbackSerializer(OutcomeUnitSerializer):
     content = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="反馈内容")
 
 
+def _selectors():
+    # Read lazily: the selectors import this module's tables.
+    from . import selectors
+
+    return selectors
+
+
 # --- the annual plan -------------------------------------------------------------------------------
 
 PLAN = Lifecycle(
@@ -143,16 +151,18 @@ TOPIC = Lifecycle(
     obj_arg="topic",
     transitions=[
         Transition("shortlist", "汇题", (T.COLLECTED,), T.SHORTLISTED, (Role.OFFICE,),
-                   payload=TopicPlanningSerializer, service="topic_shortlist", success="已汇题，列入计划建议稿。"),
+                   payload=TopicPlanningSerializer, service="topic_shortlist", success="已汇题，列入计划建议稿。",
+                   todo="审议征集的议题"),
         Transition("approve", "定题", (T.SHORTLISTED,), T.APPROVED, (Role.OFFICE,),
-                   payload=TopicPlanningSerializer, service="topic_approve", success="已定题。"),
+                   payload=TopicPlanningSerializer, service="topic_approve", success="已定题。", todo="定题"),
         Transition("schedule", "安排协商活动", (T.APPROVED,), T.SCHEDULED, (Role.OFFICE,),
                    payload=TopicScheduleSerializer, service="topic_schedule",
-                   success="已安排协商活动，请登记参加委员。"),
+                   success="已安排协商活动，请登记参加委员。", todo="安排协商活动"),
         Transition("hold", "登记协商", (T.SCHEDULED,), T.HELD, (Role.OFFICE,),
                    payload=ConsultationNoteSerializer, service="topic_hold", success="已登记协商活动举行。"),
         Transition("submit_outcome", "报送成果", (T.HELD,), T.OUTCOME_SUBMITTED, (Role.OFFICE,),
-                   payload=TopicSubmitOutcomeSerializer, service="topic_submit_outcome", success="已报送协商成果。"),
+                   payload=TopicSubmitOutcomeSerializer, service="topic_submit_outcome", success="已报送协商成果。",
+                   todo="报送协商成果"),
         Transition("close", "办结", (T.OUTCOME_SUBMITTED,), T.CLOSED, (Role.OFFICE,),
                    payload=ConsultationNoteSerializer, service="topic_close", success="议题已办结。"),
         Transition("drop", "不予采用", (T.COLLECTED, T.SHORTLISTED, T.APPROVED, T.SCHEDULED), T.DROPPED,
@@ -160,6 +170,12 @@ TOPIC = Lifecycle(
     ],
     extra_actions=lambda user, topic: ["update"] if can_edit_topic(user, topic) else [],
     event=lambda topic, **fields: ConsultationEvent.objects.create(plan=topic.plan, topic=topic, **fields),
+    todo=Todo(
+        records=lambda user, states: _selectors().topic_list(user=user).filter(state__in=states).order_by("id"),
+        url=lambda topic: reverse("consultations:topic", args=[topic.pk]),
+        audience=lambda topic: audience(user_ids=[topic.created_by_id], roles=(Role.OFFICE,)),
+        title=lambda topic: topic.title,
+    ),
 )  # fmt: skip
 
 
@@ -194,21 +210,33 @@ OUTCOME = Lifecycle(
     obj_arg="outcome",
     transitions=[
         Transition("instruct", "批办", (OS.SUBMITTED,), OS.INSTRUCTED, (Role.LEADER,),
-                   payload=OutcomeInstructSerializer, service="outcome_instruct", success="已批办。"),
+                   payload=OutcomeInstructSerializer, service="outcome_instruct", success="已批办。",
+                   todo="批办协商成果"),
         Transition("assign", "交办", (OS.INSTRUCTED,), OS.ASSIGNED, (Role.OFFICE,),
-                   payload=OutcomeAssignSerializer, service="outcome_assign", success="已交办。"),
+                   payload=OutcomeAssignSerializer, service="outcome_assign", success="已交办。", todo="交办协商成果"),
         # The state moves on once every department has signed (answered): the service decides.
         Transition("accept", "承办签收", (OS.ASSIGNED,), None, (Role.UNIT,), scope="unit",
-                   payload=OutcomeUnitSerializer, service="outcome_accept", success="已签收承办。"),
+                   payload=OutcomeUnitSerializer, service="outcome_accept", success="已签收承办。",
+                   todo="签收协商成果"),
         Transition("supervise", "督办", (OS.ASSIGNED, OS.HANDLING), None, (Role.OFFICE, Role.LEADER),
                    payload=OutcomeSuperviseSerializer, service="outcome_supervise", success="已督办。"),
         Transition("feedback", "反馈", (OS.ASSIGNED, OS.HANDLING), None, (Role.UNIT,), scope="unit",
-                   payload=OutcomeFeedbackSerializer, service="outcome_feedback", success="已提交办理反馈。"),
+                   payload=OutcomeFeedbackSerializer, service="outcome_feedback", success="已提交办理反馈。",
+                   todo="反馈成果办理情况"),
     ],
     scopes={"unit": Scope(lambda user, outcome: bool(my_assignments(user, outcome)), "该协商成果未交本单位办理。")},
     offered=_outcome_offered,
     event=lambda outcome, **fields: ConsultationEvent.objects.create(
         plan=outcome.topic.plan, topic=outcome.topic, outcome=outcome, **fields
+    ),
+    todo=Todo(
+        records=lambda user, states: _selectors().outcome_list(user=user).filter(state__in=states).order_by("id"),
+        url=lambda outcome: reverse("consultations:outcome", args=[outcome.pk]),
+        audience=lambda outcome: audience(
+            roles=(Role.OFFICE, Role.LEADER), unit_ids=[a.unit_id for a in _assignments(outcome)]
+        ),
+        due=lambda user, outcome: min((a.due_date for a in my_assignments(user, outcome)), default=None),
+        title=lambda outcome: outcome.topic.title,
     ),
 )  # fmt: skip
 

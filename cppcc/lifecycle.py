@@ -65,6 +65,45 @@ class DomainEvent:
 
 
 @dataclasses.dataclass(frozen=True)
+class Todo:
+    """How a lifecycle's waiting work is found and shown (the to-do centre and hand-off notices):
+
+    records(user, states): the records in `states` the user may see (their app's scoped selector),
+        fetched with what `allowed()` reads, oldest work first;
+    url(obj): the page where the work is done;
+    audience(obj): the users who may be concerned with the record (its author, units, the office…):
+        the hand-off notice goes to those of them who have a to-do on it after the event;
+    due(user, obj): the user's deadline for it (a date) or None;
+    title(obj): its name in a list (default: str(obj))."""
+
+    records: Callable[[Any, set[str]], Iterable[Any]]
+    url: Callable[[Any], str]
+    audience: Callable[[Any], Iterable[Any]]
+    due: Callable[[Any, Any], Any] | None = None
+    title: Callable[[Any], str] = str
+
+
+@dataclasses.dataclass(frozen=True)
+class TodoItem:
+    """One record waiting for a user: what to do (`label`, the first of the user's to-do actions) and
+    where, with the user's deadline."""
+
+    lifecycle: str
+    noun: str
+    pk: int
+    title: str
+    label: str
+    actions: tuple[str, ...]
+    state: str
+    state_display: str
+    url: str
+    due: Any = None
+
+    def overdue(self, today) -> bool:
+        return self.due is not None and self.due < today
+
+
+@dataclasses.dataclass(frozen=True)
 class Scope:
     """Which of a role's holders may act on this record (the proposer, the unit it is assigned to…).
     `test(user, obj)` decides; `message` is the 403's text when it says no."""
@@ -91,6 +130,11 @@ class Transition:
     # declaration does not import the services that themselves read the declaration).
     service: Callable | str | None = None
     success: str = "操作已完成。"
+    # Work waiting for someone: the to-do item's words ("审查提案") when this action is offered to a user,
+    # and the roles that have it as a to-do (default: `roles`; e.g. the office may record a member's
+    # feedback, but waiting feedback is the member's to-do). "" — not a to-do (e.g. flags, withdraw).
+    todo: str = ""
+    todo_roles: tuple[str, ...] = ()
 
 
 def _flatten(detail) -> list[str]:
@@ -172,6 +216,7 @@ class Lifecycle:
         obj_arg: str = "obj",
         denied: str | None = None,
         conflict: str | None = None,
+        todo: Todo | None = None,
     ):
         """
         name: the key of the lifecycle ("proposal"); noun: its Chinese name in messages ("提案").
@@ -185,6 +230,7 @@ class Lifecycle:
         event(obj, **fields): creates the timeline's event row for `record` (returns it).
         denied: the 403 text of a wrong role ("您的角色无权对{noun}进行“{label}”操作。").
         conflict: the 409 text of a wrong state ("{noun}当前状态为“{state}”，不能{label}。").
+        todo: how its waiting work is found (`Todo`), for the transitions declared with `todo=`.
         """
         self.name = name
         self.noun = noun
@@ -198,6 +244,7 @@ class Lifecycle:
         self.obj_arg = obj_arg
         self.denied = denied or "您的角色无权对{noun}进行“{label}”操作。"
         self.conflict = conflict or "{noun}当前状态为“{state}”，不能{label}。"
+        self.todo = todo
         unknown = {t.scope for t in self.transitions.values()} - {ANY} - set(self.scopes)
         if unknown:
             raise ValueError(f"{name}: undeclared scopes {sorted(unknown)}")
@@ -221,7 +268,7 @@ class Lifecycle:
     def state_of(self, obj) -> str:
         return getattr(obj, self.state_attr)
 
-    def _state_display(self, obj) -> str:
+    def state_display(self, obj) -> str:
         display = getattr(obj, f"get_{self.state_attr}_display", None)
         return display() if display else self.state_of(obj)
 
@@ -246,6 +293,61 @@ class Lifecycle:
             names = [*self.extra_actions(user, obj), *names]
         return names
 
+    # --- waiting work ---------------------------------------------------------------------------
+
+    def _todo_roles(self, transition: Transition) -> tuple[str, ...]:
+        return transition.todo_roles or transition.roles
+
+    def todo_actions(self, user, obj) -> list[Transition]:
+        """The user's to-do transitions on `obj`: those `allowed()` offers now and declared `todo` for
+        one of the user's roles."""
+        return [
+            t
+            for name in self.allowed(user, obj)
+            if (t := self.transitions.get(name)) is not None and t.todo and has_role(user, *self._todo_roles(t))
+        ]
+
+    def todo_items(self, user) -> list[TodoItem]:
+        """Every record of this lifecycle waiting for `user` — from `allowed()`, no second rulebook."""
+        if self.todo is None:
+            return []
+        mine = [t for t in self.transitions.values() if t.todo and has_role(user, *self._todo_roles(t))]
+        states = {state for t in mine for state in t.sources}
+        if not states:
+            return []
+        items = []
+        for obj in self.todo.records(user, states):
+            actions = self.todo_actions(user, obj)
+            if actions:
+                items.append(
+                    TodoItem(
+                        lifecycle=self.name,
+                        noun=self.noun,
+                        pk=obj.pk,
+                        title=self.todo.title(obj),
+                        label=actions[0].todo,
+                        actions=tuple(t.name for t in actions),
+                        state=self.state_of(obj),
+                        state_display=self.state_display(obj),
+                        url=self.todo.url(obj),
+                        due=self.todo.due(user, obj) if self.todo.due else None,
+                    )
+                )
+        return items
+
+    def next_actors(self, obj) -> list[tuple[Any, Transition]]:
+        """The users of the record's audience who have a to-do on it now, each with their first to-do
+        action: whom a hand-off notice goes to. Anyone else — in particular whoever may not see the
+        record — is never among them, `allowed()` deciding by role and scope."""
+        if self.todo is None:
+            return []
+        actors = []
+        for user in self.todo.audience(obj):
+            actions = self.todo_actions(user, obj)
+            if actions:
+                actors.append((user, actions[0]))
+        return actors
+
     def check_role(self, actor, name: str) -> Transition:
         if name not in self.transitions:
             raise ApplicationError(f"未知的操作：{name}")
@@ -261,7 +363,7 @@ class Lifecycle:
         if not self.in_scope(actor, obj, transition):
             raise PermissionDenied(self.scopes[transition.scope].message.format(label=transition.label))
         if self.state_of(obj) not in transition.sources:
-            raise Conflict(self.conflict.format(noun=self.noun, state=self._state_display(obj), label=transition.label))
+            raise Conflict(self.conflict.format(noun=self.noun, state=self.state_display(obj), label=transition.label))
         return transition
 
     # --- running ----------------------------------------------------------------------------------
@@ -312,6 +414,22 @@ def emit(lifecycle: str, **kwargs) -> DomainEvent:
     event_recorded.send(sender=Lifecycle, event=event)
     transaction.on_commit(lambda: event_committed.send(sender=Lifecycle, event=event))
     return event
+
+
+def lifecycles() -> list[Lifecycle]:
+    """Every declared lifecycle: each installed app's `workflow` module is imported first (Django's
+    autodiscovery, once), so that none is missing because no page of its app has been loaded yet."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("workflow")
+    return list(Lifecycle.registry.values())
+
+
+def todo_items(user) -> list[TodoItem]:
+    """Everything waiting for `user` across every lifecycle, the earliest deadline first (undated
+    work after the dated, oldest first within each lifecycle as its `records` gives it)."""
+    items = [item for lifecycle in lifecycles() for item in lifecycle.todo_items(user)]
+    return sorted(items, key=lambda item: (item.due is None, item.due or 0))
 
 
 # --- the page adapter ---------------------------------------------------------------------------------
@@ -378,7 +496,7 @@ class LifecycleActionsMixin:
                 {
                     "id": obj.pk,
                     "state": self.lifecycle.state_of(obj),
-                    "state_display": self.lifecycle._state_display(obj),
+                    "state_display": self.lifecycle.state_display(obj),
                     "message": f"操作已完成，该{self.lifecycle.noun}已不在您的可见范围内。",
                 }
             )

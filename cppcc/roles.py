@@ -52,3 +52,17 @@ def has_role(user, *roles: str) -> bool:
 def role_labels(user) -> list[str]:
     names = user_roles(user)
     return [label for value, label in Role.choices if value in names]
+
+
+def audience(*, user_ids=(), roles=(), unit_ids=()):
+    """Active users among: these users, the holders of `roles`, and the staff of these handling units —
+    the people a record may concern (a lifecycle's `Todo.audience`)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    query = Q(pk__in=[pk for pk in user_ids if pk])
+    if roles:
+        query |= Q(groups__name__in=list(roles))
+    if unit_ids:
+        query |= Q(handling_units__in=list(unit_ids))
+    return get_user_model().objects.filter(query, is_active=True).distinct().order_by("pk")

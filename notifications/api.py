@@ -1,7 +1,12 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cppcc.api import role_permission
+from cppcc.roles import CASEWORK_ROLES
 
 from . import selectors, services
 from .models import Notification
@@ -16,6 +21,51 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, obj) -> bool:
         return obj.read_at is not None
+
+
+class TodoItemSerializer(serializers.Serializer):
+    lifecycle = serializers.CharField(
+        help_text="流程：proposal、opinion、consultation_topic、consultation_outcome、recommendation"
+    )
+    noun = serializers.CharField(help_text="对象类别（提案、信息、议题…）")
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    todo = serializers.CharField(source="label", help_text="要做的事（审查提案、签收交办…）")
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text="此刻可执行的待办操作（POST /{id}/{action}/）"
+    )
+    state = serializers.CharField()
+    state_display = serializers.CharField()
+    url = serializers.CharField(help_text="办理页面")
+    due = serializers.DateField(allow_null=True, help_text="期限（无期限时为空）")
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, item) -> bool:
+        return item.overdue(self.context["today"])
+
+
+class TodoView(APIView):
+    """我的待办：等待本人处理的提案、社情民意信息、协商议题与成果、视察建议，期限早的在前。
+    与页面“待办”同一来源：各流程此刻允许本人执行的待办操作。"""
+
+    permission_classes = [role_permission(*CASEWORK_ROLES)]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "TodoList",
+            {
+                "count": serializers.IntegerField(),
+                "overdue": serializers.IntegerField(),
+                "results": TodoItemSerializer(many=True),
+            },
+        )
+    )
+    def get(self, request):
+        items = selectors.todo_list(user=request.user)
+        today = timezone.localdate()
+        summary = selectors.todo_summary(items, today)
+        results = TodoItemSerializer(items, many=True, context={"today": today}).data
+        return Response({"count": summary["total"], "overdue": summary["overdue"], "results": results})
 
 
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -10,3 +10,10 @@ class NotificationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("deadlines")
+
+        # Hand-off notices: every committed lifecycle event (cppcc.lifecycle).
+        from cppcc.lifecycle import event_committed
+
+        from .handoff import on_event_committed
+
+        event_committed.connect(on_event_committed, dispatch_uid="notifications.handoff")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 
 from cppcc.limits import TEXT_MAX_LENGTH
 
@@ -43,6 +44,9 @@ class Notification(models.Model):
     reminder = models.ForeignKey(
         Reminder, verbose_name="提醒", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # A hand-off notice names the workflow event that caused it ("proposals.proposalevent:42"): one notice
+    # per event and recipient, however often the delivery is attempted.
+    event_key = models.CharField("事件", max_length=100, blank=True)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", max_length=TEXT_MAX_LENGTH, blank=True)
     url = models.CharField("链接", max_length=200, blank=True)
@@ -55,7 +59,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["reminder", "recipient"], name="one_notification_per_reminder_recipient")
+            models.UniqueConstraint(fields=["reminder", "recipient"], name="one_notification_per_reminder_recipient"),
+            models.UniqueConstraint(
+                fields=["event_key", "recipient"], condition=~Q(event_key=""), name="one_notice_per_event_recipient"
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,45 @@
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.utils import timezone
+
+from cppcc.lifecycle import TodoItem, todo_items
+from cppcc.roles import CASEWORK_ROLES, has_role
 
 from .models import Delivery, Notification
+
+# The navigation badge's count is cached per user for a minute, under a version that every committed
+# lifecycle event bumps (`bump_todo_version`): a hand-off shows at once in the process that made it.
+TODO_COUNT_SECONDS = 60
+_TODO_VERSION = "todo:version"
+
+
+def todo_list(*, user) -> list[TodoItem]:
+    """What waits for the user across every lifecycle, the earliest deadline first — worked out by the
+    engine from each record's allowed actions (cppcc.lifecycle.todo_items)."""
+    return todo_items(user)
+
+
+def todo_count(*, user) -> int:
+    if not has_role(user, *CASEWORK_ROLES):
+        return 0
+    key = f"todo:count:{user.pk}:{cache.get_or_set(_TODO_VERSION, 0)}"
+    count = cache.get(key)
+    if count is None:
+        count = len(todo_items(user))
+        cache.set(key, count, TODO_COUNT_SECONDS)
+    return count
+
+
+def bump_todo_version() -> None:
+    try:
+        cache.incr(_TODO_VERSION)
+    except ValueError:
+        cache.set(_TODO_VERSION, 1)
+
+
+def todo_summary(items: list[TodoItem], today=None) -> dict:
+    today = today or timezone.localdate()
+    return {"total": len(items), "overdue": sum(1 for item in items if item.overdue(today))}
 
 
 def notification_list(*, user) -> QuerySet[Notification]:

@@ -32,6 +32,17 @@ def deliver_email(self, delivery_id: int) -> str:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
 
+@shared_task(name="notifications.handoff", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def handoff(self, lifecycle: str, content_type_id: int, object_id: int, key: str, actor_id: int | None) -> int:
+    """The notices of one committed lifecycle event (`handoff.notify`, idempotent: safe to retry)."""
+    from .handoff import notify
+
+    try:
+        return notify(lifecycle, content_type_id, object_id, key, actor_id)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+
+
 @shared_task(name="notifications.retry_email_deliveries", acks_late=True)
 def retry_email_deliveries() -> int:
     """Re-queue e-mails that failed or never reached the broker."""

@@ -12,11 +12,12 @@ detail page shows its forms from `OPINION.allowed()`.
     department the report was passed to. These record, the state stays.
 """
 
+from django.urls import reverse
 from rest_framework import serializers
 
-from cppcc.lifecycle import EmptyPayload, Lifecycle, Scope, Transition
+from cppcc.lifecycle import EmptyPayload, Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.roles import Role, has_role
+from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit
 from supervision.workflow import user_unit_ids
 
@@ -85,6 +86,29 @@ def can_update(user, report) -> bool:
     return report.state in EDITOR_EDITABLE_STATES and has_role(user, Role.OFFICE)
 
 
+# --- waiting work (the to-do centre and hand-off notices) -------------------------------------------
+
+
+def _todo_records(user, states):
+    from .selectors import opinion_list
+
+    return opinion_list(user=user).filter(state__in=states).order_by("submitted_at", "created_at", "id")
+
+
+def _audience(report):
+    return audience(
+        user_ids=[report.created_by_id, *report.authors.filter(is_lead=True).values_list("member__user_id", flat=True)],
+        roles=(Role.OFFICE,),
+    )
+
+
+TODO = Todo(
+    records=_todo_records,
+    url=lambda report: reverse("opinions:detail", args=[report.pk]),
+    audience=_audience,
+    title=lambda report: report.title,
+)
+
 # --- the lifecycle ---------------------------------------------------------------------------------
 
 OWNER = Role.MEMBER, Role.OFFICE
@@ -96,14 +120,15 @@ OPINION = Lifecycle(
     obj_arg="report",
     transitions=[
         Transition("submit", "提交", (S.DRAFT,), S.SUBMITTED, OWNER, scope="owner",
-                   payload=EmptyPayload, service="opinion_submit", success="已提交，等待机关编辑。"),
+                   payload=EmptyPayload, service="opinion_submit", success="已提交，等待机关编辑。",
+                   todo="修改并提交信息"),
         Transition("withdraw", "撤回", (S.DRAFT, S.SUBMITTED), S.WITHDRAWN, OWNER, scope="owner",
                    payload=OpinionNoteSerializer, service="opinion_withdraw", success="已撤回。"),
         Transition("start_editing", "开始编辑", (S.SUBMITTED,), S.EDITING, (Role.OFFICE,),
                    payload=OpinionNoteSerializer, service="opinion_start_editing",
-                   success="已开始编辑，可修改标题、内容和类别。"),
+                   success="已开始编辑，可修改标题、内容和类别。", todo="编辑信息"),
         Transition("forward", "编报", (S.EDITING,), S.FORWARDED, (Role.OFFICE,),
-                   payload=OpinionNoteSerializer, service="opinion_forward", success="已编报报送。"),
+                   payload=OpinionNoteSerializer, service="opinion_forward", success="已编报报送。", todo="编报报送"),
         Transition("adopt", "登记采用", (S.FORWARDED, S.ADOPTED), S.ADOPTED, (Role.OFFICE,),
                    payload=OpinionAdoptSerializer, service="opinion_adopt", success="已登记采用情况。"),
         Transition("reject", "不予采用", (S.SUBMITTED, S.EDITING, S.FORWARDED), S.NOT_ADOPTED, (Role.OFFICE,),
@@ -122,6 +147,7 @@ OPINION = Lifecycle(
     },
     extra_actions=lambda user, report: ["update"] if can_update(user, report) else [],
     event=lambda report, **fields: OpinionEvent.objects.create(report=report, **fields),
+    todo=TODO,
     denied="您的角色无权对社情民意信息进行“{label}”操作。",
     conflict="该信息当前状态为“{state}”，不能{label}。",
 )  # fmt: skip

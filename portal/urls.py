@@ -48,6 +48,8 @@ admin.site.site_title = "系统管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo/", views.todo, name="todo"),
+    path("todo/badge/", views.todo_badge, name="todo_badge"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
@@ -65,6 +67,7 @@ urlpatterns = [
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="api_token"),
     path("api/v1/auth/logout-everywhere/", LogoutEverywhereView.as_view(), name="api_logout_everywhere"),
     path("api/v1/reports/annual/", AnnualReportView.as_view(), name="api_annual_report"),
+    path("api/v1/todo/", notifications_api.TodoView.as_view(), name="api_todo"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),

@@ -8,7 +8,7 @@ never disagree about who may do what.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +40,8 @@ from .workflow import PROPOSAL
 route = Routes()
 
 PAGE_SIZE = 20
+# A unit's open work: to sign for, to answer (again).
+UNIT_OPEN_STATES = (State.ASSIGNED, State.HANDLING, State.REHANDLING)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The action that moves a proposal on in its state is shown first and open; the rest (refusals,
@@ -182,15 +184,23 @@ def proposal_inbox(request):
         .order_by("due_date")
         .values("due_date")[:1]
     )
-    queryset = selectors.proposal_list(user=user).annotate(my_due=my_due)
+    # Open work first, the earliest deadline first; what the unit has finished (replied, closed…) only
+    # with 显示已办结 or a state filter.
+    is_open = Case(
+        When(state__in=UNIT_OPEN_STATES, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+    queryset = selectors.proposal_list(user=user).annotate(my_due=my_due, is_open=is_open)
+    show_finished = request.GET.get("finished") == "1" or bool(request.GET.get("state"))
+    if not show_finished:
+        queryset = queryset.filter(state__in=UNIT_OPEN_STATES)
     return _render_list(
         request,
         queryset,
         title="待办提案",
         subtitle="交本单位办理的提案：" + "、".join(u.name for u in my_units) if my_units else "",
         fields=("q", "state", "category", "overdue"),
-        order=("-is_overdue", "my_due", "-id"),
-        extra={"my_unit_ids": {u.pk for u in my_units}},
+        order=("-is_open", "-is_overdue", "my_due", "-id"),
+        extra={"my_unit_ids": {u.pk for u in my_units}, "finished_toggle": True, "show_finished": show_finished},
     )
 
 

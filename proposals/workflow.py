@@ -18,11 +18,12 @@ not signed, a reply waiting for review…); the services refuse the rest with 40
 """
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
-from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.roles import Role, has_role
+from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit
 from members.selectors import user_unit_ids
 
@@ -232,6 +233,62 @@ def _extra(user, proposal) -> list[str]:
     return ["update"] if editable and proposal.is_owned_by(user) else []
 
 
+# --- waiting work (the to-do centre and hand-off notices) ---------------------------------------------
+
+
+def _todo_records(user, states):
+    from django.db.models import Prefetch
+
+    from .models import CoSigner
+    from .selectors import proposal_list
+
+    return (
+        proposal_list(user=user)
+        .filter(state__in=states)
+        .prefetch_related(
+            Prefetch("cosigners", queryset=CoSigner.objects.select_related("member")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").prefetch_related("replies"),
+                to_attr="all_assignments",
+            ),
+        )
+        .order_by("submitted_at", "created_at", "id")
+    )
+
+
+def _todo_due(user, proposal):
+    """A unit's answer deadline; the proposer's feedback deadline once replied."""
+    mine = _my_assignments(user, proposal)
+    if mine:
+        return min(a.due_date for a in mine)
+    if proposal.state == State.REPLIED and proposal.is_owned_by(user):
+        return proposal.feedback_due
+    return None
+
+
+def _audience(proposal):
+    from .models import CoSigner
+
+    return audience(
+        user_ids=[
+            proposal.created_by_id,
+            proposal.lead_proposer.user_id if proposal.lead_proposer_id else None,
+            *CoSigner.objects.filter(proposal=proposal).values_list("member__user_id", flat=True),
+        ],
+        roles=(Role.OFFICE,),
+        unit_ids=Assignment.objects.filter(proposal=proposal, is_active=True).values_list("unit_id", flat=True),
+    )
+
+
+TODO = Todo(
+    records=_todo_records,
+    url=lambda proposal: reverse("proposals:detail", args=[proposal.pk]),
+    audience=_audience,
+    due=_todo_due,
+    title=lambda proposal: proposal.title,
+)
+
 # The timeline's note of a conversion when the office gave none (`opinions` tells it from a note given).
 CONVERT_NOTE = "转为社情民意信息"
 
@@ -243,16 +300,16 @@ PROPOSAL = Lifecycle(
     obj_arg="proposal",
     transitions=[
         Transition("submit", "提交", (S.DRAFT,), S.SUBMITTED, (Role.MEMBER, Role.OFFICE), scope="owner",
-                   service="proposal_submit", success="已提交，等待提案委员会审查。"),
+                   service="proposal_submit", success="已提交，等待提案委员会审查。", todo="修改并提交提案"),
         Transition("withdraw", "撤回", (S.DRAFT, S.SUBMITTED), S.WITHDRAWN, (Role.MEMBER, Role.OFFICE), scope="owner",
                    payload=NoteSerializer, service="proposal_withdraw", success="已撤回提案。"),
         Transition("cosign", "确认附议", (S.DRAFT, S.SUBMITTED), None, (Role.MEMBER,), scope="cosigner",
-                   service="proposal_cosign", success="已确认附议。"),
+                   service="proposal_cosign", success="已确认附议。", todo="确认附议"),
         Transition("return_for_revision", "退回补充", (S.SUBMITTED,), S.DRAFT, (Role.OFFICE,),
                    payload=RequiredNoteSerializer, service="proposal_return_for_revision",
                    success="已退回提案人补充。"),
         Transition("file", "立案", (S.SUBMITTED,), S.FILED, (Role.OFFICE,),
-                   payload=NoteSerializer, service="proposal_file"),  # success: with the number (views)
+                   payload=NoteSerializer, service="proposal_file", todo="审查提案"),  # success: the number (views)
         Transition("reject", "不予立案", (S.SUBMITTED,), S.NOT_FILED, (Role.OFFICE,),
                    payload=RejectSerializer, service="proposal_reject", success="已作不予立案处理。"),
         Transition("merge", "并案", (S.SUBMITTED,), S.MERGED, (Role.OFFICE,),
@@ -260,19 +317,21 @@ PROPOSAL = Lifecycle(
         Transition("convert", "转社情民意", (S.SUBMITTED,), S.CONVERTED, (Role.OFFICE,),
                    payload=NoteSerializer, service="proposal_convert", success="已转为社情民意信息。"),
         Transition("assign", "交办", (S.FILED,), S.ASSIGNED, (Role.OFFICE,),
-                   payload=AssignSerializer, service="proposal_assign", success="已交办。"),
+                   payload=AssignSerializer, service="proposal_assign", success="已交办。", todo="交办提案"),
         Transition("accept", "签收", (S.ASSIGNED,), None, (Role.UNIT,), scope="unit",  # handling once all signed
-                   payload=UnitSerializer, service="proposal_accept", success="已签收。"),
+                   payload=UnitSerializer, service="proposal_accept", success="已签收。", todo="签收交办"),
         Transition("return", "申请退回", (S.ASSIGNED,), S.FILED, (Role.UNIT,), scope="unit",
                    payload=ReturnSerializer, service="proposal_return", success="已申请退回，提案委员会将重新交办。"),
         Transition("reply", "答复", (S.HANDLING, S.REHANDLING), None, (Role.UNIT,), scope="unit",
-                   payload=ReplySerializer, service="proposal_reply", success="已提交答复。"),
+                   payload=ReplySerializer, service="proposal_reply", success="已提交答复。", todo="答复提案"),
         Transition("approve_reply", "审核答复", (S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),  # replied once all
-                   payload=ApproveReplySerializer, service="proposal_approve_reply"),  # success: by the verdict
+                   payload=ApproveReplySerializer, service="proposal_approve_reply",  # success: by the verdict
+                   todo="审核答复"),
         Transition("extend", "延期", (S.ASSIGNED, S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),
                    payload=ExtendSerializer, service="proposal_extend", success="已延期。"),
         Transition("feedback", "评价", (S.REPLIED,), None, (Role.MEMBER, Role.OFFICE), scope="feedback",
-                   payload=FeedbackSerializer, service="proposal_feedback", success="已提交评价。"),
+                   payload=FeedbackSerializer, service="proposal_feedback", success="已提交评价。", todo="评价办理结果",
+                   todo_roles=(Role.MEMBER,)),
         Transition("close", "办结", (S.REPLIED,), S.CLOSED, (Role.OFFICE,),
                    payload=NoteSerializer, service="proposal_close", success="已办结。"),
         Transition("flags", "重点/督办/优秀", (S.FILED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED),
@@ -283,6 +342,7 @@ PROPOSAL = Lifecycle(
     offered=_offered,
     extra_actions=_extra,
     event=lambda proposal, **fields: ProposalEvent.objects.create(proposal=proposal, **fields),
+    todo=TODO,
 )  # fmt: skip
 
 # The name the rest of the code read the table by before the engine.

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 mkdir -p var/celery/broker var/celery/processed
+# Today's reminders at start-up, so that the demo shows them at once (the scan is idempotent: what was
+# sent before is not sent again); beat runs it daily afterwards.
+"$PY" manage.py send_reminders | tail -n 1
 "$PY" -m celery -A cppcc worker --beat --loglevel=INFO --concurrency=2 \
   --schedule var/celery/beat-schedule --logfile var/celery/worker.log &
 worker=$!

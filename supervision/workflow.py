@@ -7,11 +7,12 @@ pages show their buttons from `allowed()`.
                      extend (延期) while sent
 """
 
+from django.urls import reverse
 from rest_framework import serializers
 
-from cppcc.lifecycle import Lifecycle, Scope, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
-from cppcc.roles import Role, has_role
+from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit
 from members.selectors import user_unit_ids
 
@@ -74,6 +75,12 @@ INSPECTION = Lifecycle(
 )  # fmt: skip
 
 
+def _recommendations(user, states):
+    from .selectors import recommendation_list
+
+    return recommendation_list(user=user).filter(state__in=states).order_by("due_date", "id")
+
+
 def _recommendation_offered(user, recommendation, name) -> bool:
     # Recommendations go out once the inspection has taken place.
     return not (name == "send" and recommendation.inspection.state != State.HELD)
@@ -90,16 +97,25 @@ RECOMMENDATION = Lifecycle(
     obj_arg="recommendation",
     transitions=[
         Transition("send", "交办", (R.DRAFT,), R.SENT, (Role.OFFICE,),
-                   payload=RecommendationSendSerializer, service="recommendation_send", success="建议已交办。"),
+                   payload=RecommendationSendSerializer, service="recommendation_send", success="建议已交办。",
+                   todo="交办视察建议"),
         Transition("extend", "延期", (R.SENT,), None, (Role.OFFICE,),
                    payload=RecommendationExtendSerializer, service="recommendation_extend", success="已延长反馈期限。"),
         Transition("respond", "反馈", (R.SENT,), R.RESPONDED, (Role.UNIT,), scope="unit",
-                   payload=RecommendationRespondSerializer, service="recommendation_respond", success="已提交反馈。"),
+                   payload=RecommendationRespondSerializer, service="recommendation_respond", success="已提交反馈。",
+                   todo="反馈视察建议"),
     ],
     scopes={"unit": Scope(lambda user, r: r.unit_id in user_unit_ids(user), "该建议未交本单位办理。")},
     offered=_recommendation_offered,
     extra_actions=_recommendation_extra,
     event=lambda r, **fields: InspectionEvent.objects.create(inspection=r.inspection, recommendation=r, **fields),
+    todo=Todo(
+        records=lambda user, states: _recommendations(user, states),
+        url=lambda r: reverse("supervision:recommendation", args=[r.pk]),
+        audience=lambda r: audience(roles=(Role.OFFICE,), unit_ids=[r.unit_id] if r.unit_id else []),
+        due=lambda user, r: r.due_date if r.unit_id in user_unit_ids(user) else None,
+        title=lambda r: r.text[:60],
+    ),
 )  # fmt: skip
 
 # The names the rest of the code used before the engine (kept for readers of the tables).

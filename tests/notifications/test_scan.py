@@ -211,3 +211,16 @@ def test_scan_query_count_does_not_grow_with_deadlines(draft, walk, django_asser
     services.scan(today=dt.date(2026, 11, 1))  # nothing due yet: only the reads
     with django_assert_max_num_queries(12):
         services.scan(today=dt.date(2026, 11, 2))
+
+
+def test_the_office_runs_the_scan_from_the_reminders_page(assigned, people, client, time_machine):
+    """Today's scan at the click of 立即扫描: the reminders due today are sent, once however often it is clicked."""
+    time_machine.move_to(dt.datetime(2026, 12, 16, 10, tzinfo=dt.UTC))
+    client.force_login(people["office"])
+    response = client.post("/notifications/reminders/scan/", follow=True)
+    assert response.redirect_chain[-1][0] == "/notifications/reminders/"
+    assert "已完成期限扫描：新发提醒 1 条" in response.content.decode()
+    assert len(_notified(people["unit_a"], "proposal_reply")) == 1
+    response = client.post("/notifications/reminders/scan/", follow=True)
+    assert "新发提醒 0 条，已发过 1 条" in response.content.decode()
+    assert len(_notified(people["unit_a"], "proposal_reply")) == 1

@@ -36,6 +36,8 @@ def code_of(response) -> str:
 PAGES = {
     #                                        anon member other office unit_a unit_b leader admin auditor security
     "home": " 302  200  200  200  200  200  200  200  200  200",
+    "todo": " 302  200  200  200  200  200  200  403  403  403",
+    "todo_badge": " 302  200  200  200  200  200  200  403  403  403",
     "login": " 200 302x 302x 302x 302x 302x 302x 302x 302x 302x",
     "logout": " 405  405  405  405  405  405  405  405  405  405",
     "accounts:password_change": " 302  200  200  200  200  200  200  200  200  200",
@@ -97,6 +99,7 @@ PAGES = {
     "proposals:print": " 302  200  404  200  200  404  200  403  403  403",
     "proposals:attachment": " 302  200  404  200  200  404  200  403  403  403",
     "notifications:list": " 302  200  200  200  200  200  200  200  200  200",
+    "notifications:scan": " 302  403  403  405  403  403  403  403  403  403",
     "notifications:read": " 405  405  405  405  405  405  405  405  405  405",
     "notifications:read_all": " 405  405  405  405  405  405  405  405  405  405",
     "notifications:deliveries": " 302  403  403  200  403  403  403  403  403  403",
@@ -190,6 +193,7 @@ API = {
     "GET /api/v1/notifications/unread-count/": "401 200 200 200 200 200 200 200 200 200",
     "GET /api/v1/notifications/{id}/": "401 200 404 404 404 404 404 404 404 404",
     "GET /api/v1/opinions/": "401 200 200 200 200 200 200 403 403 403",
+    "GET /api/v1/todo/": "401 200 200 200 200 200 200 403 403 403",
     "GET /api/v1/opinions/{id}/": "401 200 404 200 200 404 200 403 403 403",
     "GET /api/v1/opinions/{id}/events/": "401 200 404 200 200 404 200 403 403 403",
     "GET /api/v1/parties/": "401 200 200 200 200 200 200 403 403 403",

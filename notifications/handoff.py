@@ -1,0 +1,89 @@
+"""Hand-off notices: when a lifecycle event commits, whoever has work waiting on the record because of it
+is told in-app — the office when a member submits, the unit when the office assigns, the office when a unit
+replies, the member when the reply is approved…
+
+Built once on the engine's domain events for every lifecycle: `on_event_committed` (connected in
+`NotificationsConfig.ready()`) queues `notifications.handoff` with the event's identity; the Celery worker
+runs `notify()`, which asks the lifecycle who has a to-do on the record now (`Lifecycle.next_actors`:
+its audience filtered by `allowed()`, so nobody who may not see the record) and writes one notice per
+recipient. The notice carries the event's key under a unique constraint: a repeated delivery, a retry or
+a second worker writes nothing twice. A rolled-back transition sends no event, so no notice.
+"""
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from cppcc.lifecycle import DomainEvent, lifecycles
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def event_key(event: DomainEvent) -> str:
+    """The event's identity: its timeline row ("proposals.proposalevent:42")."""
+    row = event.row
+    if row is None:
+        return ""
+    return f"{row._meta.label_lower}:{row.pk}"
+
+
+def on_event_committed(sender, event: DomainEvent, **kwargs):
+    """Queue the notices of a committed event; if the broker cannot take the task, write them now rather
+    than lose them."""
+    from .selectors import bump_todo_version
+
+    bump_todo_version()
+    key = event_key(event)
+    if not key:
+        return
+    args = (
+        event.lifecycle,
+        ContentType.objects.get_for_model(event.obj).pk,
+        event.obj.pk,
+        key,
+        getattr(event.actor, "pk", None),
+    )
+    from .tasks import handoff
+
+    try:
+        handoff.delay(*args)
+    except Exception as exc:  # one line, no traceback: with the broker down this happens on every step
+        logger.warning("Could not queue the hand-off notices of %s (%r); writing them now.", key, exc)
+        notify(*args)
+
+
+def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, actor_id: int | None) -> int:
+    """Write the hand-off notices of one event; returns how many were new. Idempotent."""
+    lifecycle = next((lc for lc in lifecycles() if lc.name == lifecycle_name), None)
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    obj = model._default_manager.filter(pk=object_id).first() if model else None
+    if lifecycle is None or lifecycle.todo is None or obj is None:
+        return 0
+    url = lifecycle.todo.url(obj)
+    title = lifecycle.todo.title(obj)
+    notices = []
+    already = set(Notification.objects.filter(event_key=key).values_list("recipient_id", flat=True))
+    for user, transition in lifecycle.next_actors(obj):
+        if user.pk == actor_id or user.pk in already:
+            continue
+        heading = f"待办：{transition.todo}——{lifecycle.noun}《{title}》"[:200]
+        # One unread notice of a waiting task is enough: a later event on the same record that leaves the
+        # same work waiting does not repeat it.
+        if Notification.objects.filter(recipient=user, url=url, title=heading, read_at__isnull=True).exists():
+            continue
+        notices.append(
+            Notification(
+                recipient=user,
+                event_key=key,
+                title=heading,
+                body=f"{lifecycle.noun}当前状态为“{lifecycle.state_display(obj)}”，请{transition.todo}。",
+                url=url,
+            )
+        )
+    # A second worker writing the same event at the same moment meets the unique constraint.
+    with transaction.atomic():
+        Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(notices)
