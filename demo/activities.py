@@ -21,6 +21,7 @@ from assessment import engine as assessment
 from assessment import services as assessment_services
 from assessment.models import AssessmentAward, AssessmentManualItem, AssessmentScheme
 from cppcc.roles import Role
+from demo.common import quiet
 from members.models import Member, MemberGroup, Session, SpecialCommittee
 
 K = Activity.Kind
@@ -134,6 +135,7 @@ def _office_user():
 
 
 @transaction.atomic
+@quiet
 def seed_activities(*, seed: int) -> int:
     """Build the demo year of activities (plus regulations, scheme, manual items and 评选).
 

@@ -26,3 +26,17 @@ def demo_users(*usernames: str) -> list:
     """The demo accounts with these usernames, in the order asked."""
     User = get_user_model()
     return [User.objects.get(username=username) for username in usernames]
+
+
+def quiet(seeder):
+    """A demo seeder writes history, not work arriving now: no hand-off notices while it runs."""
+    from functools import wraps
+
+    from notifications.handoff import suppressed
+
+    @wraps(seeder)
+    def run(*args, **kwargs):
+        with suppressed():
+            return seeder(*args, **kwargs)
+
+    return run

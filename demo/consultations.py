@@ -13,7 +13,7 @@ from django.utils import timezone
 from activities.models import Attendance
 from consultations import services
 from consultations.models import ConsultationPlan, Source
-from demo.common import at, demo_users, moving_clock
+from demo.common import at, demo_users, moving_clock, quiet
 from members.models import HandlingUnit, Member, SpecialCommittee
 from proposals.models import Proposal
 
@@ -148,6 +148,7 @@ def _reached(spec, step: str) -> bool:
 
 
 @transaction.atomic
+@quiet
 def seed_consultations(*, seed: int = 2026) -> int:
     """Build the demo plans and topics; skipped when any plan exists. Returns how many topics were created."""
     if ConsultationPlan.objects.exists():

@@ -13,6 +13,7 @@ from django.db import transaction
 from faker import Faker
 
 from cppcc.roles import Role
+from demo.common import quiet
 from members import idcard
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, SpecialCommittee, Term
 
@@ -141,6 +142,7 @@ def _users(rows, password_hash, group_name):
 
 
 @transaction.atomic
+@quiet
 def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_count: int = 300) -> dict:
     """Build the registry; returns a summary. Safe to run again: existing data is left as it is."""
     rng = random.Random(seed)

@@ -9,7 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from demo.common import at, demo_users, moving_clock
+from demo.common import at, demo_users, moving_clock, quiet
 from members.models import HandlingUnit, Member
 from opinions import services
 from opinions.models import OpinionCategory, OpinionReport
@@ -77,6 +77,7 @@ _at = partial(at, minute=40)
 
 
 @transaction.atomic
+@quiet
 def seed_opinions(*, seed: int = 2026) -> int:
     """Build the demo reports; skipped (returns 0) when any report exists that did not come from a
     proposal — the proposals converted by `seed_proposals` arrive here on their own. Returns how many

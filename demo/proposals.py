@@ -9,7 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from demo.common import at, demo_users, moving_clock
+from demo.common import at, demo_users, moving_clock, quiet
 from members.models import HandlingUnit, Member, MemberGroup, Party, Sector, Session, Term
 from proposals import services
 from proposals.models import Proposal, ProposalCategory, RejectReason
@@ -80,6 +80,7 @@ _at = partial(at, minute=17)
 
 
 @transaction.atomic
+@quiet
 def seed_proposals(*, seed: int = 2026) -> int:
     if Proposal.objects.exists():
         return 0

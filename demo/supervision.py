@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Attendance
-from demo.common import at, demo_users, moving_clock
+from demo.common import at, demo_users, moving_clock, quiet
 from members.models import HandlingUnit, Member, MemberGroup, SpecialCommittee
 from supervision import services
 from supervision.models import Inspection
@@ -209,6 +209,7 @@ def _attendance(members, rng, attended: int, *, planned=False) -> dict:
 
 
 @transaction.atomic
+@quiet
 def seed_inspections(*, seed: int = 2026) -> int:
     """Build the demo inspections; skipped when any exist. Returns how many were created."""
     if Inspection.objects.exists():

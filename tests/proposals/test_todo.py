@@ -169,3 +169,14 @@ def test_the_unit_inbox_lists_open_work_first_by_deadline(crowd, draft, walk, cl
     assert closed.title not in html and "显示已办结的提案" in html
     html = client.get("/proposals/inbox/?finished=1").content.decode()
     assert html.index(early.title) < html.index(late.title) < html.index(closed.title)
+
+
+def test_seeded_history_sends_no_notices_but_shows_on_the_to_do_list(
+    crowd, draft, eager, django_capture_on_commit_callbacks
+):
+    from notifications.handoff import suppressed
+
+    with suppressed(), django_capture_on_commit_callbacks(execute=True):
+        draft()
+    assert not Notification.objects.exists()
+    assert [item.label for item in todo_items(crowd["cosigner"])] == ["确认附议"]
