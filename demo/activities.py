@@ -134,8 +134,8 @@ def _office_user():
     )
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_activities(*, seed: int) -> int:
     """Build the demo year of activities (plus regulations, scheme, manual items and 评选).
 

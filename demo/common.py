@@ -29,7 +29,8 @@ def demo_users(*usernames: str) -> list:
 
 
 def quiet(seeder):
-    """A demo seeder writes history, not work arriving now: no hand-off notices while it runs."""
+    """A demo seeder writes history, not work arriving now: no hand-off notices while it runs. Outermost
+    decorator: the seeder's own transaction must commit inside it."""
     from functools import wraps
 
     from notifications.handoff import suppressed

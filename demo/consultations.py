@@ -147,8 +147,8 @@ def _reached(spec, step: str) -> bool:
     return spec["to"] != "dropped" and ORDER.index(spec["to"]) >= ORDER.index(step)
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_consultations(*, seed: int = 2026) -> int:
     """Build the demo plans and topics; skipped when any plan exists. Returns how many topics were created."""
     if ConsultationPlan.objects.exists():

@@ -141,8 +141,8 @@ def _users(rows, password_hash, group_name):
     return users
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_count: int = 300) -> dict:
     """Build the registry; returns a summary. Safe to run again: existing data is left as it is."""
     rng = random.Random(seed)

@@ -76,8 +76,8 @@ FEEDBACK = (
 _at = partial(at, minute=40)
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_opinions(*, seed: int = 2026) -> int:
     """Build the demo reports; skipped (returns 0) when any report exists that did not come from a
     proposal — the proposals converted by `seed_proposals` arrive here on their own. Returns how many

@@ -79,8 +79,8 @@ CHAIN = ["submitted", "filed", "assigned", "handling", "replied", "closed"]
 _at = partial(at, minute=17)
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_proposals(*, seed: int = 2026) -> int:
     if Proposal.objects.exists():
         return 0

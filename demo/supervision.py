@@ -208,8 +208,8 @@ def _attendance(members, rng, attended: int, *, planned=False) -> dict:
     return entries
 
 
-@transaction.atomic
 @quiet
+@transaction.atomic
 def seed_inspections(*, seed: int = 2026) -> int:
     """Build the demo inspections; skipped when any exist. Returns how many were created."""
     if Inspection.objects.exists():
