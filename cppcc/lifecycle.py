@@ -425,6 +425,11 @@ def lifecycles() -> list[Lifecycle]:
     return list(Lifecycle.registry.values())
 
 
+def lifecycle_named(name: str) -> Lifecycle | None:
+    lifecycles()
+    return Lifecycle.registry.get(name)
+
+
 def todo_items(user) -> list[TodoItem]:
     """Everything waiting for `user` across every lifecycle, the earliest deadline first (undated
     work after the dated, oldest first within each lifecycle as its `records` gives it)."""

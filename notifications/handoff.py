@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from cppcc.lifecycle import DomainEvent, lifecycles
+from cppcc.lifecycle import DomainEvent, lifecycle_named
 
 from .models import Notification
 
@@ -72,7 +72,7 @@ def on_event_committed(sender, event: DomainEvent, **kwargs):
 
 def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, actor_id: int | None) -> int:
     """Write the hand-off notices of one event; returns how many were new. Idempotent."""
-    lifecycle = next((lc for lc in lifecycles() if lc.name == lifecycle_name), None)
+    lifecycle = lifecycle_named(lifecycle_name)
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     obj = model._default_manager.filter(pk=object_id).first() if model else None
     if lifecycle is None or lifecycle.todo is None or obj is None:
@@ -81,13 +81,12 @@ def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, 
     title = lifecycle.todo.title(obj)
     notices = []
     already = set(Notification.objects.filter(event_key=key).values_list("recipient_id", flat=True))
+    # One unread notice of a waiting task is enough: a later event on the same record that leaves the
+    # same work waiting does not repeat it.
+    unread = set(Notification.objects.filter(url=url, read_at__isnull=True).values_list("recipient_id", "title"))
     for user, transition in lifecycle.next_actors(obj):
-        if user.pk == actor_id or user.pk in already:
-            continue
         heading = f"待办：{transition.todo}——{lifecycle.noun}《{title}》"[:200]
-        # One unread notice of a waiting task is enough: a later event on the same record that leaves the
-        # same work waiting does not repeat it.
-        if Notification.objects.filter(recipient=user, url=url, title=heading, read_at__isnull=True).exists():
+        if user.pk == actor_id or user.pk in already or (user.pk, heading) in unread:
             continue
         notices.append(
             Notification(

@@ -121,11 +121,3 @@ RECOMMENDATION = Lifecycle(
 # The names the rest of the code used before the engine (kept for readers of the tables).
 INSPECTION_TRANSITIONS = INSPECTION.transitions
 RECOMMENDATION_TRANSITIONS = RECOMMENDATION.transitions
-
-
-def inspection_actions(user, inspection) -> list[str]:
-    return INSPECTION.allowed(user, inspection)
-
-
-def recommendation_actions(user, recommendation) -> list[str]:
-    return RECOMMENDATION.allowed(user, recommendation)

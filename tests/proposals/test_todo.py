@@ -180,3 +180,16 @@ def test_seeded_history_sends_no_notices_but_shows_on_the_to_do_list(
         draft()
     assert not Notification.objects.exists()
     assert [item.label for item in todo_items(crowd["cosigner"])] == ["确认附议"]
+
+
+def test_the_nav_badge_counts_the_work_and_follows_each_step(
+    crowd, draft, walk, client, eager, django_capture_on_commit_callbacks
+):
+    proposal = walk(draft(), "filed")
+    client.force_login(crowd["unit_a"])
+    assert "nav-todo-count" not in client.get("/todo/badge/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_assign(actor=crowd["office"], proposal=proposal, lead_unit=crowd["units"]["a"])
+    # The cached count was renewed by the committed step, not left to expire.
+    html = client.get("/todo/badge/").content.decode()
+    assert 'data-testid="nav-todo-count"' in html and ">1</span>" in html

@@ -1,0 +1,45 @@
+"""The to-do list and hand-off notices of a social-opinion report: the office is told when a member submits,
+and the report moves from 编辑信息 to 编报报送 on the office's list as it goes."""
+
+import pytest
+
+from cppcc.celery import app
+from cppcc.lifecycle import todo_items
+from notifications.models import Notification
+from opinions import services
+
+from .test_opinion_world import Cast
+
+
+@pytest.fixture
+def cast(db):
+    return Cast()
+
+
+@pytest.fixture
+def eager():
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def labels(user):
+    return [item.label for item in todo_items(user)]
+
+
+def test_a_report_reaches_the_office_and_moves_on_its_list(cast, eager, django_capture_on_commit_callbacks):
+    report = cast.report("draft")
+    assert labels(cast["author"]) == ["修改并提交信息"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.opinion_submit(actor=cast["author"], report=report)
+    assert labels(cast["author"]) == []
+    assert labels(cast["office"]) == ["编辑信息"]
+    (notice,) = Notification.objects.filter(recipient=cast["office"])
+    assert notice.title == f"待办：编辑信息——信息《{report.title}》" and notice.url == f"/opinions/{report.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.opinion_start_editing(actor=cast["office"], report=report)
+    assert labels(cast["office"]) == ["编报报送"]
+    # The office acted itself: no notice to it; nobody else is told either.
+    assert Notification.objects.count() == 1
+    for who in ("leader", "coauthor", "outsider", "unit_a", "admin"):
+        assert labels(cast[who]) == [], who
