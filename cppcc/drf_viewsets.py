@@ -24,10 +24,11 @@ WRITE_ACTIONS = ("create", "update", "partial_update")
 
 
 class RecordAnswerSchema(AutoSchema):
-    """Documents create (201) and update (200) as answering the record (`serializer_class`), not the payload."""
+    """Documents create (201), update and partial update (200) as answering the record (`serializer_class`),
+    not the payload."""
 
     def get_response_serializers(self):
-        if getattr(self.view, "action", None) in ("create", "update") and self.method in ("POST", "PUT"):
+        if getattr(self.view, "action", None) in WRITE_ACTIONS and self.method in ("POST", "PUT", "PATCH"):
             return self.view.serializer_class
         return super().get_response_serializers()
 
