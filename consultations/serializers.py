@@ -67,7 +67,7 @@ class ConsultationPlanDetailSerializer(AllowedActionsMixin, ConsultationPlanSeri
     lifecycle = PLAN
 
     class Meta(ConsultationPlanSerializer.Meta):
-        fields = [*ConsultationPlanSerializer.Meta.fields, "allowed_actions"]
+        fields = [*ConsultationPlanSerializer.Meta.fields, "allowed_actions", "blocked_actions"]
 
 
 class ConsultationPlanWriteSerializer(serializers.Serializer):
@@ -121,6 +121,7 @@ class ConsultationTopicDetailSerializer(AllowedActionsMixin, ConsultationTopicLi
         fields = [
             *ConsultationTopicListSerializer.Meta.fields, "description", "decision_note", "drop_reason",
             "shortlisted_at", "approved_at", "held_at", "closed_at", "activities", "outcome", "allowed_actions",
+            "blocked_actions",
         ]  # fmt: skip
 
 
@@ -276,7 +277,7 @@ class OutcomeDetailSerializer(AllowedActionsMixin, OutcomeListSerializer):
     class Meta(OutcomeListSerializer.Meta):
         fields = [
             *OutcomeListSerializer.Meta.fields, "report", "instruction", "instructed_by_name", "files",
-            "allowed_actions",
+            "allowed_actions", "blocked_actions",
         ]  # fmt: skip
 
     def get_instructed_by_name(self, obj) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities.models import Activity, Attendance
+from activities.models import Activity
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict, PermissionDenied
 from cppcc.roles import Role, has_role
@@ -22,7 +22,6 @@ from supervision.services import require_adoption
 from supervision.workflow import user_unit_ids
 
 from .models import (
-    PLANNED_STATES,
     ConsultationActivity,
     ConsultationOutcome,
     ConsultationPlan,
@@ -104,8 +103,6 @@ def plan_approve(*, actor, plan: ConsultationPlan, approved_on: dt.date | None =
     with acting(actor), transaction.atomic():
         plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
         PLAN.check(actor, plan, "approve")
-        if not plan.topics.filter(state__in=PLANNED_STATES).exists():
-            raise Conflict("计划中还没有已定题的议题，不能审定。")
         plan.approved_on = approved_on or timezone.localdate()
         plan.approval_note = (note or "").strip()[:200]
         return PLAN.move(
@@ -287,11 +284,6 @@ def topic_schedule(*, actor, topic: ConsultationTopic, start_date: dt.date, note
 
 def topic_hold(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
     with lifecycle_step(TOPIC, "hold", actor, topic, _lock_topic) as topic:
-        attended = Attendance.objects.filter(
-            activity__consultation__topic=topic, status=Attendance.Status.ATTENDED
-        ).exists()
-        if not attended:
-            raise Conflict("请先登记出席协商活动的委员，再登记协商已举行。")
         topic.held_at = timezone.now()
         return _move(topic, actor, "hold", TopicState.HELD, note or "协商活动已举行")
 
@@ -318,9 +310,6 @@ def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", re
 def topic_close(*, actor, topic: ConsultationTopic, note: str = "") -> ConsultationTopic:
     with lifecycle_step(TOPIC, "close", actor, topic, _lock_topic) as topic:
         outcome = ConsultationOutcome.objects.filter(topic=topic).first()
-        if outcome is None or outcome.state != OutcomeState.FED_BACK:
-            current = outcome.get_state_display() if outcome else "未报送"
-            raise Conflict(f"协商成果尚未办理反馈完毕（当前：{current}），不能办结。")
         topic.closed_at = timezone.now()
         return _move(topic, actor, "close", TopicState.CLOSED, note or "成果办理反馈完毕，办结", outcome=outcome)
 

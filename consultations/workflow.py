@@ -15,6 +15,7 @@ pages show their buttons from `allowed()`.
 from django.urls import reverse
 from rest_framework import serializers
 
+from activities.models import Attendance
 from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, audience, has_role
@@ -23,7 +24,7 @@ from supervision.models import Adoption
 from supervision.workflow import user_unit_ids
 
 from .filters import QUARTERS
-from .models import ConsultationEvent, Form, OutcomeState, PlanState, TopicState
+from .models import PLANNED_STATES, ConsultationEvent, ConsultationOutcome, Form, OutcomeState, PlanState, TopicState
 
 T, OS = TopicState, OutcomeState
 
@@ -119,6 +120,13 @@ def _selectors():
 
 # --- the annual plan -------------------------------------------------------------------------------
 
+
+def _plan_blocked(user, plan, name) -> str:
+    if name == "approve" and not plan.topics.filter(state__in=PLANNED_STATES).exists():
+        return "计划中还没有已定题的议题，定题后可审定。"
+    return ""
+
+
 PLAN = Lifecycle(
     "consultation_plan",
     noun="年度协商计划",
@@ -128,6 +136,7 @@ PLAN = Lifecycle(
         Transition("approve", "审定计划", (PlanState.DRAFT,), PlanState.APPROVED, (Role.OFFICE,),
                    payload=PlanApproveSerializer, service="plan_approve", success="年度协商计划已审定。"),
     ],
+    blocked=_plan_blocked,
     event=lambda plan, **fields: ConsultationEvent.objects.create(plan=plan, **fields),
 )  # fmt: skip
 
@@ -142,6 +151,19 @@ def can_edit_topic(user, topic) -> bool:
         return True
     # A member may correct the topic they proposed while it is still only collected.
     return has_role(user, Role.MEMBER) and topic.state == T.COLLECTED and topic.created_by_id == user.pk
+
+
+def _topic_blocked(user, topic, name) -> str:
+    if name == "hold":
+        attended = Attendance.objects.filter(activity__consultation__topic=topic, status=Attendance.Status.ATTENDED)
+        if not attended.exists():
+            return "请先登记出席协商活动的委员，再登记协商已举行。"
+    if name == "close":
+        outcome = ConsultationOutcome.objects.filter(topic=topic).first()
+        if outcome is None or outcome.state != OS.FED_BACK:
+            current = outcome.get_state_display() if outcome else "未报送"
+            return f"协商成果尚未办理反馈完毕（当前：{current}），反馈完毕后可办结。"
+    return ""
 
 
 TOPIC = Lifecycle(
@@ -168,6 +190,7 @@ TOPIC = Lifecycle(
         Transition("drop", "不予采用", (T.COLLECTED, T.SHORTLISTED, T.APPROVED, T.SCHEDULED), T.DROPPED,
                    (Role.OFFICE,), payload=TopicDropSerializer, service="topic_drop", success="议题未予采用。"),
     ],
+    blocked=_topic_blocked,
     extra_actions=lambda user, topic: ["update"] if can_edit_topic(user, topic) else [],
     event=lambda topic, **fields: ConsultationEvent.objects.create(plan=topic.plan, topic=topic, **fields),
     todo=Todo(

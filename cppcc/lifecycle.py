@@ -7,8 +7,11 @@ record, and the payload serializer and service that carry it out. From that one 
 
 - `allowed(user, obj)`: the actions the user may take now (the buttons of the page and the
   `allowed_actions` of the API both come from here, never re-derived in a view);
+- `blocked(user, obj)`: the actions role, scope and state would allow but that must wait, each with its
+  reason ("会办单位区卫健委尚未提出会办意见，收到后可答复。") — the pages and the API show it, so a step that
+  cannot be taken yet explains itself and says who must act first;
 - `check(actor, obj, name)`: what a service calls under its row lock — role (403), scope (403),
-  state (409), in that order;
+  state (409), then the blocking reason (409), in that order;
 - `perform(name, actor=, obj=, data=)`: the one entry of the API and the pages — `check` first (a
   wrong role, scope or state is refused before any payload error), the payload validated (400
   naming the fields in Chinese), then the service, which locks the row, calls `check` again,
@@ -36,6 +39,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.dispatch import Signal
 from django.http import Http404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -74,13 +78,16 @@ class Todo:
     audience(obj): the users who may be concerned with the record (its author, units, the office…):
         the hand-off notice goes to those of them who have a to-do on it after the event;
     due(user, obj): the user's deadline for it (a date) or None;
-    title(obj): its name in a list (default: str(obj))."""
+    title(obj): its name in a list (default: str(obj));
+    label(user, obj, transition): the words of the work when they depend on the user's part in the record
+        (a co-unit's reply is its opinion: "提出会办意见"); default: the transition's `todo`."""
 
     records: Callable[[Any, set[str]], Iterable[Any]]
     url: Callable[[Any], str]
     audience: Callable[[Any], Iterable[Any]]
     due: Callable[[Any, Any], Any] | None = None
     title: Callable[[Any], str] = str
+    label: Callable[[Any, Any, Any], str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,6 +217,7 @@ class Lifecycle:
         services: str,
         scopes: dict[str, Scope] | None = None,
         offered: Callable[[Any, Any, str], bool] | None = None,
+        blocked: Callable[[Any, Any, str], str] | None = None,
         extra_actions: Callable[[Any, Any], list[str]] | None = None,
         event: Callable[..., Any] | None = None,
         state_attr: str = "state",
@@ -224,7 +232,12 @@ class Lifecycle:
             service(actor=, <obj_arg>=obj, **validated payload).
         scopes: name → Scope, for the transitions whose `scope` is not "any".
         offered(user, obj, name): further conditions under which an allowed action is offered (e.g.
-            "close" once every recommendation is answered); the services refuse the rest with 409/400.
+            a unit signs only what it has not signed); the services refuse the rest with 409/400.
+        blocked(user, obj, name): why an action that role, scope, state and `offered` allow cannot be taken
+            yet — "" when it can. Someone else must act first (the co-units' opinions before the lead
+            unit's reply; every recommendation answered before closing) or a time has not come or has
+            passed. A blocked action is not offered; `blocked()` lists it with the reason for the page and
+            the API, and `check()` refuses it with the reason (409).
         extra_actions(user, obj): names that are not transitions but belong to the buttons and the
             API's `allowed_actions` (e.g. "update" of an editable draft), put in front.
         event(obj, **fields): creates the timeline's event row for `record` (returns it).
@@ -238,6 +251,7 @@ class Lifecycle:
         self.services = services
         self.scopes = scopes or {}
         self.offered = offered
+        self.blocking = blocked
         self.extra_actions = extra_actions
         self.event = event
         self.state_attr = state_attr
@@ -277,11 +291,10 @@ class Lifecycle:
     def in_scope(self, user, obj, transition: Transition) -> bool:
         return transition.scope == ANY or self.scopes[transition.scope].test(user, obj)
 
-    def allowed(self, user, obj) -> list[str]:
-        """The actions `user` may take on `obj` now: role, scope, state and the offering conditions —
-        the rules the services enforce. For one record at a time (a detail page, an API detail)."""
+    def _open(self, user, obj) -> list[str]:
+        """The actions role, scope, state and the offering conditions allow, blocked or not."""
         state = self.state_of(obj)
-        names = [
+        return [
             name
             for name, t in self.transitions.items()
             if state in t.sources
@@ -289,9 +302,29 @@ class Lifecycle:
             and self.in_scope(user, obj, t)
             and (self.offered is None or self.offered(user, obj, name))
         ]
+
+    def _reason(self, user, obj, name: str) -> str:
+        return self.blocking(user, obj, name) if self.blocking is not None else ""
+
+    def allowed(self, user, obj) -> list[str]:
+        """The actions `user` may take on `obj` now: role, scope, state, the offering conditions and
+        nothing blocking — the rules the services enforce. For one record at a time (a detail page, an
+        API detail)."""
+        names = [name for name in self._open(user, obj) if not self._reason(user, obj, name)]
         if self.extra_actions is not None:
             names = [*self.extra_actions(user, obj), *names]
         return names
+
+    def blocked(self, user, obj) -> list[tuple[Transition, str]]:
+        """The actions `user` would have on `obj` but that must wait, each with the reason (who must act
+        first, or the date): what the page and the API show instead of a button."""
+        if self.blocking is None:
+            return []
+        return [
+            (self.transitions[name], reason)
+            for name in self._open(user, obj)
+            if (reason := self._reason(user, obj, name))
+        ]
 
     # --- waiting work ---------------------------------------------------------------------------
 
@@ -325,7 +358,7 @@ class Lifecycle:
                         noun=self.noun,
                         pk=obj.pk,
                         title=self.todo.title(obj),
-                        label=actions[0].todo,
+                        label=self.todo_label(user, obj, actions[0]),
                         actions=tuple(t.name for t in actions),
                         state=self.state_of(obj),
                         state_display=self.state_display(obj),
@@ -335,9 +368,15 @@ class Lifecycle:
                 )
         return items
 
-    def next_actors(self, obj) -> list[tuple[Any, Transition]]:
-        """The users of the record's audience who have a to-do on it now, each with their first to-do
-        action: whom a hand-off notice goes to. Anyone else — in particular whoever may not see the
+    def todo_label(self, user, obj, transition: Transition) -> str:
+        """What `user` is to do (`Todo.label`, else the transition's `todo`)."""
+        if self.todo is not None and self.todo.label is not None:
+            return self.todo.label(user, obj, transition)
+        return transition.todo
+
+    def next_actors(self, obj) -> list[tuple[Any, str]]:
+        """The users of the record's audience who have a to-do on it now, each with the words of their
+        first to-do: whom a hand-off notice goes to. Anyone else — in particular whoever may not see the
         record — is never among them, `allowed()` deciding by role and scope."""
         if self.todo is None:
             return []
@@ -345,7 +384,7 @@ class Lifecycle:
         for user in self.todo.audience(obj):
             actions = self.todo_actions(user, obj)
             if actions:
-                actors.append((user, actions[0]))
+                actors.append((user, self.todo_label(user, obj, actions[0])))
         return actors
 
     def check_role(self, actor, name: str) -> Transition:
@@ -357,13 +396,16 @@ class Lifecycle:
         return transition
 
     def check(self, actor, obj, name: str) -> Transition:
-        """Role, then scope, then state — answered 403, 403, 409. Called by the services on the
-        locked row."""
+        """Role, then scope, then state, then what blocks it — answered 403, 403, 409, 409 (with the
+        blocking reason). Called by the services on the locked row."""
         transition = self.check_role(actor, name)
         if not self.in_scope(actor, obj, transition):
             raise PermissionDenied(self.scopes[transition.scope].message.format(label=transition.label))
         if self.state_of(obj) not in transition.sources:
             raise Conflict(self.conflict.format(noun=self.noun, state=self.state_display(obj), label=transition.label))
+        reason = self._reason(actor, obj, name)
+        if reason:
+            raise Conflict(reason)
         return transition
 
     # --- running ----------------------------------------------------------------------------------
@@ -510,12 +552,27 @@ class LifecycleActionsMixin:
 # `allowed_actions` of a record's detail: `lifecycle.allowed(user, obj)` for the requesting user, the same list
 # the page's buttons come from; the serializer sets `lifecycle`. (A comment, not a docstring: drf-spectacular
 # would show a docstring as the description of every detail schema.)
+# `blocked_actions`: the actions that must wait, with the reason (`lifecycle.blocked`), as the page shows them.
+class BlockedActionSerializer(serializers.Serializer):
+    action = serializers.CharField(label="操作")
+    label = serializers.CharField(label="操作名称")
+    reason = serializers.CharField(label="暂不能操作的原因")
+
+
 class AllowedActionsMixin(serializers.Serializer):
     lifecycle: Lifecycle
     allowed_actions = serializers.SerializerMethodField()
+    blocked_actions = serializers.SerializerMethodField()
 
     def get_allowed_actions(self, obj) -> list[str]:
         return self.lifecycle.allowed(self.context["request"].user, obj)
+
+    @extend_schema_field(BlockedActionSerializer(many=True))
+    def get_blocked_actions(self, obj) -> list[dict]:
+        return [
+            {"action": t.name, "label": t.label, "reason": reason}
+            for t, reason in self.lifecycle.blocked(self.context["request"].user, obj)
+        ]
 
 
 def _action_view(lifecycle: Lifecycle, name: str, response_serializer):

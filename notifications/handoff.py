@@ -84,8 +84,8 @@ def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, 
     # One unread notice of a waiting task is enough: a later event on the same record that leaves the
     # same work waiting does not repeat it.
     unread = set(Notification.objects.filter(url=url, read_at__isnull=True).values_list("recipient_id", "title"))
-    for user, transition in lifecycle.next_actors(obj):
-        heading = f"待办：{transition.todo}——{lifecycle.noun}《{title}》"[:200]
+    for user, todo in lifecycle.next_actors(obj):
+        heading = f"待办：{todo}——{lifecycle.noun}《{title}》"[:200]
         if user.pk == actor_id or user.pk in already or (user.pk, heading) in unread:
             continue
         notices.append(
@@ -93,7 +93,7 @@ def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, 
                 recipient=user,
                 event_key=key,
                 title=heading,
-                body=f"{lifecycle.noun}当前状态为“{lifecycle.state_display(obj)}”，请{transition.todo}。",
+                body=f"{lifecycle.noun}当前状态为“{lifecycle.state_display(obj)}”，请{todo}。",
                 url=url,
             )
         )

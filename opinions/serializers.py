@@ -95,7 +95,7 @@ class OpinionDetailSerializer(AllowedActionsMixin, OpinionListSerializer):
         fields = [
             *OpinionListSerializer.Meta.fields, "content", "original_title", "original_content", "editor",
             "editing_started_at", "forward_note", "reject_note", "instructions", "referrals", "attachments",
-            "allowed_actions",
+            "allowed_actions", "blocked_actions",
         ]  # fmt: skip
 
 

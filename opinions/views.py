@@ -258,6 +258,7 @@ def _detail_page(request, report, editor_form=None):
             "primary_panels": [p for p in panels if p["name"] in PRIMARY_ACTIONS],
             "secondary_panels": [p for p in panels if p["name"] not in PRIMARY_ACTIONS],
             "opt": options,
+            "blocked": OPINION.blocked(user, report),
             "can_update": "update" in allowed and report.state != OpinionState.EDITING,
             "editor_form": editor_form,
             "today": timezone.localdate(),

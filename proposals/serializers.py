@@ -86,7 +86,7 @@ class ProposalDetailSerializer(AllowedActionsMixin, ProposalListSerializer):
             "collective_party", "collective_sector", "collective_group", "collective_committee", "cosigners",
             "attachments", "assignments", "merged_into", "reject_reason", "reject_reason_display", "reject_note",
             "revision_note", "key_leader", "supervision_note", "feedback_comment", "feedback_at", "feedback_due",
-            "rehandle_count", "closed_at", "allowed_actions",
+            "rehandle_count", "closed_at", "allowed_actions", "blocked_actions",
         ]  # fmt: skip
 
     def get_contact_phone(self, obj) -> str:

@@ -31,7 +31,13 @@ from .models import (
     Satisfaction,
     State,
 )
-from .workflow import CONVERT_NOTE, PROPOSAL
+from .workflow import (
+    CONVERT_NOTE,
+    PROPOSAL,
+    awaited_co_units,
+    awaiting_co_units_text,
+    return_window_closed,
+)
 
 EDITABLE_FIELDS = (
     "term",
@@ -333,8 +339,8 @@ def proposal_return(*, actor, proposal: Proposal, unit_id, reason: str) -> Propo
         assignment = _unit_assignment(proposal, actor, unit_id)
         if assignment.accepted_at:
             raise Conflict("已签收的提案不能退回。")
-        if timezone.localdate() > assignment.return_deadline:
-            raise Conflict(f"已超过退回期限（{assignment.return_deadline:%Y年%m月%d日}），请与提案委员会协商。")
+        if closed := return_window_closed(assignment):
+            raise Conflict(closed)
         now = timezone.now()
         assignment.returned_at, assignment.return_reason = now, reason
         assignment.save(update_fields=["returned_at", "return_reason"])
@@ -367,12 +373,8 @@ def proposal_reply(
         replies = Reply.objects.filter(assignment__proposal=proposal, round=current_round)
         if replies.filter(assignment=assignment).exclude(status=Reply.Status.SENT_BACK).exists():
             raise Conflict("本单位已答复，正在审核或已通过。")
-        if assignment.role == Assignment.Role.LEAD:
-            co_units = proposal.assignments.filter(is_active=True, role=Assignment.Role.CO)
-            missing = co_units.exclude(pk__in=replies.values("assignment_id")).select_related("unit")
-            if missing:
-                names = "、".join(a.unit.name for a in missing)
-                raise Conflict(f"请待会办单位（{names}）提出会办意见后再答复。")
+        if assignment.role == Assignment.Role.LEAD and (missing := awaited_co_units(proposal)):
+            raise Conflict(awaiting_co_units_text(missing))
         attachment = _store_attachment(proposal, actor, upload) if upload else None
         is_opinion = assignment.role == Assignment.Role.CO
         reply = Reply.objects.create(
@@ -489,8 +491,6 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str, comment: 
 
 def proposal_close(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     with lifecycle_step(PROPOSAL, "close", actor, proposal, _lock) as proposal:
-        if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
-            raise Conflict(f"评价期限（{proposal.feedback_due:%Y年%m月%d日}）未到，委员尚可评价。")
         proposal.closed_at = timezone.now()
         return _move(proposal, actor, "close", State.CLOSED, note or "评价期满，办结")
 

@@ -309,6 +309,7 @@ def proposal_detail(request, pk):
             "events": events,
             "primary_panels": primary,
             "secondary_panels": secondary,
+            "blocked": PROPOSAL.blocked(request.user, proposal),
             "opt": options,
             "current_round": proposal.rehandle_count + 1,
             "today": timezone.localdate(),

@@ -19,6 +19,7 @@ not signed, a reply waiting for review…); the services refuse the rest with 40
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
@@ -171,14 +172,46 @@ def unsigned_assignments(user, proposal) -> list[Assignment]:
     return [a for a in _my_assignments(user, proposal) if not a.accepted_at]
 
 
-def replying_assignments(user, proposal) -> list[Assignment]:
-    """The user's units that have signed and not answered this round (a reply sent back counts as none)."""
+def _answered(assignment, current: int) -> bool:
+    """The unit has answered this round (a reply sent back for revision counts as none)."""
+    return any(r.round == current and r.status != Reply.Status.SENT_BACK for r in assignment.replies.all())
+
+
+def awaited_co_units(proposal) -> list[Assignment]:
+    """The co-units (会办) whose opinion of this round the lead unit still waits for before it replies."""
     current = _current_round(proposal)
-    return [
-        a
-        for a in _my_assignments(user, proposal)
-        if a.accepted_at and not any(r.round == current and r.status != Reply.Status.SENT_BACK for r in a.replies.all())
-    ]
+    return [a for a in active_assignments(proposal) if a.role == Assignment.Role.CO and not _answered(a, current)]
+
+
+def awaiting_co_units_text(missing: list[Assignment]) -> str:
+    names = "、".join(a.unit.name for a in missing)
+    return f"会办单位{names}尚未提出会办意见，收到后可答复。"
+
+
+def _signed_unanswered(user, proposal) -> list[Assignment]:
+    current = _current_round(proposal)
+    return [a for a in _my_assignments(user, proposal) if a.accepted_at and not _answered(a, current)]
+
+
+def replying_assignments(user, proposal) -> list[Assignment]:
+    """The user's units that have signed, not answered this round and may answer now: a lead unit once
+    every co-unit has given its opinion."""
+    waiting = bool(awaited_co_units(proposal))
+    return [a for a in _signed_unanswered(user, proposal) if not (waiting and a.role == Assignment.Role.LEAD)]
+
+
+def return_window_closed(assignment) -> str:
+    """Why the unit can no longer return the proposal ("" while it can)."""
+    if timezone.localdate() > assignment.return_deadline:
+        return f"已超过退回期限（{assignment.return_deadline:%Y年%m月%d日}），请与提案委员会协商。"
+    return ""
+
+
+def feedback_period_open(proposal) -> str:
+    """Why the office cannot close a replied proposal yet ("" once it can)."""
+    if proposal.feedback_due and timezone.localdate() <= proposal.feedback_due:
+        return f"评价期限（{proposal.feedback_due:%Y年%m月%d日}）未到，委员尚可评价；期满后可办结。"
+    return ""
 
 
 def pending_replies(proposal) -> list[tuple[Assignment, Reply]]:
@@ -214,7 +247,7 @@ OFFERED = {
     "cosign": lambda user, p: _cosignature(user, p, pending=True),
     "accept": lambda user, p: bool(unsigned_assignments(user, p)),
     "return": lambda user, p: bool(unsigned_assignments(user, p)),
-    "reply": lambda user, p: bool(replying_assignments(user, p)),
+    "reply": lambda user, p: bool(_signed_unanswered(user, p)),
     "approve_reply": lambda user, p: bool(pending_replies(p)),
     "extend": lambda user, p: bool(active_assignments(p)),
 }
@@ -222,6 +255,29 @@ OFFERED = {
 
 def _offered(user, proposal, name) -> bool:
     return name not in OFFERED or OFFERED[name](user, proposal)
+
+
+def _blocked_reply(user, proposal) -> str:
+    # Offered (something is signed and unanswered) but nothing may be answered yet: the lead waits.
+    if replying_assignments(user, proposal) or not _signed_unanswered(user, proposal):
+        return ""
+    return awaiting_co_units_text(awaited_co_units(proposal))
+
+
+def _blocked_return(user, proposal) -> str:
+    reasons = [return_window_closed(a) for a in unsigned_assignments(user, proposal)]
+    return reasons[0] if reasons and all(reasons) else ""
+
+
+BLOCKED = {
+    "reply": _blocked_reply,
+    "return": _blocked_return,
+    "close": lambda user, proposal: feedback_period_open(proposal),
+}
+
+
+def _blocked(user, proposal, name) -> str:
+    return BLOCKED[name](user, proposal) if name in BLOCKED else ""
 
 
 EDITABLE_STATES = (State.DRAFT,)
@@ -267,6 +323,15 @@ def _todo_due(user, proposal):
     return None
 
 
+def _todo_label(user, proposal, transition) -> str:
+    """A co-unit's reply is its opinion for the lead unit."""
+    if transition.name == "reply":
+        mine = replying_assignments(user, proposal)
+        if mine and all(a.role == Assignment.Role.CO for a in mine):
+            return "提出会办意见"
+    return transition.todo
+
+
 def _audience(proposal):
     from .models import CoSigner
 
@@ -287,6 +352,7 @@ TODO = Todo(
     audience=_audience,
     due=_todo_due,
     title=lambda proposal: proposal.title,
+    label=_todo_label,
 )
 
 # The timeline's note of a conversion when the office gave none (`opinions` tells it from a note given).
@@ -340,6 +406,7 @@ PROPOSAL = Lifecycle(
     ],
     scopes=SCOPES,
     offered=_offered,
+    blocked=_blocked,
     extra_actions=_extra,
     event=lambda proposal, **fields: ProposalEvent.objects.create(proposal=proposal, **fields),
     todo=TODO,

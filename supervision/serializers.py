@@ -53,7 +53,7 @@ class RecommendationDetailSerializer(AllowedActionsMixin, RecommendationSerializ
     lifecycle = RECOMMENDATION
 
     class Meta(RecommendationSerializer.Meta):
-        fields = [*RecommendationSerializer.Meta.fields, "allowed_actions"]
+        fields = [*RecommendationSerializer.Meta.fields, "allowed_actions", "blocked_actions"]
 
 
 class RecommendationWriteSerializer(serializers.Serializer):
@@ -112,7 +112,7 @@ class InspectionDetailSerializer(AllowedActionsMixin, InspectionListSerializer):
     class Meta(InspectionListSerializer.Meta):
         fields = [
             *InspectionListSerializer.Meta.fields, "description", "findings", "held_at", "closed_at",
-            "recommendations", "allowed_actions",
+            "recommendations", "allowed_actions", "blocked_actions",
         ]  # fmt: skip
 
 

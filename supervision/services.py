@@ -10,7 +10,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities.models import Attendance
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, Conflict
 from cppcc.svc_checks import require_choice, require_office, require_text
@@ -141,9 +140,6 @@ def inspection_attendance(*, actor, inspection: Inspection, entries: dict) -> in
 
 def inspection_hold(*, actor, inspection: Inspection, findings: str = "", note: str = "") -> Inspection:
     with lifecycle_step(INSPECTION, "hold", actor, inspection, _lock_inspection) as inspection:
-        attended = Attendance.objects.filter(activity=inspection.activity, status=Attendance.Status.ATTENDED)
-        if not attended.exists():
-            raise Conflict("请先登记出席的委员，再登记活动已开展。")
         if findings.strip():
             inspection.findings = findings.strip()
         inspection.held_at = timezone.now()
@@ -152,9 +148,6 @@ def inspection_hold(*, actor, inspection: Inspection, findings: str = "", note: 
 
 def inspection_close(*, actor, inspection: Inspection, note: str = "") -> Inspection:
     with lifecycle_step(INSPECTION, "close", actor, inspection, _lock_inspection) as inspection:
-        waiting = inspection.recommendations.exclude(state=Recommendation.State.RESPONDED).count()
-        if waiting:
-            raise Conflict(f"尚有 {waiting} 条建议未交办或未反馈，不能办结。")
         inspection.closed_at = timezone.now()
         return INSPECTION.move(
             inspection, actor=actor, action="close", to_state=State.CLOSED, note=note or "建议均已反馈，办结"
@@ -207,8 +200,6 @@ def recommendation_send(
     *, actor, recommendation: Recommendation, unit=None, due_date: dt.date | None = None, note: str = ""
 ) -> Recommendation:
     with lifecycle_step(RECOMMENDATION, "send", actor, recommendation, _lock_recommendation) as recommendation:
-        if recommendation.inspection.state != State.HELD:
-            raise Conflict("活动尚未开展或已办结，不能交办建议。")
         unit = unit or recommendation.unit
         if unit is None:
             raise ApplicationError("请选择承办单位。", errors={"unit": ["请选择承办单位。"]})

@@ -10,6 +10,7 @@ pages show their buttons from `allowed()`.
 from django.urls import reverse
 from rest_framework import serializers
 
+from activities.models import Attendance
 from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, audience, has_role
@@ -53,10 +54,22 @@ class RecommendationRespondSerializer(serializers.Serializer):
 # --- lifecycles ------------------------------------------------------------------------------------
 
 
-def _inspection_offered(user, inspection, name) -> bool:
-    # Close only offered once every recommendation is answered (counts annotated by the selector).
-    waiting = getattr(inspection, "recommendation_count", 0) - getattr(inspection, "responded_count", 0)
-    return not (name == "close" and waiting > 0)
+def _inspection_blocked(user, inspection, name) -> str:
+    if name == "hold" and not _attended(inspection):
+        return "请先登记出席的委员，再登记活动已开展。"
+    if name == "close":
+        # Counts annotated by the selector; a row fetched otherwise (the service's locked row) is counted.
+        if hasattr(inspection, "recommendation_count"):
+            waiting = inspection.recommendation_count - inspection.responded_count
+        else:
+            waiting = inspection.recommendations.exclude(state=R.RESPONDED).count()
+        if waiting:
+            return f"尚有 {waiting} 条建议未交办或未反馈，全部反馈后可办结。"
+    return ""
+
+
+def _attended(inspection) -> bool:
+    return Attendance.objects.filter(activity_id=inspection.activity_id, status=Attendance.Status.ATTENDED).exists()
 
 
 INSPECTION = Lifecycle(
@@ -70,7 +83,7 @@ INSPECTION = Lifecycle(
         Transition("close", "办结", (State.HELD,), State.CLOSED, (Role.OFFICE,),
                    payload=InspectionNoteSerializer, service="inspection_close", success="活动已办结。"),
     ],
-    offered=_inspection_offered,
+    blocked=_inspection_blocked,
     event=lambda inspection, **fields: InspectionEvent.objects.create(inspection=inspection, **fields),
 )  # fmt: skip
 
@@ -81,9 +94,11 @@ def _recommendations(user, states):
     return recommendation_list(user=user).filter(state__in=states).order_by("due_date", "id")
 
 
-def _recommendation_offered(user, recommendation, name) -> bool:
+def _recommendation_blocked(user, recommendation, name) -> str:
     # Recommendations go out once the inspection has taken place.
-    return not (name == "send" and recommendation.inspection.state != State.HELD)
+    if name == "send" and recommendation.inspection.state != State.HELD:
+        return "视察（调研）活动登记开展后方可交办建议。"
+    return ""
 
 
 def _recommendation_extra(user, recommendation) -> list[str]:
@@ -106,7 +121,7 @@ RECOMMENDATION = Lifecycle(
                    todo="反馈视察建议"),
     ],
     scopes={"unit": Scope(lambda user, r: r.unit_id in user_unit_ids(user), "该建议未交本单位办理。")},
-    offered=_recommendation_offered,
+    blocked=_recommendation_blocked,
     extra_actions=_recommendation_extra,
     event=lambda r, **fields: InspectionEvent.objects.create(inspection=r.inspection, recommendation=r, **fields),
     todo=Todo(
