@@ -26,6 +26,9 @@ class ProposalFilterSet(KeywordFilterSet):
     kind = django_filters.ChoiceFilter(choices=Proposal.Kind.choices, label="提案方式", empty_label="全部")
     is_key = django_filters.BooleanFilter(label="重点提案", widget=forms.Select(choices=YES_NO))
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="逾期", widget=forms.Select(choices=YES_NO))
+    reply_pending = django_filters.BooleanFilter(
+        method="filter_reply_pending", label="待审核答复", widget=forms.Select(choices=YES_NO)
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("number", "number"),
@@ -39,7 +42,17 @@ class ProposalFilterSet(KeywordFilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["q", "state", "category", "term", "session", "year", "unit", "proposer", "kind", "is_key", "overdue"]
+        fields = [
+            "q", "state", "category", "term", "session", "year", "unit", "proposer", "kind", "is_key", "overdue",
+            "reply_pending",
+        ]  # fmt: skip
+
+    def filter_reply_pending(self, queryset, name, value):
+        from .selectors import reply_pending
+
+        if value is None:
+            return queryset
+        return queryset.filter(reply_pending()) if value else queryset.exclude(reply_pending())
 
     def filter_unit(self, queryset, name, value: HandlingUnit):
         if not value:

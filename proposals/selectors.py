@@ -90,6 +90,18 @@ def _collective_name():
     )
 
 
+def reply_pending() -> Exists:
+    """A reply of the proposal's current round waits for the office's review (待审核答复)."""
+    return Exists(
+        Reply.objects.filter(
+            assignment__proposal=OuterRef("pk"),
+            assignment__is_active=True,
+            status=Reply.Status.PENDING,
+            round=OuterRef("rehandle_count") + 1,
+        )
+    )
+
+
 def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Proposal]:
     """`own_only`: just what the user wrote, leads or co-signs (“我的提案”), whatever else their roles see."""
     from .filters import ProposalFilterSet

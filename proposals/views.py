@@ -126,12 +126,18 @@ def proposal_mine(request):
 
 @route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def proposal_list(request):
+    office = has_role(request.user, Role.OFFICE)
+    queryset = selectors.proposal_list(user=request.user)
+    fields = ("q", "state", "category", "term", "session", "year", "unit", "kind", "is_key", "overdue")
+    if office:  # replies waiting for the office's review: a filter and a mark in the state column
+        queryset = queryset.annotate(reply_pending=selectors.reply_pending())
+        fields = (*fields, "reply_pending")
     return _render_list(
         request,
-        selectors.proposal_list(user=request.user),
+        queryset,
         title="全部提案",
-        fields=("q", "state", "category", "term", "session", "year", "unit", "kind", "is_key", "overdue"),
-        extra={"show_create": has_role(request.user, Role.OFFICE)},
+        fields=fields,
+        extra={"show_create": office, "order_note": "最近创建的在前"},
     )
 
 
@@ -146,7 +152,7 @@ def proposal_review(request):
         fields=("q", "category", "session", "kind"),
         order=("submitted_at", "id"),
         fixed={"state": [State.SUBMITTED]},
-        extra={"show_submitted": True},
+        extra={"show_submitted": True, "order_note": "提交早的在前"},
     )
 
 
@@ -200,7 +206,12 @@ def proposal_inbox(request):
         subtitle="交本单位办理的提案：" + "、".join(u.name for u in my_units) if my_units else "",
         fields=("q", "state", "category", "overdue"),
         order=("-is_open", "-is_overdue", "my_due", "-id"),
-        extra={"my_unit_ids": {u.pk for u in my_units}, "finished_toggle": True, "show_finished": show_finished},
+        extra={
+            "my_unit_ids": {u.pk for u in my_units},
+            "finished_toggle": True,
+            "show_finished": show_finished,
+            "order_note": "待办在前，逾期的、答复期限早的在前",
+        },
     )
 
 

@@ -194,3 +194,23 @@ def test_the_nav_badge_counts_the_work_and_follows_each_step(
     # The cached count was renewed by the committed step, not left to expire.
     html = client.get("/todo/badge/").content.decode()
     assert 'data-testid="nav-todo-count"' in html and ">1</span>" in html
+
+
+def test_the_office_finds_the_replies_waiting_for_its_review(crowd, draft, walk, client):
+    """待审核答复: a filter and a mark on the office's proposal list (and a menu entry to it)."""
+    waiting = walk(draft("关于增设社区食堂的建议"), "handling", co=())
+    services.proposal_reply(
+        actor=crowd["unit_a"], proposal=waiting, unit_id=crowd["units"]["a"].pk, result="A", content="已办理。"
+    )
+    handled = walk(draft("关于改善公交线网的建议"), "replied", co=())
+    walk(draft("关于建设口袋公园的建议"), "handling", co=())  # nothing replied yet
+
+    client.force_login(crowd["office"])
+    page = client.get("/proposals/", {"reply_pending": "true"}).content.decode()
+    assert page.count('data-testid="proposal-row"') == 1 and waiting.title in page
+    assert page.count('data-testid="reply-pending"') == 1
+    everything = client.get("/proposals/").content.decode()
+    assert everything.count('data-testid="reply-pending"') == 1 and handled.title in everything
+    assert "/proposals/?reply_pending=true" in everything  # the menu entry
+    others = client.get("/proposals/", {"reply_pending": "false"}).content.decode()
+    assert waiting.title not in others and handled.title in others
