@@ -12,6 +12,7 @@ from cppcc.roles import Role, has_role
 from cppcc.svc_checks import require_valid
 from members.models import Member
 from members.services import require_office
+from notifications.selectors import bump_todo_version
 
 from .models import Activity, Attendance, Regulation
 
@@ -31,6 +32,7 @@ def activity_save(*, actor, activity=None, data: dict):
     with acting(actor), transaction.atomic():
         if activity is None:
             activity = Activity(created_by=actor)
+        transaction.on_commit(bump_todo_version)  # opening sign-up puts it on every member's list
         return _save_valid(activity, data, "活动")
 
 
@@ -134,6 +136,8 @@ def activity_signup(*, actor, activity):
             ).count()
             if taken >= activity.capacity:
                 raise Conflict("报名人数已满。")
+        # The member's to-do list changes (报名参加活动 becomes 参加活动): the cached counts are renewed.
+        transaction.on_commit(bump_todo_version)
         return Attendance.objects.create(activity=activity, member=member, status=Attendance.Status.SIGNED_UP)
 
 
@@ -146,6 +150,7 @@ def activity_signup_cancel(*, actor, activity) -> None:
             raise Conflict("您没有该活动的报名记录。")
         if not activity_signup_is_open(activity):
             raise Conflict("报名已截止，如需请假请联系机关工作人员。")
+        transaction.on_commit(bump_todo_version)
         row.delete()
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from activities.models import Attendance
-from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, TodoItem, Transition, follow_up
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit, SpecialCommittee
@@ -267,3 +267,38 @@ OUTCOME = Lifecycle(
 PLAN_TRANSITIONS = PLAN.transitions
 TOPIC_TRANSITIONS = TOPIC.transitions
 OUTCOME_TRANSITIONS = OUTCOME.transitions
+
+
+@follow_up
+def overdue_outcome_feedback(user) -> list[TodoItem]:
+    """The office chases the departments past their deadline for an outcome's feedback."""
+    if not has_role(user, Role.OFFICE):
+        return []
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    late = (
+        _selectors()
+        .outcome_list(user=user)
+        .filter(
+            state__in=(OS.ASSIGNED, OS.HANDLING), assignments__fed_back_at__isnull=True, assignments__due_date__lt=today
+        )
+    )
+    items = []
+    for outcome in late.distinct().order_by("id"):
+        waiting = [a for a in outcome.assignment_rows if not a.fed_back_at and a.due_date < today]
+        items.append(
+            TodoItem(
+                lifecycle=OUTCOME.name,
+                noun=OUTCOME.noun,
+                pk=outcome.pk,
+                title=outcome.topic.title,
+                label="催办逾期反馈（" + "、".join(a.unit.name for a in waiting) + "）",
+                actions=(),
+                state=outcome.state,
+                state_display=outcome.get_state_display(),
+                url=OUTCOME.todo.url(outcome),
+                due=min((a.due_date for a in waiting), default=None),
+            )
+        )
+    return items

@@ -472,10 +472,25 @@ def lifecycle_named(name: str) -> Lifecycle | None:
     return Lifecycle.registry.get(name)
 
 
+_FOLLOW_UPS: list[Callable[[Any], Iterable[TodoItem]]] = []
+
+
+def follow_up(provider: Callable[[Any], Iterable[TodoItem]]):
+    """Register work that waits for a user without being a step of a lifecycle: a leader's key proposals
+    to supervise, the office's overdue answers to chase, an activity open for a member's sign-up.
+    `provider(user)` gives that user's items (scoped as the app's selectors scope them; `actions` empty).
+    Declared in an app's `workflow` module, next to its lifecycles."""
+    _FOLLOW_UPS.append(provider)
+    return provider
+
+
 def todo_items(user) -> list[TodoItem]:
-    """Everything waiting for `user` across every lifecycle, the earliest deadline first (undated
-    work after the dated, oldest first within each lifecycle as its `records` gives it)."""
+    """Everything waiting for `user`: the steps of every lifecycle offered to them, then the follow-ups
+    of records on which they have no step; the earliest deadline first (undated work after the dated,
+    oldest first within each lifecycle as its `records` gives it)."""
     items = [item for lifecycle in lifecycles() for item in lifecycle.todo_items(user)]
+    steps = {(item.lifecycle, item.pk) for item in items}
+    items += [item for provider in _FOLLOW_UPS for item in provider(user) if (item.lifecycle, item.pk) not in steps]
     return sorted(items, key=lambda item: (item.due is None, item.due or 0))
 
 

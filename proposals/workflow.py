@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, TodoItem, Transition, follow_up
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit
@@ -411,6 +411,51 @@ PROPOSAL = Lifecycle(
     event=lambda proposal, **fields: ProposalEvent.objects.create(proposal=proposal, **fields),
     todo=TODO,
 )  # fmt: skip
+
+
+@follow_up
+def leader_watch(user) -> list[TodoItem]:
+    """A leader's follow-ups: the open proposals they lead (重点提案牵头领导) or supervise (督办领导), and every
+    proposal whose answer or feedback is overdue."""
+    if not has_role(user, Role.LEADER):
+        return []
+    from django.db.models import Q
+
+    from .models import OPEN_STATES
+    from .selectors import proposal_list
+
+    watched = (
+        proposal_list(user=user)
+        .filter(state__in=OPEN_STATES)
+        .filter(Q(key_leader=user) | Q(supervisor=user) | Q(is_overdue=True))
+        .order_by("filed_at", "id")
+    )
+    items = []
+    for proposal in watched:
+        if proposal.key_leader_id == user.pk:
+            label = "督办重点提案"
+        elif proposal.supervisor_id == user.pk:
+            label = "督办提案"
+        else:
+            label = "逾期未办结"
+        answers = [a.due_date for a in proposal.active_assignments if a.role != Assignment.Role.CO]
+        due = proposal.feedback_due if proposal.state == State.REPLIED else min(answers, default=None)
+        items.append(
+            TodoItem(
+                lifecycle=PROPOSAL.name,
+                noun=PROPOSAL.noun,
+                pk=proposal.pk,
+                title=proposal.title,
+                label=label,
+                actions=(),
+                state=proposal.state,
+                state_display=proposal.get_state_display(),
+                url=TODO.url(proposal),
+                due=due,
+            )
+        )
+    return items
+
 
 # The name the rest of the code read the table by before the engine.
 TRANSITIONS = PROPOSAL.transitions

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from activities.models import Attendance
-from cppcc.lifecycle import Lifecycle, Scope, Todo, Transition
+from cppcc.lifecycle import Lifecycle, Scope, Todo, TodoItem, Transition, follow_up
 from cppcc.limits import TEXT_MAX_LENGTH
 from cppcc.roles import Role, audience, has_role
 from members.models import HandlingUnit
@@ -136,3 +136,28 @@ RECOMMENDATION = Lifecycle(
 # The names the rest of the code used before the engine (kept for readers of the tables).
 INSPECTION_TRANSITIONS = INSPECTION.transitions
 RECOMMENDATION_TRANSITIONS = RECOMMENDATION.transitions
+
+
+@follow_up
+def overdue_responses(user) -> list[TodoItem]:
+    """The office chases the recommendations whose department is past its answer deadline."""
+    if not has_role(user, Role.OFFICE):
+        return []
+    from django.utils import timezone
+
+    overdue = _recommendations(user, {R.SENT}).filter(due_date__lt=timezone.localdate())
+    return [
+        TodoItem(
+            lifecycle=RECOMMENDATION.name,
+            noun=RECOMMENDATION.noun,
+            pk=r.pk,
+            title=f"{r.text[:40]}（{r.unit.name if r.unit_id else '未指定单位'}）",
+            label="催办逾期反馈",
+            actions=(),
+            state=r.state,
+            state_display=r.get_state_display(),
+            url=RECOMMENDATION.todo.url(r),
+            due=r.due_date,
+        )
+        for r in overdue
+    ]

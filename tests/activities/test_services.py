@@ -188,3 +188,29 @@ def test_regulation_save_is_office_work_and_validated(office_user, leader_user):
     with pytest.raises(PermissionDenied):
         activity_services.regulation_save(actor=leader_user, data={"title": "x", "adopted_on": dt.date(2026, 3, 1)})
     assert Regulation.objects.count() == 1
+
+
+def _activity_todos(user) -> list[tuple[str, str]]:
+    from cppcc.lifecycle import todo_items
+
+    return [(item.label, item.title) for item in todo_items(user) if item.lifecycle == "activity"]
+
+
+def test_a_member_finds_open_activities_and_their_sign_ups_on_the_to_do_list(
+    upcoming, member_user, make_user, office_user
+):
+    """报名参加活动 while it is open and unanswered; 参加活动 once signed up; nothing once full or for others."""
+    closes = upcoming.signup_deadline
+    assert _activity_todos(member_user) == [("报名参加活动", "送温暖慰问")]
+    from cppcc.lifecycle import todo_items
+
+    (item,) = [i for i in todo_items(member_user) if i.lifecycle == "activity"]
+    assert (item.due, item.url) == (closes, f"/activities/open/#activity-{upcoming.pk}")
+
+    activity_services.activity_signup(actor=member_user, activity=upcoming)
+    assert _activity_todos(member_user) == [("参加活动", "送温暖慰问")]
+    activity_services.activity_signup(actor=_member(make_user, "m_second"), activity=upcoming)
+    assert _activity_todos(_member(make_user, "m_third")) == []  # the places are taken
+    activity_services.activity_signup_cancel(actor=member_user, activity=upcoming)
+    assert _activity_todos(member_user) == [("报名参加活动", "送温暖慰问")]  # a place is free again
+    assert _activity_todos(office_user) == []

@@ -214,3 +214,29 @@ def test_the_office_finds_the_replies_waiting_for_its_review(crowd, draft, walk,
     assert "/proposals/?reply_pending=true" in everything  # the menu entry
     others = client.get("/proposals/", {"reply_pending": "false"}).content.decode()
     assert waiting.title not in others and handled.title in others
+
+
+def test_a_leader_follows_the_proposals_they_lead_or_supervise_and_the_overdue(crowd, draft, walk):
+    """The leader's list: 督办重点提案 (key leader), 督办提案 (supervisor), 逾期未办结 (anyone's overdue case);
+    nothing of proposals that are neither theirs nor late. Nobody else gets these follow-ups."""
+    import datetime as dt
+
+    from proposals.models import Assignment
+
+    leader = crowd["leader"]
+    led = walk(draft("关于推进垃圾分类的建议"), "handling", co=())
+    supervised = walk(draft("关于完善养老服务的建议"), "assigned", co=())
+    late = walk(draft("关于治理噪声污染的建议"), "handling", co=())
+    walk(draft("关于建设口袋公园的建议"), "handling", co=())  # neither theirs nor late
+    services.proposal_set_flags(actor=crowd["office"], proposal=led, data={"is_key": True, "key_leader": leader})
+    services.proposal_set_flags(actor=crowd["office"], proposal=supervised, data={"supervisor": leader})
+    Assignment.objects.filter(proposal=late).update(due_date=dt.date(2020, 3, 1))
+
+    got = {(item.label, item.title, item.due) for item in todo_items(leader)}
+    assert got == {
+        ("督办重点提案", led.title, led.assignments.get().due_date),
+        ("督办提案", supervised.title, supervised.assignments.get().due_date),
+        ("逾期未办结", late.title, dt.date(2020, 3, 1)),
+    }
+    assert todo_items(leader)[0].title == late.title  # the overdue first
+    assert {item.label for item in todo_items(crowd["office"])} <= {"审核答复", "交办提案", "审查提案"}

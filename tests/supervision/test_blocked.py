@@ -35,3 +35,22 @@ def test_holding_waits_for_the_attendance(people, make_inspection):
     assert [(t.name, why) for t, why in INSPECTION.blocked(people["office"], inspection)] == [("hold", reason)]
     with pytest.raises(Conflict, match=reason):
         services.inspection_hold(actor=people["office"], inspection=inspection)
+
+
+def test_the_office_chases_overdue_answers(people, make_inspection, recommendation_in):
+    """An answer past its deadline is on the office's list (催办逾期反馈) until the department answers."""
+    import datetime as dt
+
+    from cppcc.lifecycle import todo_items
+
+    inspection = make_inspection("held")
+    late = recommendation_in(inspection, "sent", due=dt.date(2020, 5, 1))
+    recommendation_in(inspection, "sent", unit="b", text="完善河长制考核。", due=dt.date(2099, 1, 1))
+
+    def chased(user):
+        return [(i.label, i.pk, i.due) for i in todo_items(user) if i.label == "催办逾期反馈"]
+
+    assert chased(people["office"]) == [("催办逾期反馈", late.pk, dt.date(2020, 5, 1))]
+    assert chased(people["leader"]) == chased(people["unit_a"]) == []
+    services.recommendation_respond(actor=people["unit_a"], recommendation=late, adoption="adopted", text="已办。")
+    assert chased(people["office"]) == []
