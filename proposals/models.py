@@ -200,6 +200,8 @@ class CoSigner(models.Model):
     member = models.ForeignKey(Member, verbose_name="附议委员", on_delete=models.PROTECT, related_name="cosignatures")
     invited_at = models.DateTimeField("邀请时间", auto_now_add=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    declined_at = models.DateTimeField("谢绝时间", null=True, blank=True)
+    decline_reason = models.CharField("谢绝理由", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "附议人"

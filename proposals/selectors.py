@@ -127,7 +127,10 @@ def cosign_invitations(*, user) -> QuerySet[CoSigner]:
 
     return (
         CoSigner.objects.filter(
-            member__user=user, confirmed_at__isnull=True, proposal__state__in=PROPOSAL["cosign"].sources
+            member__user=user,
+            confirmed_at__isnull=True,
+            declined_at__isnull=True,
+            proposal__state__in=PROPOSAL["cosign"].sources,
         )
         .select_related("proposal", "proposal__lead_proposer", "proposal__category")
         .order_by("-invited_at", "-id")

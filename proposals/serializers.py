@@ -43,7 +43,7 @@ class CoSignerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CoSigner
-        fields = ["member", "name", "confirmed_at"]
+        fields = ["member", "name", "confirmed_at", "declined_at", "decline_reason"]
 
 
 AttachmentSerializer = stored_file_serializer(Attachment, "proposals:attachment")

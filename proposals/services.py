@@ -213,11 +213,23 @@ def proposal_withdraw(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 def proposal_cosign(*, actor, proposal: Proposal) -> Proposal:
     with lifecycle_step(PROPOSAL, "cosign", actor, proposal, _lock) as proposal:
         signature = proposal.cosigners.select_for_update().get(member__user=actor)
-        if signature.confirmed_at:
-            raise Conflict("您已确认附议该提案。")
+        if signature.confirmed_at or signature.declined_at:
+            raise Conflict("您已答复该附议邀请。")
         signature.confirmed_at = timezone.now()
         signature.save(update_fields=["confirmed_at"])
         return _move(proposal, actor, "cosign", None, "确认附议", member=signature.member_id)
+
+
+def proposal_decline_cosign(*, actor, proposal: Proposal, reason: str) -> Proposal:
+    """An invited co-signer declines, with a reason the proposer reads on the proposal."""
+    reason = require_text(reason, "reason", "请填写谢绝附议的理由。")
+    with lifecycle_step(PROPOSAL, "decline_cosign", actor, proposal, _lock) as proposal:
+        signature = proposal.cosigners.select_for_update().get(member__user=actor)
+        if signature.confirmed_at or signature.declined_at:
+            raise Conflict("您已答复该附议邀请。")
+        signature.declined_at, signature.decline_reason = timezone.now(), reason[:200]
+        signature.save(update_fields=["declined_at", "decline_reason"])
+        return _move(proposal, actor, "decline_cosign", None, f"谢绝附议：{reason}", member=signature.member_id)
 
 
 def proposal_return_for_revision(*, actor, proposal: Proposal, note: str) -> Proposal:

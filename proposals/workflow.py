@@ -8,7 +8,8 @@ check it, the API generates its actions from it, and the detail page shows its b
     replied ─feedback (unsatisfied, once)→ rehandling ─reply, approve_reply→ replied
     submitted ─return_for_revision→ draft; ─reject→ not_filed; ─merge→ merged; ─convert→ converted
     draft, submitted ─withdraw→ withdrawn;  assigned ─return (a unit)→ filed
-    cosign (an invited co-signer) while draft or submitted; extend (the office) while being handled;
+    cosign or decline_cosign (an invited co-signer, once) while draft or submitted;
+    extend (the office) while being handled;
     flags (重点/督办/优秀, office and leaders) from filing on.
 
 Who among a role's holders may act on one proposal (scopes): its proposer ("owner"); for the
@@ -40,6 +41,10 @@ class NoteSerializer(serializers.Serializer):
 
 class RequiredNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="意见")
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, label="谢绝理由")
 
 
 class RejectSerializer(serializers.Serializer):
@@ -227,9 +232,12 @@ def pending_replies(proposal) -> list[tuple[Assignment, Reply]]:
 
 def _cosignature(user, proposal, *, pending: bool) -> bool:
     if "cosigners" in getattr(proposal, "_prefetched_objects_cache", {}):
-        return any(c.member.user_id == user.pk and not (pending and c.confirmed_at) for c in proposal.cosigners.all())
+        return any(
+            c.member.user_id == user.pk and not (pending and (c.confirmed_at or c.declined_at))
+            for c in proposal.cosigners.all()
+        )
     cosigners = proposal.cosigners.filter(member__user=user)
-    return (cosigners.filter(confirmed_at__isnull=True) if pending else cosigners).exists()
+    return (cosigners.filter(confirmed_at__isnull=True, declined_at__isnull=True) if pending else cosigners).exists()
 
 
 # --- the lifecycle ------------------------------------------------------------------------------------
@@ -245,6 +253,7 @@ SCOPES = {
 
 OFFERED = {
     "cosign": lambda user, p: _cosignature(user, p, pending=True),
+    "decline_cosign": lambda user, p: _cosignature(user, p, pending=True),
     "accept": lambda user, p: bool(unsigned_assignments(user, p)),
     "return": lambda user, p: bool(unsigned_assignments(user, p)),
     "reply": lambda user, p: bool(_signed_unanswered(user, p)),
@@ -371,6 +380,8 @@ PROPOSAL = Lifecycle(
                    payload=NoteSerializer, service="proposal_withdraw", success="已撤回提案。"),
         Transition("cosign", "确认附议", (S.DRAFT, S.SUBMITTED), None, (Role.MEMBER,), scope="cosigner",
                    service="proposal_cosign", success="已确认附议。", todo="确认附议"),
+        Transition("decline_cosign", "谢绝附议", (S.DRAFT, S.SUBMITTED), None, (Role.MEMBER,), scope="cosigner",
+                   payload=DeclineSerializer, service="proposal_decline_cosign", success="已谢绝附议。"),
         Transition("return_for_revision", "退回补充", (S.SUBMITTED,), S.DRAFT, (Role.OFFICE,),
                    payload=RequiredNoteSerializer, service="proposal_return_for_revision",
                    success="已退回提案人补充。"),

@@ -11,6 +11,7 @@ def action_payloads(*, lead: int, co: int | None = None, into: int | None = None
         "submit": {},
         "withdraw": {},
         "cosign": {},
+        "decline_cosign": {"reason": "不熟悉该领域的情况。"},
         "return_for_revision": {"note": "请补充调研数据。"},
         "file": {},
         "reject": {"reason": "personal"},

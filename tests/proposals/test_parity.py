@@ -7,10 +7,9 @@ role. The actions are POSTed with well-formed payloads acting for the lead unit 
 so that an action offered only when there is something to act on (a unit that has not signed, a reply
 waiting for review) is refused by its service when there is nothing, and must then not be shown.
 
-Not in the table, on purpose: the lead unit's reply before the co-units have given their opinion (the
-page shows the form with a warning, the service answers 409), the office's close during the member's
-feedback period and a unit's return after its deadline (the forms say until when; the service answers
-409): the rows put the proposal where those conditions hold.
+Steps that must wait (the lead unit's reply before the co-units' opinions, the office's close during
+the member's feedback period) are in the table too: neither offered on the page nor accepted by the API
+(409 with the engine's reason, tests/proposals/test_blocked.py).
 """
 
 import datetime as dt
@@ -85,6 +84,14 @@ def _handling(people, make, walk):
     return _case(proposal, people)
 
 
+def _handling_co_unit_awaited(people, make, walk):
+    return _case(walk(make(), "handling"), people)
+
+
+def _replied_feedback_period(people, make, walk):
+    return _case(walk(make(), "replied"), people)
+
+
 def _handling_reply_pending(people, make, walk):
     proposal = walk(make(), "handling")
     _reply(people, proposal, "b")
@@ -135,17 +142,27 @@ FLAGS = {"office": {"flags"}, "leader": {"flags"}}
 S = State
 # row → (the proposal's state, its builder, the actions each role is expected to get; roles not named get none)
 ROWS = {
-    "draft": (S.DRAFT, _draft, {"proposer": {"submit", "withdraw"}, "cosigner": {"cosign"}}),
+    "draft": (S.DRAFT, _draft, {"proposer": {"submit", "withdraw"}, "cosigner": {"cosign", "decline_cosign"}}),
     "draft, co-signature confirmed": (S.DRAFT, _draft_cosigned, {"proposer": {"submit", "withdraw"}}),
     "submitted": (
         S.SUBMITTED,
         _submitted,
-        {"proposer": {"withdraw"}, "cosigner": {"cosign"}, "office": OFFICE_REVIEW},
+        {"proposer": {"withdraw"}, "cosigner": {"cosign", "decline_cosign"}, "office": OFFICE_REVIEW},
     ),
     "filed": (S.FILED, _filed, {**FLAGS, "office": {"assign", "flags"}}),
     "assigned": (S.ASSIGNED, _assigned, {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"accept", "return"}}),
     "assigned, the lead unit signed": (S.ASSIGNED, _assigned_lead_signed, {**FLAGS, "office": {"extend", "flags"}}),
     "handling": (S.HANDLING, _handling, {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"reply"}}),
+    "handling, the co-unit's opinion awaited": (
+        S.HANDLING,
+        _handling_co_unit_awaited,
+        {**FLAGS, "office": {"extend", "flags"}},
+    ),
+    "replied, in the feedback period": (
+        S.REPLIED,
+        _replied_feedback_period,
+        {**FLAGS, "proposer": {"feedback"}, "office": {"feedback", "flags"}},
+    ),
     "handling, a reply waiting for review": (
         S.HANDLING,
         _handling_reply_pending,

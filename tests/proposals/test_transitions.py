@@ -82,6 +82,7 @@ RULES = {
     "submit": ({"proposer"}, {"draft": "submitted"}),
     "withdraw": ({"proposer"}, {"draft": "withdrawn", "submitted": "withdrawn"}),
     "cosign": ({"cosigner"}, {"draft": SAME, "submitted": SAME}),
+    "decline_cosign": ({"cosigner"}, {"draft": SAME, "submitted": SAME}),
     "return_for_revision": ({"office"}, {"submitted": "draft"}),
     "file": ({"office"}, {"submitted": "filed"}),
     "reject": ({"office"}, {"submitted": "not_filed"}),
@@ -773,3 +774,18 @@ def test_every_step_of_a_full_walk_is_an_event_with_actor_and_states(people, dra
         ("approve_reply", o, "handling", "replied"),
         ("feedback", p, "replied", "closed"),
     ]
+
+
+def test_a_co_signer_declines_with_a_reason_once(api_as, draft, people):
+    proposal = draft()
+    refused = post(api_as, "cosigner", proposal, "decline_cosign", {"reason": ""})
+    assert refused.status_code == 400
+    assert post(api_as, "cosigner", proposal, "decline_cosign", {"reason": "不熟悉该领域。"}).status_code == 200
+    signature = proposal.cosigners.get()
+    assert (signature.confirmed_at, signature.decline_reason) == (None, "不熟悉该领域。")
+    assert signature.declined_at is not None
+    assert post(api_as, "cosigner", proposal, "cosign").status_code == 409  # answered: no longer offered
+    assert proposal.events.filter(action="decline_cosign", note="谢绝附议：不熟悉该领域。").exists()
+    from cppcc.lifecycle import todo_items
+
+    assert todo_items(people["cosigner"]) == []
