@@ -15,17 +15,11 @@ from activities.selectors import participation
 from consultations.models import ConsultationEvent, ConsultationTopic
 from members.models import HandlingUnit, Member, SpecialCommittee
 
-from .conftest import login
+from .conftest import switch_user
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "加快自贸区建设、推动开放型经济高质量发展"
-
-
-def switch_user(page, username):
-    page.context.clear_cookies()
-    login(page, username)
-    expect(page.get_by_role("heading", name=re.compile("欢迎"))).to_be_visible()
 
 
 def test_a_topic_from_collection_to_outcome_feedback(page, demo):
