@@ -1,11 +1,14 @@
 """Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against Django's live server."""
 
 import os
+import re
 import shutil
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 
+from cppcc.celery import app
 from demo.members import seed_registry
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
@@ -70,3 +73,40 @@ def login(page, username, password=PASSWORD):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state("networkidle")
+
+
+def switch_user(page, username):
+    """Sign out whoever was signed in and sign in as `username`, landing on the home page."""
+    page.context.clear_cookies()
+    login(page, username)
+    expect(page.get_by_role("heading", name=re.compile("欢迎"))).to_be_visible()
+
+
+@pytest.fixture
+def notices_delivered():
+    """Hand-off notices go through Celery: run its tasks in-process, as the worker would (no worker here)."""
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def expect_waiting(page, todo, noun, title):
+    """The user just signed in: the home page's 我的待办 names the work (`todo`, e.g. "审查提案") and links to
+    the record (`noun`《`title`》), the 待办 page lists it, and exactly one notice says so — no deadline scan
+    has run. Ends back on the home page."""
+    item = f"{noun}《{title}》"
+    expect(page.get_by_test_id("home-todo").get_by_test_id("todo-item").filter(has_text=item)).to_contain_text(todo)
+    page.goto("/todo/")
+    expect(page.get_by_test_id("todo-item").filter(has_text=item)).to_contain_text(todo)
+    page.goto("/notifications/")
+    expect(page.get_by_test_id("notification").filter(has_text=f"待办：{todo}——{item}")).to_have_count(1)
+    page.goto("/")
+
+
+def expect_nothing_waiting(page, noun, title):
+    """The user just signed in: neither the home card nor the 待办 page lists the record. Ends on the home page."""
+    item = f"{noun}《{title}》"
+    expect(page.get_by_test_id("home-todo")).not_to_contain_text(item)
+    page.goto("/todo/")
+    expect(page.get_by_test_id("todo-item").filter(has_text=item)).to_have_count(0)
+    page.goto("/")

@@ -2,7 +2,6 @@
 default, registers a training, records m0001 present through the checklist; m0001 then finds the
 training in 我的履职考核, with a higher total than before."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,17 +12,11 @@ from activities.models import Activity, Attendance
 from assessment import engine
 from members.models import Member
 
-from .conftest import login
+from .conftest import switch_user
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "委员履职能力专题培训"
-
-
-def switch_user(page, username):
-    page.context.clear_cookies()
-    login(page, username)
-    expect(page.get_by_role("heading", name=re.compile("欢迎"))).to_be_visible()
 
 
 def test_attendance_recorded_by_the_office_raises_the_members_score(page, demo):

@@ -1,45 +1,17 @@
 """A proposal's whole life in the browser: drafted and submitted by a member, filed and assigned by the
 office, accepted and answered by the unit, the reply approved, and the member's feedback closing it."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from cppcc.celery import app
 from members.models import HandlingUnit, Member
 from proposals.models import Proposal, ProposalCategory, State
 
-from .conftest import login
+from .conftest import expect_waiting, switch_user
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "关于在老旧小区加装电梯的建议"
-
-
-def switch_user(page, username):
-    page.context.clear_cookies()
-    login(page, username)
-    expect(page.get_by_role("heading", name=re.compile("欢迎"))).to_be_visible()
-
-
-@pytest.fixture
-def notices_delivered():
-    """Hand-off notices go through Celery: run its tasks in-process, as the worker would (no worker here)."""
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def expect_waiting(page, todo):
-    """The user just signed in: the home page's 我的待办 names the work and links to the proposal, the 待办
-    page lists it, and exactly one new notice says so — no deadline scan has run."""
-    expect(page.get_by_test_id("home-todo").get_by_test_id("todo-item").filter(has_text=TITLE)).to_contain_text(todo)
-    page.goto("/todo/")
-    expect(page.get_by_test_id("todo-item").filter(has_text=TITLE)).to_contain_text(todo)
-    page.goto("/notifications/")
-    expect(page.get_by_text(f"待办：{todo}——提案《{TITLE}》")).to_have_count(1)
-    page.goto("/")
 
 
 def open_proposal(page, list_link, title=TITLE):
@@ -76,7 +48,7 @@ def test_a_proposal_from_draft_to_closed(page, demo, notices_delivered):
 
     # 2. The office finds it in the review queue, files it and assigns a lead unit.
     switch_user(page, "office")
-    expect_waiting(page, "审查提案")
+    expect_waiting(page, "审查提案", "提案", TITLE)
     page.locator("nav").get_by_role("button", name="提案管理").click()
     page.locator("nav").get_by_role("link", name="审查队列").click()
     expect(page.get_by_test_id("proposal-row")).to_have_count(1)
@@ -91,7 +63,7 @@ def test_a_proposal_from_draft_to_closed(page, demo, notices_delivered):
 
     # 3. The unit finds it in its inbox, accepts it and replies with an A-class result.
     switch_user(page, unit_user.username)
-    expect_waiting(page, "签收交办")
+    expect_waiting(page, "签收交办", "提案", TITLE)
     page.locator("nav").get_by_role("link", name="待办提案").click()
     row = page.get_by_test_id("proposal-row").filter(has_text=TITLE)
     expect(row).to_contain_text("待签收")
@@ -107,7 +79,7 @@ def test_a_proposal_from_draft_to_closed(page, demo, notices_delivered):
 
     # 4. The office approves the reply.
     switch_user(page, "office")
-    expect_waiting(page, "审核答复")
+    expect_waiting(page, "审核答复", "提案", TITLE)
     page.goto(f"/proposals/{Proposal.objects.get(title=TITLE).pk}/")
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("答复已审核通过。")).to_be_visible()
@@ -115,7 +87,7 @@ def test_a_proposal_from_draft_to_closed(page, demo, notices_delivered):
 
     # 5. The member reads the reply and is satisfied.
     switch_user(page, "m0001")
-    expect_waiting(page, "评价办理结果")
+    expect_waiting(page, "评价办理结果", "提案", TITLE)
     open_proposal(page, "我的提案")
     expect(page.get_by_test_id("reply")).to_contain_text("建函〔2026〕8号")
     page.get_by_label("满意", exact=True).check()
