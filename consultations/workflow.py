@@ -186,12 +186,15 @@ TOPIC = Lifecycle(
                    payload=TopicSubmitOutcomeSerializer, service="topic_submit_outcome", success="已报送协商成果。",
                    todo="报送协商成果"),
         Transition("close", "办结", (T.OUTCOME_SUBMITTED,), T.CLOSED, (Role.OFFICE,),
-                   payload=ConsultationNoteSerializer, service="topic_close", success="议题已办结。"),
+                   payload=ConsultationNoteSerializer, service="topic_close", success="议题已办结。",
+                   todo="办结议题"),
         Transition("drop", "不予采用", (T.COLLECTED, T.SHORTLISTED, T.APPROVED, T.SCHEDULED), T.DROPPED,
                    (Role.OFFICE,), payload=TopicDropSerializer, service="topic_drop", success="议题未予采用。"),
     ],
     blocked=_topic_blocked,
     extra_actions=lambda user, topic: ["update"] if can_edit_topic(user, topic) else [],
+    # Reporting the outcome hands it to the leaders (批办).
+    hands_on=lambda topic: [("consultation_outcome", ConsultationOutcome.objects.filter(topic=topic).first())],
     event=lambda topic, **fields: ConsultationEvent.objects.create(plan=topic.plan, topic=topic, **fields),
     todo=Todo(
         records=lambda user, states: _selectors().topic_list(user=user).filter(state__in=states).order_by("id"),
@@ -249,6 +252,8 @@ OUTCOME = Lifecycle(
     ],
     scopes={"unit": Scope(lambda user, outcome: bool(my_assignments(user, outcome)), "该协商成果未交本单位办理。")},
     offered=_outcome_offered,
+    # The last department's feedback lets the office close the topic (办结议题).
+    hands_on=lambda outcome: [("consultation_topic", outcome.topic)],
     event=lambda outcome, **fields: ConsultationEvent.objects.create(
         plan=outcome.topic.plan, topic=outcome.topic, outcome=outcome, **fields
     ),

@@ -225,6 +225,7 @@ class Lifecycle:
         denied: str | None = None,
         conflict: str | None = None,
         todo: Todo | None = None,
+        hands_on: Callable[[Any], Iterable[tuple[str, Any]]] | None = None,
     ):
         """
         name: the key of the lifecycle ("proposal"); noun: its Chinese name in messages ("提案").
@@ -244,6 +245,9 @@ class Lifecycle:
         denied: the 403 text of a wrong role ("您的角色无权对{noun}进行“{label}”操作。").
         conflict: the 409 text of a wrong state ("{noun}当前状态为“{state}”，不能{label}。").
         todo: how its waiting work is found (`Todo`), for the transitions declared with `todo=`.
+        hands_on(obj): the other records (lifecycle name, record) whose work a step of this one may start
+            or finish — a topic's reported outcome waits for a leader, an outcome's last feedback lets
+            the office close its topic: the hand-off notices look there too.
         """
         self.name = name
         self.noun = noun
@@ -259,6 +263,7 @@ class Lifecycle:
         self.denied = denied or "您的角色无权对{noun}进行“{label}”操作。"
         self.conflict = conflict or "{noun}当前状态为“{state}”，不能{label}。"
         self.todo = todo
+        self.hands_on = hands_on
         unknown = {t.scope for t in self.transitions.values()} - {ANY} - set(self.scopes)
         if unknown:
             raise ValueError(f"{name}: undeclared scopes {sorted(unknown)}")
@@ -367,6 +372,12 @@ class Lifecycle:
                     )
                 )
         return items
+
+    def handed_on(self, obj) -> list[tuple[Lifecycle, Any]]:
+        """The records a step on `obj` may hand work on to, with their lifecycles (`hands_on`)."""
+        if self.hands_on is None:
+            return []
+        return [(Lifecycle.registry[name], record) for name, record in self.hands_on(obj) if record is not None]
 
     def todo_label(self, user, obj, transition: Transition) -> str:
         """What `user` is to do (`Todo.label`, else the transition's `todo`)."""

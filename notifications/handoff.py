@@ -75,28 +75,37 @@ def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, 
     lifecycle = lifecycle_named(lifecycle_name)
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     obj = model._default_manager.filter(pk=object_id).first() if model else None
-    if lifecycle is None or lifecycle.todo is None or obj is None:
+    if lifecycle is None or obj is None:
         return 0
-    url = lifecycle.todo.url(obj)
-    title = lifecycle.todo.title(obj)
-    notices = []
     already = set(Notification.objects.filter(event_key=key).values_list("recipient_id", flat=True))
-    # One unread notice of a waiting task is enough: a later event on the same record that leaves the
-    # same work waiting does not repeat it.
-    unread = set(Notification.objects.filter(url=url, read_at__isnull=True).values_list("recipient_id", "title"))
-    for user, todo in lifecycle.next_actors(obj):
-        heading = f"待办：{todo}——{lifecycle.noun}《{title}》"[:200]
-        if user.pk == actor_id or user.pk in already or (user.pk, heading) in unread:
+    notices = []
+    # The record itself, then the records its step hands work on to (an outcome reported on a topic).
+    for target, record in [(lifecycle, obj), *lifecycle.handed_on(obj)]:
+        if target.todo is None:
             continue
-        notices.append(
-            Notification(
-                recipient=user,
-                event_key=key,
-                title=heading,
-                body=f"{lifecycle.noun}当前状态为“{lifecycle.state_display(obj)}”，请{todo}。",
-                url=url,
+        url = target.todo.url(record)
+        title = target.todo.title(record)
+        # One unread notice of a waiting task is enough: a later event on the same record that leaves the
+        # same work waiting (an edit, even one that retitles it) does not repeat it.
+        unread = set(Notification.objects.filter(url=url, read_at__isnull=True).values_list("recipient_id", "title"))
+        for user, todo in target.next_actors(record):
+            waiting = f"待办：{todo}——"
+            if (
+                user.pk == actor_id
+                or user.pk in already
+                or any(pk == user.pk and heading.startswith(waiting) for pk, heading in unread)
+            ):
+                continue
+            already.add(user.pk)
+            notices.append(
+                Notification(
+                    recipient=user,
+                    event_key=key,
+                    title=f"{waiting}{target.noun}《{title}》"[:200],
+                    body=f"{target.noun}当前状态为“{target.state_display(record)}”，请{todo}。",
+                    url=url,
+                )
             )
-        )
     # A second worker writing the same event at the same moment meets the unique constraint.
     with transaction.atomic():
         Notification.objects.bulk_create(notices, ignore_conflicts=True)

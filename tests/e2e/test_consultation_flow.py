@@ -193,11 +193,6 @@ def held_topic(demo):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="报送协商成果 is an event of the topic's lifecycle: the hand-off notice asks the topic who waits "
-    "(nobody), not the outcome, so the leaders are not told (consultations/services.py topic_submit_outcome)",
-)
 def test_the_leaders_are_told_when_an_outcome_is_reported(page, held_topic, notices_delivered):
     switch_user(page, "office")
     page.goto(f"/consultations/topics/{held_topic.pk}/")
@@ -271,14 +266,23 @@ def test_an_outcome_reaches_each_next_actor_at_each_hand_off(page, held_topic, n
     expect(page.get_by_test_id("outcome-badges")).to_contain_text("已反馈")
     page.goto("/")
     expect_nothing_waiting(page, "协商成果", OUTCOME_TOPIC)
-    for username in ("office", "leader"):
-        switch_user(page, username)
-        expect_nothing_waiting(page, "协商成果", OUTCOME_TOPIC)
+    switch_user(page, "leader")
+    expect_nothing_waiting(page, "协商成果", OUTCOME_TOPIC)
+
+    # 办结: every department has answered, so the office is told it may close the topic, and closes it.
+    switch_user(page, "office")
+    expect_nothing_waiting(page, "协商成果", OUTCOME_TOPIC)
+    expect_waiting(page, "办结议题", "议题", OUTCOME_TOPIC)
+    page.goto(f"/consultations/topics/{held_topic.pk}/")
+    page.get_by_role("button", name="办结").click()
+    expect(page.get_by_test_id("topic-badges")).to_contain_text("已办结")
+    page.goto("/")
+    expect_nothing_waiting(page, "议题", OUTCOME_TOPIC)
 
     steps = list(outcome.events.order_by("id").values_list("action", "actor__username"))
     assert steps == [
         ("submit_outcome", "office"), ("instruct", "leader"), ("assign", "office"), ("accept", unit_user.username),
-        ("supervise", "office"), ("feedback", unit_user.username),
+        ("supervise", "office"), ("feedback", unit_user.username), ("close", "office"),
     ]  # fmt: skip
     # One notice per hand-off, each to the person who had the work next: nobody else was told.
     notices = Notification.objects.filter(url=outcome_url).order_by("id").values_list("recipient__username", "title")
