@@ -40,6 +40,8 @@ class NotificationPreferenceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial["mobile"] = ""  # never the saved number
+        for field in self.fields.values():
+            field.show_hidden_initial = False  # (set for the settings-derived defaults; the page needs none)
         widget_classes(self, check=(forms.CheckboxInput, forms.RadioSelect))
         for name in ("handoff_email", "reminder_email"):
             self.fields[name].widget.attrs["class"] = "form-check-input"

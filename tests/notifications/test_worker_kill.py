@@ -192,8 +192,9 @@ def test_worker_killed_mid_reminder_sends_it_exactly_once(assigned, draft, walk,
     for channel in ("in_app", "email"):
         delivered = Counter(
             (d.notification.reminder.title, d.recipient.username)
-            for d in Delivery.objects.filter(channel=channel, status="sent", notification__reminder__isnull=False)
-            .select_related("notification__reminder", "recipient")
+            for d in Delivery.objects.filter(
+                channel=channel, status="sent", notification__reminder__isnull=False
+            ).select_related("notification__reminder", "recipient")
         )
         assert delivered == expected_pairs, channel
     # The e-mails that really went out: one per recipient and reminder, none lost, none twice.
