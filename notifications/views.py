@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cppcc.errors import ApplicationError, NotFound
-from cppcc.roles import Role
+from cppcc.roles import CASEWORK_ROLES, Role
 from cppcc.routes import Routes
 from cppcc.views_helpers import paginate, safe_next
 
@@ -48,11 +48,10 @@ def notification_read_all(request):
     return redirect("notifications:list")
 
 
-@route("settings/", name="settings")
-@never_cache
-@login_required
+@route("settings/", name="settings", roles=CASEWORK_ROLES, methods=("GET", "POST"))
 def preference_settings(request):
-    """The user's own channel choices per kind of notice (in-app always), SMS quiet hours, mobile number."""
+    """The user's own channel choices per kind of notice (in-app always), SMS quiet hours, mobile number.
+    For the casework roles, the only ones notices are sent to (the administrators get none)."""
     preference = channels.preference_for(request.user)
     if request.method == "POST":
         form = NotificationPreferenceForm(request.POST, instance=preference)
