@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -100,6 +101,7 @@ def delivery_list(request):
             "kinds": [("handoff", "待办通知")] + [(k.name, k.label) for k in registry.kinds()],
             "kind_labels": {k.name: k.label for k in registry.kinds()},
             "failed": selectors.failed_count(),
+            "now": timezone.now(),
         },
     )
 

@@ -370,3 +370,21 @@ def test_a_failed_digest_is_recorded_and_sent_by_a_later_run(make_user, monkeypa
     monkeypatch.undo()
     assert services.send_digests(now=local(2026, 12, 8, 18, 5)) == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_delivery_page_costs_the_same_for_more_rows(people, make_user, client, django_assert_max_num_queries):
+    client.force_login(people["office"])
+
+    def add(count):
+        for i in range(count):
+            user = make_user(email=f"u{i}-{count}@example.gov.cn")
+            services.deliveries_create(notices=[_notice(user, "reminder")], now=local(2026, 12, 8, 10, 0))
+
+    add(2)
+    client.get("/notifications/reminders/")  # warm the session and caches
+    with django_assert_max_num_queries(12) as few:
+        client.get("/notifications/reminders/")
+    add(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/notifications/reminders/").content.decode()
+    assert page.count('data-testid="delivery"') == 20  # in-app and e-mail of 10 reminders
