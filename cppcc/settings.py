@@ -5,6 +5,7 @@ console e-mail. Production: DATABASE_URL=postgres://…, CELERY_BROKER_URL=redis
 ALLOWED_HOSTS, DEBUG=false (the default) — then `manage.py check --deploy` is clean.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -270,7 +271,36 @@ REMINDER_OVERDUE_EVERY_DAYS = int(os.environ.get("REMINDER_OVERDUE_EVERY_DAYS", 
 REMINDER_ESCALATE_AFTER_DAYS = int(os.environ.get("REMINDER_ESCALATE_AFTER_DAYS", 30))
 REMINDER_SCAN_HOUR = int(os.environ.get("REMINDER_SCAN_HOUR", 8))
 REMINDER_SCAN_MINUTE = int(os.environ.get("REMINDER_SCAN_MINUTE", 30))
-REMINDER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REMINDER_EMAIL_MAX_ATTEMPTS", 8))
+# --- notice channels (notifications/channels.py) -----------------------------------------------
+# Every notice (deadline reminder or hand-off) is in-app; e-mail and SMS follow each user's choices
+# (/notifications/settings/), with these defaults until the user saves their own: deadline reminders
+# by e-mail at once, hand-off notices in-app only. E-mail modes: off / instant / digest.
+NOTIFY_DEFAULT_REMINDER_EMAIL = os.environ.get("NOTIFY_DEFAULT_REMINDER_EMAIL", "instant")
+NOTIFY_DEFAULT_REMINDER_SMS = env_bool("NOTIFY_DEFAULT_REMINDER_SMS", False)
+NOTIFY_DEFAULT_HANDOFF_EMAIL = os.environ.get("NOTIFY_DEFAULT_HANDOFF_EMAIL", "off")
+NOTIFY_DEFAULT_HANDOFF_SMS = env_bool("NOTIFY_DEFAULT_HANDOFF_SMS", False)
+# A failed e-mail or SMS is retried by its Celery task after 1, 2, 4 … minutes, then by the sweep,
+# up to this many attempts in all; the office sees the failure and can retry it by hand (重试).
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS") or os.environ.get("REMINDER_EMAIL_MAX_ATTEMPTS", 8))
+REMINDER_EMAIL_MAX_ATTEMPTS = NOTIFY_MAX_ATTEMPTS  # the former name
+# The daily e-mail digest (每日汇总) goes out at this local time, one mail per user listing the notices.
+NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", 17))
+NOTIFY_DIGEST_MINUTE = int(os.environ.get("NOTIFY_DIGEST_MINUTE", 30))
+# SMS quiet hours (local time, HH:MM; a user may choose their own): an SMS due inside them waits
+# until they end. Equal start and end: no quiet hours.
+SMS_QUIET_START = dt.time.fromisoformat(os.environ.get("SMS_QUIET_START", "22:00"))
+SMS_QUIET_END = dt.time.fromisoformat(os.environ.get("SMS_QUIET_END", "07:30"))
+# How SMS leave the system (notifications/sms.py): FileBackend (default: one JSON line per message in
+# SMS_FILE_PATH, for development), ConsoleBackend (the log), HttpGatewayBackend (the operator's
+# gateway: POST JSON {"mobile", "text", "sign"} to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN as bearer token).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.FileBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl"))
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", 10))
+# The signature the operator registered (短信签名): the text starts with 【SMS_SIGN】 and the gateway
+# receives it as "sign".
+SMS_SIGN = os.environ.get("SMS_SIGN", "区政协")
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
@@ -302,9 +332,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.scan_deadlines",
         "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=REMINDER_SCAN_MINUTE),
     },
-    "retry-email-deliveries": {
-        "task": "notifications.retry_email_deliveries",
+    # Failed or never-queued e-mails and SMS of every notice, hourly.
+    "retry-deliveries": {
+        "task": "notifications.retry_deliveries",
         "schedule": crontab(minute=5),
+    },
+    # SMS held back by quiet hours go out within ten minutes of their end.
+    "send-deferred-deliveries": {
+        "task": "notifications.send_deferred",
+        "schedule": crontab(minute="*/10"),
+    },
+    "send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=NOTIFY_DIGEST_HOUR, minute=NOTIFY_DIGEST_MINUTE),
     },
     "purge-audit-logs": {
         "task": "securitylog.purge",

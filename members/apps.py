@@ -30,3 +30,15 @@ class MembersConfig(AppConfig):
             mask_callable="cppcc.crypto.mask_all",
             exclude_fields=["id_number_hash"],
         )
+        # A member's own mobile number receives the SMS notices they chose, unless they entered another.
+        from notifications.channels import register_mobile_source
+
+        register_mobile_source(member_mobiles)
+
+
+def member_mobiles(users) -> dict:
+    """{user pk: phone} of the members linked to `users` (one query)."""
+    from .models import Member
+
+    rows = Member.objects.filter(user__in=[u.pk for u in users]).only("user_id", "phone")
+    return {m.user_id: m.phone for m in rows if m.phone}

@@ -17,3 +17,10 @@ class NotificationsConfig(AppConfig):
         from .handoff import on_event_committed
 
         event_committed.connect(on_event_committed, dispatch_uid="notifications.handoff")
+
+        # A change of one's channel choices is in the change log; the mobile number never is.
+        from auditlog.registry import auditlog
+
+        from .models import NotificationPreference
+
+        auditlog.register(NotificationPreference, mask_fields=["mobile"], mask_callable="cppcc.crypto.mask_all")

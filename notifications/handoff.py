@@ -6,8 +6,10 @@ Built once on the engine's domain events for every lifecycle: `on_event_committe
 `NotificationsConfig.ready()`) queues `notifications.handoff` with the event's identity; the Celery worker
 runs `notify()`, which asks the lifecycle who has a to-do on the record now (`Lifecycle.next_actors`:
 its audience filtered by `allowed()`, so nobody who may not see the record) and writes one notice per
-recipient. The notice carries the event's key under a unique constraint: a repeated delivery, a retry or
-a second worker writes nothing twice. A rolled-back transition sends no event, so no notice.
+recipient, with its e-mail and SMS deliveries as the recipient chose them (`services.deliveries_create`,
+the same path as the deadline reminders). The notice carries the event's key under a unique constraint: a
+repeated delivery, a retry or a second worker writes nothing twice. A rolled-back transition sends no
+event, so no notice.
 """
 
 import logging
@@ -19,6 +21,7 @@ from django.db import transaction
 
 from cppcc.lifecycle import DomainEvent, lifecycle_named
 
+from . import services
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -106,7 +109,12 @@ def notify(lifecycle_name: str, content_type_id: int, object_id: int, key: str, 
                     url=url,
                 )
             )
-    # A second worker writing the same event at the same moment meets the unique constraint.
+    # A second worker writing the same event at the same moment meets the unique constraint. The e-mail
+    # and SMS deliveries (per each recipient's choices) are written with the notices and queued on commit.
     with transaction.atomic():
         Notification.objects.bulk_create(notices, ignore_conflicts=True)
+        if notices:
+            written = Notification.objects.filter(event_key=key, recipient__in=[n.recipient_id for n in notices])
+            pending = services.deliveries_create(notices=list(written.select_related("recipient")))
+            transaction.on_commit(lambda: services.queue_deliveries(pending))
     return len(notices)

@@ -52,15 +52,22 @@ def unread_count(*, user) -> int:
 
 
 def delivery_list(*, filters=None) -> QuerySet[Delivery]:
-    """Every delivery (office view): what was sent, to whom, when, by which channel, what failed."""
-    qs = Delivery.objects.select_related("reminder", "recipient").order_by("-reminder__created_at", "-id")
+    """Every delivery of every notice (office view): what was sent, to whom, when, by which channel, what
+    failed and how often it was tried. `kind`: "handoff" for hand-off notices, or a deadline kind."""
+    qs = Delivery.objects.select_related("notification__reminder", "recipient").order_by("-created_at", "-id")
     filters = filters or {}
-    if filters.get("status"):
+    if filters.get("status") in Delivery.Status.values:
         qs = qs.filter(status=filters["status"])
-    if filters.get("channel"):
+    if filters.get("channel") in Delivery.Channel.values:
         qs = qs.filter(channel=filters["channel"])
-    if filters.get("kind"):
-        qs = qs.filter(reminder__kind=filters["kind"])
+    if filters.get("kind") == "handoff":
+        qs = qs.filter(notification__reminder__isnull=True)
+    elif filters.get("kind"):
+        qs = qs.filter(notification__reminder__kind=filters["kind"])
     if filters.get("q"):
-        qs = qs.filter(reminder__title__icontains=filters["q"])
+        qs = qs.filter(notification__title__icontains=filters["q"])
     return qs
+
+
+def failed_count() -> int:
+    return Delivery.objects.filter(status=Delivery.Status.FAILED).count()

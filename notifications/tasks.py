@@ -8,6 +8,11 @@ from django.conf import settings
 from . import services
 
 
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries + 1` of a failed delivery: 1, 2, 4 … minutes."""
+    return 60 * 2**retries
+
+
 @shared_task(name="notifications.scan_deadlines", acks_late=True, reject_on_worker_lost=True)
 def scan_deadlines(date: str | None = None) -> dict:
     """Daily scan. acks_late: a worker that dies mid-scan leaves the message for another worker;
@@ -16,20 +21,33 @@ def scan_deadlines(date: str | None = None) -> dict:
     return {"sent": len(result.sent), "already": result.already}
 
 
-@shared_task(
-    name="notifications.deliver_email",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=settings.REMINDER_EMAIL_MAX_ATTEMPTS,
-    default_retry_delay=60,
-)
-def deliver_email(self, delivery_id: int) -> str:
+def _deliver(task, delivery_id: int) -> str:
     try:
-        return services.email_deliver(delivery_id=delivery_id)
+        return services.deliver(delivery_id=delivery_id)
     except Exception as exc:
         # Back off 1, 2, 4 … minutes; the hourly sweep takes over if the retries run out.
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+        raise task.retry(exc=exc, countdown=backoff(task.request.retries)) from exc
+
+
+_DELIVER_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": settings.NOTIFY_MAX_ATTEMPTS,
+    "default_retry_delay": 60,
+}
+
+
+@shared_task(name="notifications.deliver", **_DELIVER_OPTIONS)
+def deliver(self, delivery_id: int) -> str:
+    """One e-mail or SMS delivery of a notice (idempotent under a row lock)."""
+    return _deliver(self, delivery_id)
+
+
+@shared_task(name="notifications.deliver_email", **_DELIVER_OPTIONS)
+def deliver_email(self, delivery_id: int) -> str:
+    """The former name of `deliver`, for messages queued before it was renamed."""
+    return _deliver(self, delivery_id)
 
 
 @shared_task(name="notifications.handoff", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
@@ -43,10 +61,28 @@ def handoff(self, lifecycle: str, content_type_id: int, object_id: int, key: str
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
 
 
+@shared_task(name="notifications.retry_deliveries", acks_late=True)
+def retry_deliveries() -> int:
+    """Hourly: re-queue e-mails and SMS that failed, never reached the broker or waited out quiet hours,
+    and run the digest of anyone whose digest is due and not sent."""
+    return services.deliveries_sweep(max_attempts=settings.NOTIFY_MAX_ATTEMPTS)
+
+
 @shared_task(name="notifications.retry_email_deliveries", acks_late=True)
 def retry_email_deliveries() -> int:
-    """Re-queue e-mails that failed or never reached the broker."""
-    ids = services.pending_email_ids(max_attempts=settings.REMINDER_EMAIL_MAX_ATTEMPTS)
-    for pk in ids:
-        deliver_email.delay(pk)
+    """The former name of the sweep (a beat schedule stored before the rename may still name it)."""
+    return retry_deliveries()
+
+
+@shared_task(name="notifications.send_deferred", acks_late=True)
+def send_deferred() -> int:
+    """Every few minutes: the SMS held back by quiet hours whose quiet hours are over."""
+    ids = services.due_delivery_ids(max_attempts=settings.NOTIFY_MAX_ATTEMPTS, deferred_only=True)
+    services.queue_deliveries(ids)
     return len(ids)
+
+
+@shared_task(name="notifications.send_digests", acks_late=True)
+def send_digests(ignore_limit: bool = False) -> int:
+    """The daily e-mail digests (NOTIFY_DIGEST_HOUR:NOTIFY_DIGEST_MINUTE): one mail per user, once."""
+    return services.send_digests(ignore_limit=ignore_limit)

@@ -16,3 +16,12 @@ def assigned(draft, walk, people):  # noqa: F811
     lead.save()
     proposal.assignments.filter(unit=people["units"]["b"]).update(return_deadline=dt.date(2026, 12, 10))
     return proposal
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings, tmp_path):
+    """SMS of these tests go to a file of their own (the development backend), never to var/."""
+    settings.SMS_BACKEND = "notifications.sms.FileBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms" / "outbox.jsonl")
+    settings.SMS_SIGN = "区政协"
+    return tmp_path / "sms" / "outbox.jsonl"

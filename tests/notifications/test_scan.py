@@ -97,24 +97,25 @@ def test_mail_goes_out_once_and_a_failure_is_recorded_and_retried(assigned, peop
     def down(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("notifications.services.send_mail", down)
+    monkeypatch.setattr("notifications.channels.send_mail", down)
     with pytest.raises(ConnectionRefusedError):
-        services.email_deliver(delivery_id=delivery.pk)
+        services.deliver(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, 1)
     assert "mail server down" in delivery.last_error
     # The in-app notification is there regardless.
     assert len(_notified(people["unit_a"], "proposal_reply")) == 1
-    assert services.pending_email_ids(max_attempts=8) == [delivery.pk]
+    assert services.due_delivery_ids(max_attempts=8) == [delivery.pk]
 
     monkeypatch.undo()
-    assert services.email_deliver(delivery_id=delivery.pk) == Delivery.Status.SENT
-    assert services.email_deliver(delivery_id=delivery.pk) == Delivery.Status.SENT  # a duplicate task sends nothing
+    assert services.deliver(delivery_id=delivery.pk) == Delivery.Status.SENT
+    assert services.deliver(delivery_id=delivery.pk) == Delivery.Status.SENT  # a duplicate task sends nothing
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["jyj@example.gov.cn"]
-    assert services.pending_email_ids(max_attempts=8) == []
+    assert services.due_delivery_ids(max_attempts=8) == []
 
 
 def test_celery_task_retries_a_failed_mail(assigned, people, settings, monkeypatch):
+    from notifications import channels
     from notifications.tasks import deliver_email
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -123,7 +124,7 @@ def test_celery_task_retries_a_failed_mail(assigned, people, settings, monkeypat
     services.scan(today=dt.date(2026, 12, 31))
     delivery = Delivery.objects.get(channel=Delivery.Channel.EMAIL, recipient=people["unit_a"])
     calls = {"n": 0}
-    real_send = services.send_mail
+    real_send = channels.send_mail
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
@@ -131,7 +132,7 @@ def test_celery_task_retries_a_failed_mail(assigned, people, settings, monkeypat
             raise TimeoutError("smtp timeout")
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr("notifications.services.send_mail", flaky)
+    monkeypatch.setattr("notifications.channels.send_mail", flaky)
     monkeypatch.setattr(deliver_email, "retry", lambda exc=None, countdown=None: _retry_now(deliver_email, exc))
     assert _run_with_retries(deliver_email, delivery.pk) == Delivery.Status.SENT
     delivery.refresh_from_db()

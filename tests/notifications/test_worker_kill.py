@@ -191,8 +191,10 @@ def test_worker_killed_mid_reminder_sends_it_exactly_once(assigned, draft, walk,
     assert notified == expected_pairs
     for channel in ("in_app", "email"):
         delivered = Counter(
-            (d.reminder.title, d.recipient.username)
-            for d in Delivery.objects.filter(channel=channel, status="sent").select_related("reminder", "recipient")
+            (d.notification.reminder.title, d.recipient.username)
+            for d in Delivery.objects.filter(
+                channel=channel, status="sent", notification__reminder__isnull=False
+            ).select_related("notification__reminder", "recipient")
         )
         assert delivered == expected_pairs, channel
     # The e-mails that really went out: one per recipient and reminder, none lost, none twice.

@@ -58,7 +58,7 @@ def _install_pause_points(**kwargs):
 
     from notifications import services
 
-    send, deliver = services._send, services.email_deliver
+    send, deliver = services._send, services.deliver
 
     def paused_send(*args, **kw):
         if (KILL_TEST_DIR / "armed-before_commit").exists():
@@ -75,7 +75,7 @@ def _install_pause_points(**kwargs):
         pause("email_sent")
         return status
 
-    services._send, services.email_deliver = paused_send, paused_deliver
+    services._send, services.deliver = paused_send, paused_deliver
 
 
 class CountingEmailBackend(BaseEmailBackend):

@@ -103,6 +103,10 @@ PAGES = {
     "notifications:read": " 405  405  405  405  405  405  405  405  405  405",
     "notifications:read_all": " 405  405  405  405  405  405  405  405  405  405",
     "notifications:deliveries": " 302  403  403  200  403  403  403  403  403  403",
+    # one's own channel choices (the casework roles: nobody else is sent notices); the office re-sends
+    # failed deliveries (POST only)
+    "notifications:settings": " 302  200  200  200  200  200  200  403  403  403",
+    "notifications:retry": " 302  403  403  405  403  403  403  403  403  403",
     "consultations:board": " 302  403  403  200  403  403  200  403  403  403",
     "consultations:inbox": " 302  403  403  403  200  200  403  403  403  403",
     "consultations:plan_create": " 302  403  403  405  403  403  403  403  403  403",
