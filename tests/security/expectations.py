@@ -292,6 +292,7 @@ API = {
     "POST /api/v1/proposals/{id}/close/": "401 403 404 409 403 404 403 403 403 403",
     "POST /api/v1/proposals/{id}/convert/": "401 403 404 409 403 404 403 403 403 403",
     "POST /api/v1/proposals/{id}/cosign/": "401 403 404 403 403 404 403 403 403 403",
+    "POST /api/v1/proposals/{id}/decline_cosign/": "401 403 404 403 403 404 403 403 403 403",
     "POST /api/v1/proposals/{id}/extend/": "401 403 404 400 403 404 403 403 403 403",
     "POST /api/v1/proposals/{id}/feedback/": "401 409 404 409 403 404 403 403 403 403",
     "POST /api/v1/proposals/{id}/file/": "401 403 404 409 403 404 403 403 403 403",
