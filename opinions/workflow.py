@@ -80,6 +80,12 @@ def passed_unit_ids(report) -> set[int]:
     return {r.unit_id for r in report.referrals.all()}
 
 
+def awaiting_feedback(user, report) -> bool:
+    """A department of the user was passed the report and has not answered yet."""
+    mine = user_unit_ids(user)
+    return any(r.unit_id in mine and not r.feedback_at for r in report.referrals.all())
+
+
 def can_update(user, report) -> bool:
     if report.state in AUTHOR_EDITABLE_STATES and has_role(user, Role.MEMBER, Role.OFFICE) and is_owner(user, report):
         return True
@@ -92,13 +98,19 @@ def can_update(user, report) -> bool:
 def _todo_records(user, states):
     from .selectors import opinion_list
 
-    return opinion_list(user=user).filter(state__in=states).order_by("submitted_at", "created_at", "id")
+    return (
+        opinion_list(user=user)
+        .filter(state__in=states)
+        .prefetch_related("referrals")
+        .order_by("submitted_at", "created_at", "id")
+    )
 
 
 def _audience(report):
     return audience(
         user_ids=[report.created_by_id, *report.authors.filter(is_lead=True).values_list("member__user_id", flat=True)],
         roles=(Role.OFFICE,),
+        unit_ids=report.referrals.values_list("unit_id", flat=True),
     )
 
 
@@ -138,13 +150,16 @@ OPINION = Lifecycle(
         Transition("pass_to_units", "转交部门", (S.FORWARDED, S.ADOPTED), None, (Role.OFFICE,),
                    payload=OpinionPassToUnitsSerializer, service="opinion_pass_to_units", success="已转交有关部门。"),
         Transition("unit_feedback", "部门反馈", (S.FORWARDED, S.ADOPTED), None, (Role.UNIT,), scope="unit",
-                   payload=OpinionUnitFeedbackSerializer, service="opinion_unit_feedback", success="已提交反馈。"),
+                   payload=OpinionUnitFeedbackSerializer, service="opinion_unit_feedback", success="已提交反馈。",
+                   todo="反馈处理情况"),
     ],
     scopes={
         # The lead author or whoever entered the report; staff of a department the report was passed to.
         "owner": Scope(is_owner, "只有作者本人可以{label}。"),
         "unit": Scope(lambda user, report: bool(passed_unit_ids(report) & user_unit_ids(user)), "该信息未转交本单位。"),
     },
+    # A department answers once: its feedback is offered while its referral waits for one.
+    offered=lambda user, report, name: name != "unit_feedback" or awaiting_feedback(user, report),
     extra_actions=lambda user, report: ["update"] if can_update(user, report) else [],
     event=lambda report, **fields: OpinionEvent.objects.create(report=report, **fields),
     todo=TODO,
