@@ -79,7 +79,7 @@ def opinion_mine(request):
         subtitle="本人撰写或联名的社情民意信息",
         fields=("q", "state", "category", "year"),
         order=("-created_at", "-id"),
-        extra={"show_create": True, "counts": counts, "mine": True},
+        extra={"show_create": True, "counts": counts, "mine": True, "order_note": "最近撰写的在前"},
     )
 
 
@@ -91,7 +91,11 @@ def opinion_list(request):
         title="全部社情民意",
         fields=("q", "state", "category", "level", "year", "unit", "from_proposal"),
         order=("-submitted_at", "-id"),
-        extra={"show_create": has_role(request.user, Role.OFFICE), "show_submitted": True},
+        extra={
+            "show_create": has_role(request.user, Role.OFFICE),
+            "show_submitted": True,
+            "order_note": "最近提交的在前",
+        },
     )
 
 
@@ -107,7 +111,7 @@ def opinion_queue(request):
         fields=("q", "state", "category", "from_proposal"),
         order=("submitted_at", "id"),
         state_choices=[(s.value, s.label) for s in waiting],
-        extra={"show_submitted": True, "show_create": True},
+        extra={"show_submitted": True, "show_create": True, "order_note": "先提交的在前"},
     )
 
 

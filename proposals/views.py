@@ -120,7 +120,11 @@ def proposal_mine(request):
         title="我的提案",
         subtitle="本人提出或附议的提案",
         fields=("q", "state", "category"),
-        extra={"invitations": selectors.cosign_invitations(user=request.user), "show_create": True},
+        extra={
+            "invitations": selectors.cosign_invitations(user=request.user),
+            "show_create": True,
+            "order_note": "最近创建的在前",
+        },
     )
 
 
@@ -178,6 +182,7 @@ def proposal_board(request):
         order=("-is_overdue", "-is_key", "next_due", "number"),
         state_choices=[(s.value, s.label) for s in OPEN_STATES],
         fixed={"state": [s.value for s in OPEN_STATES]},
+        extra={"order_note": "逾期的在前，再按重点提案、答复期限早晚"},
     )
 
 

@@ -212,6 +212,7 @@ def test_the_office_finds_the_replies_waiting_for_its_review(crowd, draft, walk,
     everything = client.get("/proposals/").content.decode()
     assert everything.count('data-testid="reply-pending"') == 1 and handled.title in everything
     assert "/proposals/?reply_pending=true" in everything  # the menu entry
+    assert "排序：最近创建的在前" in everything  # every list says how it is ordered
     others = client.get("/proposals/", {"reply_pending": "false"}).content.decode()
     assert waiting.title not in others and handled.title in others
 
