@@ -248,6 +248,10 @@ class Assignment(models.Model):
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     return_reason = models.TextField("退回理由", max_length=TEXT_MAX_LENGTH, blank=True)
     extension_count = models.PositiveSmallIntegerField("延期次数", default=0)
+    # A unit's request for more time (申请延期), waiting for the office's decision while set.
+    extension_requested_at = models.DateTimeField("申请延期时间", null=True, blank=True)
+    extension_requested_due = models.DateField("申请延至", null=True, blank=True)
+    extension_reason = models.TextField("延期理由", max_length=TEXT_MAX_LENGTH, blank=True)
     is_active = models.BooleanField("有效", default=True)
 
     class Meta:

@@ -36,6 +36,7 @@ from .workflow import (
     PROPOSAL,
     awaited_co_units,
     awaiting_co_units_text,
+    extension_requestable,
     return_window_closed,
 )
 
@@ -449,29 +450,72 @@ def proposal_approve_reply(
         )
 
 
+def _check_new_due(assignment: Assignment, due_date: dt.date) -> None:
+    if due_date <= assignment.due_date:
+        raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
+    if due_date > assignment.max_due_date:
+        months = settings.PROPOSAL_MAX_REPLY_MONTHS
+        message = f"延期最长至{assignment.max_due_date:%Y年%m月%d日}（交办后{months}个月）。"
+        raise ApplicationError(message, errors={"due_date": [message]})
+
+
+def _extend(assignment: Assignment, due_date: dt.date) -> str:
+    """Move the unit's deadline (checked by `_check_new_due`); the words of the timeline."""
+    old = assignment.due_date
+    assignment.due_date = due_date
+    assignment.extension_count += 1
+    assignment.extension_requested_at, assignment.extension_requested_due = None, None
+    assignment.save(update_fields=["due_date", "extension_count", "extension_requested_at", "extension_requested_due"])
+    return f"{assignment.unit.name}答复期限由{old:%Y-%m-%d}延至{due_date:%Y-%m-%d}"
+
+
 def proposal_extend(*, actor, proposal: Proposal, unit_id, due_date: dt.date, note: str = "") -> Proposal:
     with lifecycle_step(PROPOSAL, "extend", actor, proposal, _lock) as proposal:
         assignment = _unit_assignment(proposal, actor, unit_id)
-        if due_date <= assignment.due_date:
-            raise ApplicationError("新的期限应晚于原期限。", errors={"due_date": ["新的期限应晚于原期限。"]})
-        if due_date > assignment.max_due_date:
-            message = (
-                f"延期最长至{assignment.max_due_date:%Y年%m月%d日}（交办后{settings.PROPOSAL_MAX_REPLY_MONTHS}个月）。"
-            )
-            raise ApplicationError(message, errors={"due_date": [message]})
-        old = assignment.due_date
-        assignment.due_date = due_date
-        assignment.extension_count += 1
-        assignment.save(update_fields=["due_date", "extension_count"])
+        _check_new_due(assignment, due_date)
+        words = _extend(assignment, due_date)
         return _move(
-            proposal,
-            actor,
-            "extend",
-            None,
-            note or f"{assignment.unit.name}答复期限由{old:%Y-%m-%d}延至{due_date:%Y-%m-%d}",
-            unit=assignment.unit_id,
-            due_date=due_date.isoformat(),
+            proposal, actor, "extend", None, note or words, unit=assignment.unit_id, due_date=due_date.isoformat()
         )
+
+
+def proposal_request_extension(*, actor, proposal: Proposal, unit_id, due_date: dt.date, reason: str) -> Proposal:
+    """A unit asks the office for more time to answer, with the date and the reason (申请延期)."""
+    reason = require_text(reason, "reason", "请填写延期理由。")
+    with lifecycle_step(PROPOSAL, "request_extension", actor, proposal, _lock) as proposal:
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if assignment not in extension_requestable(actor, proposal):
+            raise Conflict(f"{assignment.unit.name}已申请延期或已答复。")
+        _check_new_due(assignment, due_date)
+        assignment.extension_requested_at, assignment.extension_requested_due = timezone.now(), due_date
+        assignment.extension_reason = reason
+        assignment.save(update_fields=["extension_requested_at", "extension_requested_due", "extension_reason"])
+        note = f"{assignment.unit.name}申请延期至{due_date:%Y-%m-%d}：{reason}"
+        return _move(proposal, actor, "request_extension", None, note, unit=assignment.unit_id)
+
+
+def proposal_decide_extension(
+    *, actor, proposal: Proposal, unit_id, approve: bool = True, due_date: dt.date | None = None, note: str = ""
+) -> Proposal:
+    """The office grants a unit's request (to the date asked, or another within the limit) or refuses it."""
+    if not approve:
+        note = require_text(note, "note", "不同意延期时请写明意见。")
+    with lifecycle_step(PROPOSAL, "decide_extension", actor, proposal, _lock) as proposal:
+        assignment = _unit_assignment(proposal, actor, unit_id)
+        if not assignment.extension_requested_at:
+            raise Conflict(f"{assignment.unit.name}没有待审批的延期申请。")
+        if approve:
+            due_date = due_date or assignment.extension_requested_due
+            _check_new_due(assignment, due_date)
+            words = f"同意延期：{_extend(assignment, due_date)}。{note}".strip()
+        else:
+            assignment.extension_requested_at, assignment.extension_requested_due = None, None
+            assignment.save(update_fields=["extension_requested_at", "extension_requested_due"])
+            words = f"不同意{assignment.unit.name}的延期申请：{note}"
+        data = {"unit": assignment.unit_id, "approve": approve}
+        if approve:
+            data["due_date"] = due_date.isoformat()
+        return _move(proposal, actor, "decide_extension", None, words, **data)
 
 
 # --- feedback and closing ---------------------------------------------------------------------------

@@ -46,7 +46,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The action that moves a proposal on in its state is shown first and open; the rest (refusals,
 # withdrawals, corrections) sit in a collapsible panel.
-PRIMARY_ACTIONS = ("update", "submit", "cosign", "file", "assign", "accept", "reply", "approve_reply", "feedback")
+PRIMARY_ACTIONS = (
+    "update", "submit", "cosign", "file", "assign", "accept", "reply", "approve_reply", "decide_extension", "feedback",
+)  # fmt: skip
 EVENT_LABELS = {
     "create": "创建草稿",
     "update": "修改草稿",
@@ -264,21 +266,17 @@ def _action_options(user, proposal, allowed) -> dict:
         if name in ("accept", "return"):
             options["unsigned"] = workflow.unsigned_assignments(user, proposal)
         elif name == "reply":
-            units = options["reply_units"] = workflow.replying_assignments(user, proposal)
-            if any(a.role == Assignment.Role.LEAD for a in units):
-                # The lead unit answers after the co-units have given their opinion.
-                current_round = proposal.rehandle_count + 1
-                options["waiting_co"] = [
-                    a.unit.name
-                    for a in workflow.active_assignments(proposal)
-                    if a.role == Assignment.Role.CO and not any(r.round == current_round for r in a.replies.all())
-                ]
+            options["reply_units"] = workflow.replying_assignments(user, proposal)
             options["results"] = Reply.Result.choices
         elif name == "approve_reply":
             options["pending_replies"] = workflow.pending_replies(proposal)
             options["results"] = Reply.Result.choices
         elif name == "extend":
             options["extend_units"] = workflow.active_assignments(proposal)
+        elif name == "request_extension":
+            options["extension_units"] = workflow.extension_requestable(user, proposal)
+        elif name == "decide_extension":
+            options["extension_requests"] = workflow.extension_requests(proposal)
         elif name == "reject":
             options["reject_reasons"] = RejectReason.choices
         elif name == "merge":

@@ -9,7 +9,7 @@ check it, the API generates its actions from it, and the detail page shows its b
     submitted ─return_for_revision→ draft; ─reject→ not_filed; ─merge→ merged; ─convert→ converted
     draft, submitted ─withdraw→ withdrawn;  assigned ─return (a unit)→ filed
     cosign or decline_cosign (an invited co-signer, once) while draft or submitted;
-    extend (the office) while being handled;
+    extend (the office) while being handled, or a unit's request_extension decided (decide_extension);
     flags (重点/督办/优秀, office and leaders) from filing on.
 
 Who among a role's holders may act on one proposal (scopes): its proposer ("owner"); for the
@@ -121,6 +121,17 @@ class ApproveReplySerializer(UnitSerializer):
     )
 
 
+class RequestExtensionSerializer(UnitSerializer):
+    due_date = serializers.DateField(label="申请延至")
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="延期理由")
+
+
+class DecideExtensionSerializer(UnitSerializer):
+    approve = serializers.BooleanField(default=True, label="同意")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None, label="延至（默认按申请）")
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="", label="意见")
+
+
 class ExtendSerializer(UnitSerializer):
     due_date = serializers.DateField(label="新的答复期限")
     note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default="")
@@ -219,6 +230,17 @@ def feedback_period_open(proposal) -> str:
     return ""
 
 
+def extension_requests(proposal) -> list[Assignment]:
+    """The units' requests for more time waiting for the office's decision."""
+    return [a for a in active_assignments(proposal) if a.extension_requested_at]
+
+
+def extension_requestable(user, proposal) -> list[Assignment]:
+    """The user's units that may still ask for more time: not answered this round, no request waiting."""
+    current = _current_round(proposal)
+    return [a for a in _my_assignments(user, proposal) if not a.extension_requested_at and not _answered(a, current)]
+
+
 def pending_replies(proposal) -> list[tuple[Assignment, Reply]]:
     """The replies of this round waiting for the office's review, with their assignments."""
     current = _current_round(proposal)
@@ -259,6 +281,8 @@ OFFERED = {
     "reply": lambda user, p: bool(_signed_unanswered(user, p)),
     "approve_reply": lambda user, p: bool(pending_replies(p)),
     "extend": lambda user, p: bool(active_assignments(p)),
+    "request_extension": lambda user, p: bool(extension_requestable(user, p)),
+    "decide_extension": lambda user, p: bool(extension_requests(p)),
 }
 
 
@@ -406,6 +430,12 @@ PROPOSAL = Lifecycle(
                    todo="审核答复"),
         Transition("extend", "延期", (S.ASSIGNED, S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),
                    payload=ExtendSerializer, service="proposal_extend", success="已延期。"),
+        Transition("request_extension", "申请延期", (S.ASSIGNED, S.HANDLING, S.REHANDLING), None, (Role.UNIT,),
+                   scope="unit", payload=RequestExtensionSerializer, service="proposal_request_extension",
+                   success="已申请延期，等待提案委员会审批。"),
+        Transition("decide_extension", "审批延期申请", (S.ASSIGNED, S.HANDLING, S.REHANDLING), None, (Role.OFFICE,),
+                   payload=DecideExtensionSerializer, service="proposal_decide_extension",
+                   success="已审批延期申请。", todo="审批延期申请"),
         Transition("feedback", "评价", (S.REPLIED,), None, (Role.MEMBER, Role.OFFICE), scope="feedback",
                    payload=FeedbackSerializer, service="proposal_feedback", success="已提交评价。", todo="评价办理结果",
                    todo_roles=(Role.MEMBER,)),

@@ -23,6 +23,12 @@ def action_payloads(*, lead: int, co: int | None = None, into: int | None = None
         "reply": {"unit": lead, "result": "A", "content": "已列入年度计划并实施。"},
         "approve_reply": {"unit": lead},
         "extend": {"unit": lead, "due_date": (timezone.localdate() + relativedelta(months=4)).isoformat()},
+        "request_extension": {
+            "unit": lead,
+            "due_date": (timezone.localdate() + relativedelta(months=4)).isoformat(),
+            "reason": "需会同多部门调研。",
+        },
+        "decide_extension": {"unit": lead},
         "feedback": {"satisfaction": "satisfied"},
         "close": {},
         "flags": {"is_key": True},

@@ -88,6 +88,16 @@ def _handling_co_unit_awaited(people, make, walk):
     return _case(walk(make(), "handling"), people)
 
 
+def _handling_extension_requested(people, make, walk):
+    proposal = walk(make(), "handling")
+    _reply(people, proposal, "b")
+    services.proposal_request_extension(
+        actor=people["unit_a"], proposal=proposal, unit_id=people["units"]["a"].pk,
+        due_date=timezone.localdate() + dt.timedelta(days=100), reason="需会同多部门调研。",
+    )  # fmt: skip
+    return _case(proposal, people)
+
+
 def _replied_feedback_period(people, make, walk):
     return _case(walk(make(), "replied"), people)
 
@@ -150,13 +160,30 @@ ROWS = {
         {"proposer": {"withdraw"}, "cosigner": {"cosign", "decline_cosign"}, "office": OFFICE_REVIEW},
     ),
     "filed": (S.FILED, _filed, {**FLAGS, "office": {"assign", "flags"}}),
-    "assigned": (S.ASSIGNED, _assigned, {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"accept", "return"}}),
-    "assigned, the lead unit signed": (S.ASSIGNED, _assigned_lead_signed, {**FLAGS, "office": {"extend", "flags"}}),
-    "handling": (S.HANDLING, _handling, {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"reply"}}),
+    "assigned": (
+        S.ASSIGNED,
+        _assigned,
+        {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"accept", "return", "request_extension"}},
+    ),
+    "assigned, the lead unit signed": (
+        S.ASSIGNED,
+        _assigned_lead_signed,
+        {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"request_extension"}},
+    ),
+    "handling": (
+        S.HANDLING,
+        _handling,
+        {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"reply", "request_extension"}},
+    ),
     "handling, the co-unit's opinion awaited": (
         S.HANDLING,
         _handling_co_unit_awaited,
-        {**FLAGS, "office": {"extend", "flags"}},
+        {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"request_extension"}},
+    ),
+    "handling, the lead unit asked for more time": (
+        S.HANDLING,
+        _handling_extension_requested,
+        {**FLAGS, "office": {"extend", "decide_extension", "flags"}, "unit_a": {"reply"}},
     ),
     "replied, in the feedback period": (
         S.REPLIED,
@@ -173,7 +200,11 @@ ROWS = {
         _replied,
         {**FLAGS, "proposer": {"feedback"}, "office": {"feedback", "close", "flags"}},
     ),
-    "rehandling": (S.REHANDLING, _rehandling, {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"reply"}}),
+    "rehandling": (
+        S.REHANDLING,
+        _rehandling,
+        {**FLAGS, "office": {"extend", "flags"}, "unit_a": {"reply", "request_extension"}},
+    ),
     "closed": (S.CLOSED, _closed, FLAGS),
     "not_filed": (S.NOT_FILED, _not_filed, {}),
     "merged": (S.MERGED, _merged, {}),

@@ -241,3 +241,34 @@ def test_a_leader_follows_the_proposals_they_lead_or_supervise_and_the_overdue(c
     }
     assert todo_items(leader)[0].title == late.title  # the overdue first
     assert {item.label for item in todo_items(crowd["office"])} <= {"审核答复", "交办提案", "审查提案"}
+
+
+def test_a_unit_asks_for_more_time_and_the_office_decides(
+    crowd, draft, walk, eager, django_capture_on_commit_callbacks
+):
+    """申请延期 → the office's to-do 审批延期申请 with one notice each → granted: the deadline moves and the
+    request leaves every list; a refusal needs a reason and leaves the deadline as it was."""
+    import datetime as dt
+
+    from cppcc.errors import ApplicationError
+
+    proposal = walk(draft(), "handling", co=())
+    assignment = proposal.assignments.get()
+    old_due, asked = assignment.due_date, assignment.due_date + dt.timedelta(days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_request_extension(
+            actor=crowd["unit_a"], proposal=proposal, unit_id=crowd["units"]["a"].pk, due_date=asked,
+            reason="需会同住建部门联合调研。",
+        )  # fmt: skip
+    assert todos(crowd) == {"unit_a": ["答复提案"], "office": ["审批延期申请"], "office2": ["审批延期申请"]}
+    assert Notification.objects.filter(title__startswith="待办：审批延期申请").count() == 2
+
+    with pytest.raises(ApplicationError, match="不同意延期时请写明意见"):
+        services.proposal_decide_extension(
+            actor=crowd["office"], proposal=proposal, unit_id=crowd["units"]["a"].pk, approve=False
+        )
+    services.proposal_decide_extension(actor=crowd["office"], proposal=proposal, unit_id=crowd["units"]["a"].pk)
+    assignment.refresh_from_db()
+    assert (assignment.due_date, assignment.extension_count, assignment.extension_requested_at) == (asked, 1, None)
+    assert todos(crowd) == {"unit_a": ["答复提案"]}
+    assert asked > old_due

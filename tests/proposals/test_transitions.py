@@ -96,6 +96,10 @@ RULES = {
     # the lead unit's reply is the only required one (the co-unit gives an opinion)
     "approve_reply": ({"office"}, {"handling": "replied", "rehandling": "replied"}),
     "extend": ({"office"}, {"assigned": SAME, "handling": SAME, "rehandling": SAME}),
+    # offered while the lead unit has not answered and asked nothing yet (not on the `+pending` twins)
+    "request_extension": ({"unit_lead"}, {"assigned": SAME, "handling": SAME, "rehandling": SAME}),
+    # needs a request waiting: the `+extension` twins
+    "decide_extension": ({"office"}, {"assigned": SAME, "handling": SAME, "rehandling": SAME}),
     "feedback": ({"proposer", "office"}, {"replied": "closed"}),  # the office may record it for the member
     "close": ({"office"}, {"replied": "closed"}),  # feedback_due already past in the world
     "flags": (
@@ -171,6 +175,8 @@ class World:
         p["replied"] = self._replied("已答复")
         p["rehandling"] = self._rehandling("重新办理")
         p["rehandling+pending"] = self._lead_replies(self._rehandling("重新办理，答复待审"))
+        for state in ("assigned", "handling", "rehandling"):
+            p[f"{state}+extension"] = self._requests_extension(getattr(self, f"_{state}")(f"{state}，申请延期"))
         p["closed"] = services.proposal_feedback(
             actor=user["proposer"], proposal=self._replied("已办结"), satisfaction="satisfied"
         )
@@ -218,6 +224,13 @@ class World:
         )
         return proposal
 
+    def _requests_extension(self, proposal):
+        services.proposal_request_extension(
+            actor=self.users["unit_lead"], proposal=proposal, unit_id=self.lead.pk, reason="需会同多部门调研。",
+            due_date=timezone.localdate() + dt.timedelta(days=100),
+        )  # fmt: skip
+        return proposal
+
     def _handling(self, title):
         proposal = self._assigned(title)
         services.proposal_accept(actor=self.users["unit_lead"], proposal=proposal, unit_id=self.lead.pk)
@@ -241,6 +254,8 @@ class World:
     def proposal_for(self, state, action):
         if action == "approve_reply" and f"{state}+pending" in self.proposals:
             return self.proposals[f"{state}+pending"]
+        if action == "decide_extension" and f"{state}+extension" in self.proposals:
+            return self.proposals[f"{state}+extension"]
         return self.proposals[state]
 
     def payload(self, action):
@@ -309,7 +324,14 @@ class TestTable:
         ("key", "role"),
         [
             (k, r)
-            for k in (*STATES, "handling+pending", "rehandling+pending")
+            for k in (
+                *STATES,
+                "handling+pending",
+                "rehandling+pending",
+                "assigned+extension",
+                "handling+extension",
+                "rehandling+extension",
+            )
             for r in ROLES
             if r not in REFUSED_BY_API and k.split("+")[0] in VISIBLE[r]
         ],
@@ -319,11 +341,15 @@ class TestTable:
         """The buttons (allowed_actions in the detail) agree with what the API accepts: the table's
         actions, offered when there is something to act on — approve_reply once a reply waits for
         review (the `+pending` twins), reply while the unit has not answered this round."""
-        state, pending = key.split("+")[0], key.endswith("+pending")
+        state, pending, extension = key.split("+")[0], key.endswith("+pending"), key.endswith("+extension")
         response = client_for(world.users[role]).get(url(world.proposals[key]))
         assert response.status_code == 200
         wanted = {a for a in RULES if expected(state, a, role) == OK}
         wanted.discard("reply" if pending else "approve_reply")
+        if not extension:  # a request waits only on the `+extension` twins, where the unit has asked already
+            wanted.discard("decide_extension")
+        if extension or pending:  # asked already, or answered
+            wanted.discard("request_extension")
         if "submit" in wanted:
             wanted.add("update")
         assert set(response.json()["allowed_actions"]) == wanted
