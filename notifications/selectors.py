@@ -37,9 +37,22 @@ def bump_todo_version() -> None:
         cache.set(_TODO_VERSION, 1)
 
 
+def todo_kind(item: TodoItem) -> str:
+    """What kind of work an item is, for grouping ("催办逾期反馈（区水务局）" is 催办逾期反馈)."""
+    return item.label.split("（")[0]
+
+
 def todo_summary(items: list[TodoItem], today=None) -> dict:
+    """The count, the overdue count and the kinds of work with their counts (most first)."""
     today = today or timezone.localdate()
-    return {"total": len(items), "overdue": sum(1 for item in items if item.overdue(today))}
+    kinds: dict[str, int] = {}
+    for item in items:
+        kinds[todo_kind(item)] = kinds.get(todo_kind(item), 0) + 1
+    return {
+        "total": len(items),
+        "overdue": sum(1 for item in items if item.overdue(today)),
+        "kinds": sorted(kinds.items(), key=lambda kind: -kind[1]),
+    }
 
 
 def notification_list(*, user) -> QuerySet[Notification]:

@@ -272,3 +272,15 @@ def test_a_unit_asks_for_more_time_and_the_office_decides(
     assert (assignment.due_date, assignment.extension_count, assignment.extension_requested_at) == (asked, 1, None)
     assert todos(crowd) == {"unit_a": ["答复提案"]}
     assert asked > old_due
+
+
+def test_the_to_do_page_groups_the_work_by_kind(crowd, draft, walk, client):
+    """The counts of each kind of work above the list; choosing one lists only that kind."""
+    walk(draft("关于增设社区食堂的建议"), "submitted")
+    walk(draft("关于改善公交线网的建议"), "submitted")
+    walk(draft("关于建设口袋公园的建议"), "filed")
+    client.force_login(crowd["office"])
+    page = client.get("/todo/").content.decode()
+    assert "审查提案 2" in page and "交办提案 1" in page and "全部 3" in page
+    only = client.get("/todo/", {"kind": "交办提案"}).content.decode()
+    assert "关于建设口袋公园的建议" in only and "关于增设社区食堂的建议" not in only
