@@ -17,6 +17,7 @@ import json
 import logging
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -73,6 +74,8 @@ class HttpGatewayBackend(BaseBackend):
         url = settings.SMS_GATEWAY_URL
         if not url:
             raise SmsError("未配置短信网关地址（SMS_GATEWAY_URL）。")
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise SmsError("短信网关地址须以 http:// 或 https:// 开头（SMS_GATEWAY_URL）。")
         payload = {"mobile": mobile, "text": text}
         if settings.SMS_SIGN:
             payload["sign"] = settings.SMS_SIGN
@@ -86,7 +89,8 @@ class HttpGatewayBackend(BaseBackend):
             request.add_header("Authorization", f"Bearer {settings.SMS_GATEWAY_TOKEN}")
         timeout = settings.SMS_GATEWAY_TIMEOUT
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            # The scheme is checked above (http or https only), so B310 does not apply.
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
                 body = response.read(4096)
         except urllib.error.HTTPError as exc:
             detail = _reason(exc.read(4096)) or exc.reason

@@ -388,3 +388,13 @@ def test_the_delivery_page_costs_the_same_for_more_rows(people, make_user, clien
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/notifications/reminders/").content.decode()
     assert page.count('data-testid="delivery"') == 20  # in-app and e-mail of 10 reminders
+
+
+def test_the_gateway_takes_only_an_http_address(settings):
+    """A file: or ftp: address in SMS_GATEWAY_URL is refused before anything is opened."""
+    from notifications.sms import HttpGatewayBackend, SmsError
+
+    for url in ("file:///etc/passwd", "ftp://127.0.0.1/sms"):
+        settings.SMS_GATEWAY_URL = url
+        with pytest.raises(SmsError, match="须以 http:// 或 https:// 开头"):
+            HttpGatewayBackend().send("13912345678", "【区政协】测试")
