@@ -16,33 +16,23 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from notifications.channels import Channel as BaseChannel
+from notifications.channels import EmailAddress
 
-class Channel:
-    name = ""
-    label = ""
 
-    def address(self, user) -> str | None:
-        raise NotImplementedError
-
-    def masked(self, address: str) -> str:
-        return address[:2] + "****" if address else ""
+class Channel(BaseChannel):
+    """A way to reach the account holder (name, label, address, masked as every notice channel has);
+    `send` delivers the reset link."""
 
     def send(self, user, address: str, link: str, minutes: int) -> None:
         raise NotImplementedError
 
 
-class EmailChannel(Channel):
+class EmailChannel(EmailAddress, Channel):
     """Django's mail backend (`EMAIL_*` settings), to the account's e-mail address."""
 
     name = "email"
     label = "电子邮件"
-
-    def address(self, user) -> str | None:
-        return (user.email or "").strip() or None
-
-    def masked(self, address: str) -> str:
-        local, _, domain = address.partition("@")
-        return f"{local[:1]}***@{domain}" if domain else "***"
 
     def send(self, user, address: str, link: str, minutes: int) -> None:
         hours = max(1, round(minutes / 60))

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cppcc.lifecycle import TodoItem, follow_up
-from cppcc.roles import Role, has_role
+from cppcc.roles import Role
 
 from .models import Attendance
 from .selectors import open_activities
@@ -28,13 +28,11 @@ def _item(activity, label: str, due, state: str) -> TodoItem:
     )
 
 
-@follow_up
+@follow_up(Role.MEMBER)
 def member_activities(user) -> list[TodoItem]:
     """An activity open for sign-up that the member has not answered (报名参加活动, by the sign-up deadline),
     and one they signed up for that is still to come (参加活动, on its day; they may cancel before the
     deadline)."""
-    if not has_role(user, Role.MEMBER):
-        return []
     items = []
     for activity in open_activities(user=user):
         full = activity.capacity is not None and activity.taken >= activity.capacity

@@ -274,11 +274,9 @@ TOPIC_TRANSITIONS = TOPIC.transitions
 OUTCOME_TRANSITIONS = OUTCOME.transitions
 
 
-@follow_up
+@follow_up(Role.OFFICE)
 def overdue_outcome_feedback(user) -> list[TodoItem]:
     """The office chases the departments past their deadline for an outcome's feedback."""
-    if not has_role(user, Role.OFFICE):
-        return []
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -288,22 +286,12 @@ def overdue_outcome_feedback(user) -> list[TodoItem]:
         .filter(
             state__in=(OS.ASSIGNED, OS.HANDLING), assignments__fed_back_at__isnull=True, assignments__due_date__lt=today
         )
+        .distinct()
+        .order_by("id")
     )
     items = []
-    for outcome in late.distinct().order_by("id"):
+    for outcome in late:
         waiting = [a for a in outcome.assignment_rows if not a.fed_back_at and a.due_date < today]
-        items.append(
-            TodoItem(
-                lifecycle=OUTCOME.name,
-                noun=OUTCOME.noun,
-                pk=outcome.pk,
-                title=outcome.topic.title,
-                label="催办逾期反馈（" + "、".join(a.unit.name for a in waiting) + "）",
-                actions=(),
-                state=outcome.state,
-                state_display=outcome.get_state_display(),
-                url=OUTCOME.todo.url(outcome),
-                due=min((a.due_date for a in waiting), default=None),
-            )
-        )
+        label = "催办逾期反馈（" + "、".join(a.unit.name for a in waiting) + "）"
+        items.append(OUTCOME.follow_up_item(outcome, label, min((a.due_date for a in waiting), default=None)))
     return items

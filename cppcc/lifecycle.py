@@ -379,6 +379,21 @@ class Lifecycle:
             return []
         return [(Lifecycle.registry[name], record) for name, record in self.hands_on(obj) if record is not None]
 
+    def follow_up_item(self, obj, label: str, due=None, title: str | None = None) -> TodoItem:
+        """A follow-up on one of this lifecycle's records (`follow_up`): no action, the record's page."""
+        return TodoItem(
+            lifecycle=self.name,
+            noun=self.noun,
+            pk=obj.pk,
+            title=title or self.todo.title(obj),
+            label=label,
+            actions=(),
+            state=self.state_of(obj),
+            state_display=self.state_display(obj),
+            url=self.todo.url(obj),
+            due=due,
+        )
+
     def todo_label(self, user, obj, transition: Transition) -> str:
         """What `user` is to do (`Todo.label`, else the transition's `todo`)."""
         if self.todo is not None and self.todo.label is not None:
@@ -483,16 +498,21 @@ def lifecycle_named(name: str) -> Lifecycle | None:
     return Lifecycle.registry.get(name)
 
 
-_FOLLOW_UPS: list[Callable[[Any], Iterable[TodoItem]]] = []
+_FOLLOW_UPS: list[tuple[tuple[str, ...], Callable[[Any], Iterable[TodoItem]]]] = []
 
 
-def follow_up(provider: Callable[[Any], Iterable[TodoItem]]):
-    """Register work that waits for a user without being a step of a lifecycle: a leader's key proposals
-    to supervise, the office's overdue answers to chase, an activity open for a member's sign-up.
-    `provider(user)` gives that user's items (scoped as the app's selectors scope them; `actions` empty).
-    Declared in an app's `workflow` module, next to its lifecycles."""
-    _FOLLOW_UPS.append(provider)
-    return provider
+def follow_up(*roles: str):
+    """Register work that waits for the holders of `roles` without being a step of a lifecycle: a
+    leader's key proposals to supervise, the office's overdue answers to chase, an activity open for a
+    member's sign-up. The decorated `provider(user)` gives that user's items (scoped as the app's
+    selectors scope them; `actions` empty; `Lifecycle.follow_up_item` builds one). Declared in an app's
+    `workflow` module, next to its lifecycles."""
+
+    def register(provider: Callable[[Any], Iterable[TodoItem]]):
+        _FOLLOW_UPS.append((roles, provider))
+        return provider
+
+    return register
 
 
 def todo_items(user) -> list[TodoItem]:
@@ -501,7 +521,13 @@ def todo_items(user) -> list[TodoItem]:
     oldest first within each lifecycle as its `records` gives it)."""
     items = [item for lifecycle in lifecycles() for item in lifecycle.todo_items(user)]
     steps = {(item.lifecycle, item.pk) for item in items}
-    items += [item for provider in _FOLLOW_UPS for item in provider(user) if (item.lifecycle, item.pk) not in steps]
+    items += [
+        item
+        for roles, provider in _FOLLOW_UPS
+        if has_role(user, *roles)
+        for item in provider(user)
+        if (item.lifecycle, item.pk) not in steps
+    ]
     return sorted(items, key=lambda item: (item.due is None, item.due or 0))
 
 

@@ -141,11 +141,8 @@ class Channel:
         raise NotImplementedError
 
 
-class EmailChannel(Channel):
-    """Django's mail backend (`EMAIL_*` settings), to the user's e-mail address."""
-
-    name = Delivery.Channel.EMAIL
-    label = "邮件"
+class EmailAddress:
+    """The account's e-mail address, and how it may be shown (also the password-reset channel's)."""
 
     def address(self, user) -> str | None:
         return (user.email or "").strip() or None
@@ -153,6 +150,13 @@ class EmailChannel(Channel):
     def masked(self, address: str) -> str:
         local, _, domain = address.partition("@")
         return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+class EmailChannel(EmailAddress, Channel):
+    """Django's mail backend (`EMAIL_*` settings), to the user's e-mail address."""
+
+    name = Delivery.Channel.EMAIL
+    label = "邮件"
 
     def send(self, notification: Notification, address: str) -> None:
         link = _link(notification.url)

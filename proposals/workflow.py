@@ -454,12 +454,10 @@ PROPOSAL = Lifecycle(
 )  # fmt: skip
 
 
-@follow_up
+@follow_up(Role.LEADER)
 def leader_watch(user) -> list[TodoItem]:
     """A leader's follow-ups: the open proposals they lead (重点提案牵头领导) or supervise (督办领导), and every
     proposal whose answer or feedback is overdue."""
-    if not has_role(user, Role.LEADER):
-        return []
     from django.db.models import Q
 
     from .models import OPEN_STATES
@@ -481,20 +479,7 @@ def leader_watch(user) -> list[TodoItem]:
             label = "逾期未办结"
         answers = [a.due_date for a in proposal.active_assignments if a.role != Assignment.Role.CO]
         due = proposal.feedback_due if proposal.state == State.REPLIED else min(answers, default=None)
-        items.append(
-            TodoItem(
-                lifecycle=PROPOSAL.name,
-                noun=PROPOSAL.noun,
-                pk=proposal.pk,
-                title=proposal.title,
-                label=label,
-                actions=(),
-                state=proposal.state,
-                state_display=proposal.get_state_display(),
-                url=TODO.url(proposal),
-                due=due,
-            )
-        )
+        items.append(PROPOSAL.follow_up_item(proposal, label, due))
     return items
 
 

@@ -138,26 +138,15 @@ INSPECTION_TRANSITIONS = INSPECTION.transitions
 RECOMMENDATION_TRANSITIONS = RECOMMENDATION.transitions
 
 
-@follow_up
+@follow_up(Role.OFFICE)
 def overdue_responses(user) -> list[TodoItem]:
     """The office chases the recommendations whose department is past its answer deadline."""
-    if not has_role(user, Role.OFFICE):
-        return []
     from django.utils import timezone
 
     overdue = _recommendations(user, {R.SENT}).filter(due_date__lt=timezone.localdate())
     return [
-        TodoItem(
-            lifecycle=RECOMMENDATION.name,
-            noun=RECOMMENDATION.noun,
-            pk=r.pk,
-            title=f"{r.text[:40]}（{r.unit.name if r.unit_id else '未指定单位'}）",
-            label="催办逾期反馈",
-            actions=(),
-            state=r.state,
-            state_display=r.get_state_display(),
-            url=RECOMMENDATION.todo.url(r),
-            due=r.due_date,
+        RECOMMENDATION.follow_up_item(
+            r, "催办逾期反馈", r.due_date, title=f"{r.text[:40]}（{r.unit.name if r.unit_id else '未指定单位'}）"
         )
         for r in overdue
     ]
