@@ -109,6 +109,16 @@ class TodoItem:
     def overdue(self, today) -> bool:
         return self.due is not None and self.due < today
 
+    @property
+    def days_left(self) -> int | None:
+        """Days until the deadline (0 on the day, local time), None without one or once overdue."""
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if self.due is None or self.due < today:
+            return None
+        return (self.due - today).days
+
 
 @dataclasses.dataclass(frozen=True)
 class Scope:

@@ -39,6 +39,7 @@ class TodoItemSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="办理页面")
     due = serializers.DateField(allow_null=True, help_text="期限（无期限时为空）")
     overdue = serializers.SerializerMethodField()
+    days_left = serializers.IntegerField(allow_null=True, help_text="距期限天数（当天为 0；无期限或已逾期时为空）")
 
     def get_overdue(self, item) -> bool:
         return item.overdue(self.context["today"])

@@ -357,11 +357,17 @@ def _todo_due(user, proposal):
 
 
 def _todo_label(user, proposal, transition) -> str:
-    """A co-unit's reply is its opinion for the lead unit."""
+    """A co-unit's reply is its opinion for the lead unit; a proposal a unit sent back is assigned again."""
     if transition.name == "reply":
         mine = replying_assignments(user, proposal)
         if mine and all(a.role == Assignment.Role.CO for a in mine):
             return "提出会办意见"
+    if transition.name == "assign":
+        assignments = getattr(proposal, "all_assignments", None)
+        if assignments is None:
+            assignments = proposal.assignments.all()
+        if any(a.returned_at for a in assignments):
+            return "重新交办（单位申请退回）"
     return transition.todo
 
 

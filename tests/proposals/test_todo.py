@@ -284,3 +284,23 @@ def test_the_to_do_page_groups_the_work_by_kind(crowd, draft, walk, client):
     assert "审查提案 2" in page and "交办提案 1" in page and "全部 3" in page
     only = client.get("/todo/", {"kind": "交办提案"}).content.decode()
     assert "关于建设口袋公园的建议" in only and "关于增设社区食堂的建议" not in only
+
+
+def test_an_item_says_how_many_days_are_left_and_a_returned_proposal_is_assigned_again(
+    crowd, draft, walk, client, eager
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    proposal = walk(draft(), "assigned", co=())
+    proposal.assignments.update(due_date=timezone.localdate() + dt.timedelta(days=5))
+    client.force_login(crowd["unit_a"])
+    assert "还剩 5 天" in client.get("/todo/").content.decode()
+    api = APIClient()
+    api.force_authenticate(crowd["unit_a"])
+    assert api.get("/api/v1/todo/").json()["results"][0]["days_left"] == 5
+
+    unit_a = crowd["units"]["a"].pk
+    services.proposal_return(actor=crowd["unit_a"], proposal=proposal, unit_id=unit_a, reason="职责不符")
+    assert [item.label for item in todo_items(crowd["office"])] == ["重新交办（单位申请退回）"]
