@@ -25,14 +25,15 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class TodoItemSerializer(serializers.Serializer):
     lifecycle = serializers.CharField(
-        help_text="流程：proposal、opinion、consultation_topic、consultation_outcome、recommendation"
+        help_text="流程：proposal、opinion、consultation_topic、consultation_outcome、recommendation；activity（履职活动）"
     )
     noun = serializers.CharField(help_text="对象类别（提案、信息、议题…）")
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     todo = serializers.CharField(source="label", help_text="要做的事（审查提案、签收交办…）")
     actions = serializers.ListField(
-        child=serializers.CharField(), help_text="此刻可执行的待办操作（POST /{id}/{action}/）"
+        child=serializers.CharField(),
+        help_text="此刻可执行的待办操作（POST /{id}/{action}/）；跟进事项（督办、催办、活动）为空",
     )
     state = serializers.CharField()
     state_display = serializers.CharField()
