@@ -214,3 +214,8 @@ def test_a_member_finds_open_activities_and_their_sign_ups_on_the_to_do_list(
     activity_services.activity_signup_cancel(actor=member_user, activity=upcoming)
     assert _activity_todos(member_user) == [("报名参加活动", "送温暖慰问")]  # a place is free again
     assert _activity_todos(office_user) == []
+
+
+def test_an_account_without_a_member_record_is_not_offered_activities(upcoming, make_user):
+    unlinked = make_user(Role.MEMBER, username="m_unlinked")
+    assert _activity_todos(unlinked) == []
