@@ -108,6 +108,8 @@ class Regulation(TimeStampedModel):
     class Kind(models.TextChoices):
         RULE = "rule", "制度规定"
         DOCUMENT = "document", "文件"
+        # The office's own rules (机关内部管理制度): reported apart from the committee's work rules.
+        INTERNAL = "internal", "机关内部管理制度"
 
     title = models.CharField("名称", max_length=200)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.RULE)

@@ -26,6 +26,10 @@ class ProposalFilterSet(KeywordFilterSet):
     kind = django_filters.ChoiceFilter(choices=Proposal.Kind.choices, label="提案方式", empty_label="全部")
     is_key = django_filters.BooleanFilter(label="重点提案", widget=forms.Select(choices=YES_NO))
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label="逾期", widget=forms.Select(choices=YES_NO))
+    # 收到: submitted and not withdrawn (the statistics' "submitted"; the dashboard's links carry it).
+    received = django_filters.BooleanFilter(
+        method="filter_received", label="收到（不含撤回）", widget=forms.HiddenInput
+    )
     reply_pending = django_filters.BooleanFilter(
         method="filter_reply_pending", label="待审核答复", widget=forms.Select(choices=YES_NO)
     )
@@ -44,8 +48,13 @@ class ProposalFilterSet(KeywordFilterSet):
         model = Proposal
         fields = [
             "q", "state", "category", "term", "session", "year", "unit", "proposer", "kind", "is_key", "overdue",
-            "reply_pending",
+            "reply_pending", "received",
         ]  # fmt: skip
+
+    def filter_received(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(submitted_at__isnull=False).exclude(state=State.WITHDRAWN)
 
     def filter_reply_pending(self, queryset, name, value):
         from .selectors import reply_pending

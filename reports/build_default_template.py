@@ -80,7 +80,7 @@ REVIEW = [
     (
         "lead",
         "四是着力制度建设，不断完善工作机制。",
-        "{% if regulations.total %}制定和修订完善{% for title in regulations.titles %}《{{ title }}》"
+        "{% if regulations.total %}制定和修订完善{% for title in regulations.titles[:3] %}《{{ title }}》"
         "{% if not loop.last %}、{% endif %}{% endfor %}等{{ regulations.total }}个意见或办法，{% endif %}"
         "进一步完善以政协章程为核心的制度体系，推进履行职能制度化、规范化和程序化建设。",
     ),
@@ -105,7 +105,8 @@ REVIEW = [
         "{{ proposals.individual }}件。经审查立案{{ proposals.filed }}件"
         "（其中集体提案{{ proposals.collective_filed }}件），"
         "立案率{{ proposals.filing_rate|pct }}；并案处理{{ proposals.merged }}件，转为社情民意信息"
-        "{{ proposals.converted }}件，不予立案{{ proposals.not_filed }}件。"
+        "{{ proposals.converted }}件，不予立案{{ proposals.not_filed }}件"
+        "{% if proposals.pending_review %}，尚在审查{{ proposals.pending_review }}件{% endif %}。"
         "{% if proposals.filed_by_category %}立案提案中，{% for name, n in proposals.filed_by_category.items() %}"
         "{{ name }}类{{ n }}件{% if not loop.last %}、{% endif %}{% endfor %}（见附表一）。{% endif %}"
         "确定重点提案{{ proposals.key }}件，评出优秀提案{{ proposals.excellent }}件。",
@@ -149,7 +150,8 @@ REVIEW = [
         "lead",
         "情系贫困乡村开展对口帮扶。",
         "区政协班子成员带领机关委室主任和委员组长，先后{{ activities.poverty }}次开展对口帮扶工作，"
-        "走访慰问{{ activities.visits_made }}户次；委员企业提供就业岗位{{ activities.jobs_offered }}个，"
+        "走访慰问{{ activities.visits_made }}户次；{% if activities.poverty_companies %}"
+        "{{ activities.poverty_companies }}家{% endif %}委员企业提供就业岗位{{ activities.jobs_offered }}个，"
         "争取项目资金{{ activities.funds_raised_wan }}万元。【此处撰写帮扶成效】",
     ),
     ("h1", "三、注重实践探索，围绕提高工作效能大胆创新"),
@@ -163,7 +165,7 @@ REVIEW = [
         "lead",
         "多方位搭建履职平台。",
         "一年来，开展委员组活动{{ activities.group_events }}次、委员组交叉联谊交流活动{{ activities.exchanges }}次，"
-        "{{ activities.companies }}家委员企业参与，委员企业之间达成合作意向{{ activities.cooperation_intents }}个，"
+        "委员企业之间达成合作意向{{ activities.cooperation_intents }}个，"
         "为委员企业提供各类服务{{ activities.services_provided }}起。",
     ),
     (
@@ -216,7 +218,13 @@ REVIEW = [
         "{{ assessment.excellent_group_leaders }}名{% endif %}，激发了委员履职尽责的积极性。",
     ),
     ("tag", "{%p endif %}"),
-    ("lead", "加强机关建设。", "【此处撰写机关建设情况】"),
+    (
+        "lead",
+        "加强机关建设。",
+        "【此处撰写机关建设情况】{% if regulations.internal %}完善规章制度，制定修订完善"
+        "{% for title in regulations.internal_titles[:2] %}《{{ title }}》{% endfor %}等内部管理规范性制度"
+        "{{ regulations.internal }}项，使机关各项事务有章可遵，有规可循。{% endif %}",
+    ),
     (
         "p",
         "各位委员，过去一年政协工作所取得的进展和成绩，是中共{{ report.district }}委坚强领导、重视关怀的结果，"

@@ -92,7 +92,7 @@ def _build(user, period, scope: dict) -> dict:
 
     categories = statistics.proposals_by_category(period)
     for row in categories:
-        row["url"] = _url("proposals:list", category=row["id"], **scope)
+        row["url"] = _url("proposals:list", category=row["id"], received="true", **scope)
 
     state_order = list(STATE_LABELS)
     states = [

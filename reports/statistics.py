@@ -60,16 +60,22 @@ def _num(value):
 INSPECTION_KINDS = (Activity.Kind.INSPECTION, Activity.Kind.RESEARCH)
 
 
+# A consultation counts once its topic's meeting has taken place (a topic scheduled and then dropped
+# does not); an inspection once it is held.
+HELD_TOPIC_STATES = ("held", "outcome_submitted", "closed")
+
+
 def activities(period: Period) -> dict:
     in_period = Activity.objects.filter(start_date__range=(period.start, period.end))
     # Inspections and consultations count once they have taken place.
     held_inspection = Q(inspection__state__in=["held", "closed"])
+    held_consultation = Q(kind=Activity.Kind.CONSULTATION, consultation__topic__state__in=HELD_TOPIC_STATES)
     counts = in_period.aggregate(
         inspection_research=Count("id", filter=Q(kind__in=INSPECTION_KINDS) & held_inspection),
         inspections=Count("id", filter=Q(kind=Activity.Kind.INSPECTION) & held_inspection),
         research=Count("id", filter=Q(kind=Activity.Kind.RESEARCH) & held_inspection),
         supervision=Count("id", filter=Q(kind=Activity.Kind.SUPERVISION) & held_inspection),
-        consultations=Count("id", filter=Q(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)),
+        consultations=Count("id", filter=held_consultation),
         plenary=Count("id", filter=Q(kind=Activity.Kind.PLENARY)),
         standing=Count("id", filter=Q(kind=Activity.Kind.STANDING)),
         chair=Count("id", filter=Q(kind=Activity.Kind.CHAIR)),
@@ -86,6 +92,9 @@ def activities(period: Period) -> dict:
         funds_raised_wan=Coalesce(Sum("funds_raised_wan"), Value(Decimal(0)), output_field=money),
         people_served=Coalesce(Sum("people_served"), 0),
         jobs_offered=Coalesce(Sum("jobs_offered"), 0),
+        # The companies of the poverty-relief activities: the sentence "X家委员企业提供就业岗位X个" (first:
+        # the name `companies` below would otherwise mean that aggregate).
+        poverty_companies=Coalesce(Sum("companies", filter=Q(kind=Activity.Kind.POVERTY)), 0),
         companies=Coalesce(Sum("companies"), 0),
         cooperation_intents=Coalesce(Sum("cooperation_intents"), 0),
         services_provided=Coalesce(Sum("services_provided"), 0),
@@ -93,11 +102,7 @@ def activities(period: Period) -> dict:
         visits_made=Coalesce(Sum("visits_made"), 0),
         articles_published=Coalesce(Sum("articles_published"), 0),
     )
-    by_form = dict(
-        in_period.filter(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)
-        .values_list("consultation__form")
-        .annotate(n=Count("id"))
-    )
+    by_form = dict(in_period.filter(held_consultation).values_list("consultation__form").annotate(n=Count("id")))
     return {
         **counts,
         **{k: _num(v) for k, v in quantities.items()},
@@ -112,7 +117,7 @@ def participation(period: Period) -> dict:
         activity__start_date__range=(period.start, period.end), status=Attendance.Status.ATTENDED
     )
     core = Q(activity__kind__in=INSPECTION_KINDS, activity__inspection__state__in=["held", "closed"]) | Q(
-        activity__kind=Activity.Kind.CONSULTATION, activity__consultation__isnull=False
+        activity__kind=Activity.Kind.CONSULTATION, activity__consultation__topic__state__in=HELD_TOPIC_STATES
     )
     result = attended.aggregate(
         members=Count("member", distinct=True),
@@ -145,9 +150,18 @@ def participation(period: Period) -> dict:
 
 
 def regulations(period: Period) -> dict:
-    qs = Regulation.objects.filter(adopted_on__range=(period.start, period.end))
-    counts = qs.aggregate(total=Count("id"), rules=Count("id", filter=Q(kind=Regulation.Kind.RULE)))
-    counts["titles"] = list(qs.order_by("adopted_on").values_list("title", flat=True))
+    """The committee's rules and documents for its work (意见或办法: `total`, `rules`, `titles`) and, apart,
+    the office's internal rules (内部管理规范性制度: `internal`, `internal_titles`)."""
+    in_period = Regulation.objects.filter(adopted_on__range=(period.start, period.end)).order_by("adopted_on", "id")
+    internal = Q(kind=Regulation.Kind.INTERNAL)
+    counts = in_period.aggregate(
+        total=Count("id", filter=~internal),
+        rules=Count("id", filter=Q(kind=Regulation.Kind.RULE)),
+        internal=Count("id", filter=internal),
+    )
+    # Titles without their own book-title marks: the draft quotes each once (《…》).
+    counts["titles"] = [t.strip("《》") for t in in_period.exclude(internal).values_list("title", flat=True)]
+    counts["internal_titles"] = [t.strip("《》") for t in in_period.filter(internal).values_list("title", flat=True)]
     return counts
 
 
@@ -158,7 +172,11 @@ def proposals(period: Period) -> dict:
     from proposals.models import Assignment, Proposal, State
 
     start, end = period.datetimes
-    submitted = Proposal.objects.filter(submitted_at__range=(start, end))
+    all_submitted = Proposal.objects.filter(submitted_at__range=(start, end))
+    # Received (收到): submitted in the period and not withdrawn by the proposer, so that
+    # submitted = filed + not_filed + merged + converted + pending_review (still in review, or returned
+    # to the proposer for revision).
+    submitted = all_submitted.exclude(state=State.WITHDRAWN)
     numbered = Q(number__isnull=False)
     counts = submitted.aggregate(
         submitted=Count("id"),
@@ -166,8 +184,7 @@ def proposals(period: Period) -> dict:
         not_filed=Count("id", filter=Q(state=State.NOT_FILED)),
         merged=Count("id", filter=Q(state=State.MERGED)),
         converted=Count("id", filter=Q(state=State.CONVERTED)),
-        withdrawn=Count("id", filter=Q(state=State.WITHDRAWN)),
-        pending_review=Count("id", filter=Q(state=State.SUBMITTED)),
+        pending_review=Count("id", filter=Q(state__in=[State.SUBMITTED, State.DRAFT])),
         collective=Count("id", filter=Q(kind=Proposal.Kind.COLLECTIVE)),
         individual=Count("id", filter=Q(kind=Proposal.Kind.INDIVIDUAL)),
         collective_filed=Count("id", filter=numbered & Q(kind=Proposal.Kind.COLLECTIVE)),
@@ -177,7 +194,8 @@ def proposals(period: Period) -> dict:
         in_handling=Count("id", filter=Q(state__in=[State.ASSIGNED, State.HANDLING, State.REHANDLING])),
         replied=Count("id", filter=Q(state__in=[State.REPLIED, State.CLOSED])),
     )
-    counts["filing_rate"] = _rate(counts["filed"], counts["submitted"] - counts["withdrawn"])
+    counts["withdrawn"] = all_submitted.filter(state=State.WITHDRAWN).count()
+    counts["filing_rate"] = _rate(counts["filed"], counts["submitted"])
     filed = submitted.filter(numbered)
     counts["filed_by_category"] = dict(
         filed.values_list("category__name").annotate(n=Count("id")).order_by("category__order")
@@ -191,7 +209,7 @@ def proposals(period: Period) -> dict:
         filed.filter(kind=Proposal.Kind.INDIVIDUAL).values_list("lead_proposer__party__name").annotate(n=Count("id")),
         filed.filter(collective_party__isnull=False).values_list("collective_party__name").annotate(n=Count("id")),
     )
-    counts["by_state"] = dict(submitted.values_list("state").annotate(n=Count("id")))
+    counts["by_state"] = dict(all_submitted.values_list("state").annotate(n=Count("id")))
     counts["key_by_state"] = dict(submitted.filter(is_key=True).values_list("state").annotate(n=Count("id")))
 
     # Handling: assignments of the proposals filed in the period.
@@ -349,7 +367,7 @@ def _by_month(period: Period, rows, keys: tuple[str, ...]) -> dict:
 
 def monthly_activities(period: Period) -> dict:
     """Activities per month by start date, counted by the rules of `activities()`: inspections,
-    research and supervision once held, consultations once they are consultation activities;
+    research and supervision once held, consultations once their topic's meeting is held;
     `other` is every meeting, training, group, welfare … activity."""
     held_inspection = Q(inspection__state__in=["held", "closed"])
     counted_apart = [*INSPECTION_KINDS, Activity.Kind.SUPERVISION, Activity.Kind.CONSULTATION]
@@ -360,7 +378,9 @@ def monthly_activities(period: Period) -> dict:
         .annotate(
             inspection_research=Count("id", filter=Q(kind__in=INSPECTION_KINDS) & held_inspection),
             supervision=Count("id", filter=Q(kind=Activity.Kind.SUPERVISION) & held_inspection),
-            consultations=Count("id", filter=Q(kind=Activity.Kind.CONSULTATION, consultation__isnull=False)),
+            consultations=Count(
+                "id", filter=Q(kind=Activity.Kind.CONSULTATION, consultation__topic__state__in=HELD_TOPIC_STATES)
+            ),
             other=Count("id", filter=~Q(kind__in=counted_apart)),
         )
         .order_by()
@@ -369,12 +389,13 @@ def monthly_activities(period: Period) -> dict:
 
 
 def monthly_proposals(period: Period) -> dict:
-    """Proposals submitted per month (local time) and how many of them were filed."""
-    from proposals.models import Proposal
+    """Proposals submitted (and not withdrawn) per month (local time) and how many of them were filed."""
+    from proposals.models import Proposal, State
 
     start, end = period.datetimes
     rows = (
         Proposal.objects.filter(submitted_at__range=(start, end))
+        .exclude(state=State.WITHDRAWN)
         .annotate(y=ExtractYear("submitted_at"), m=ExtractMonth("submitted_at"))
         .values("y", "m")
         .annotate(submitted=Count("id"), filed=Count("id", filter=Q(number__isnull=False)))
@@ -384,13 +405,14 @@ def monthly_proposals(period: Period) -> dict:
 
 
 def proposals_by_category(period: Period) -> list[dict]:
-    """Proposals submitted in the period by category, with how many were filed: the filed counts are
-    `proposals()["filed_by_category"]`; the ids let the dashboard link to the filtered list."""
-    from proposals.models import Proposal
+    """Proposals submitted (and not withdrawn) in the period by category, with how many were filed: the
+    filed counts are `proposals()["filed_by_category"]`; the ids let the dashboard link to the filtered list."""
+    from proposals.models import Proposal, State
 
     start, end = period.datetimes
     rows = (
         Proposal.objects.filter(submitted_at__range=(start, end))
+        .exclude(state=State.WITHDRAWN)
         .values("category_id", "category__name", "category__order")
         .annotate(submitted=Count("id"), filed=Count("id", filter=Q(number__isnull=False)))
         .order_by("category__order", "category_id")

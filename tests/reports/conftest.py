@@ -10,7 +10,7 @@ from activities.models import Activity, Attendance, Regulation
 from consultations.models import ConsultationActivity, ConsultationPlan, ConsultationTopic
 from proposals import services as ps
 from supervision.models import Inspection
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, SpecialCommitteeFactory
 from tests.proposals.conftest import category, draft, people, term, walk  # noqa: F401
 
 
@@ -35,11 +35,19 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
     Inspection.objects.create(activity=old, kind="research", topic="去年", state="closed", created_by=office)
     # One consultation held (专题协商).
     plan = ConsultationPlan.objects.create(year=2026, title="2026年度协商计划", created_by=office)
+    committee = SpecialCommitteeFactory()
     topic = ConsultationTopic.objects.create(
-        plan=plan, title="营商环境", source="leaders", form="special", created_by=office
-    )
+        plan=plan, title="营商环境", source="leaders", form="special", state="held", created_by=office,
+        lead_committee=committee, planned_quarter=3,
+    )  # fmt: skip
     meeting = _activity(office, "consultation", dt.date(2026, 7, 8))
     ConsultationActivity.objects.create(topic=topic, activity=meeting, form="special")
+    # A meeting scheduled and then dropped with its topic: never held, never counted.
+    dropped = ConsultationTopic.objects.create(
+        plan=plan, title="停车难", source="leaders", form="standing", state="dropped", created_by=office
+    )
+    cancelled = _activity(office, "consultation", dt.date(2026, 9, 20))
+    ConsultationActivity.objects.create(topic=dropped, activity=cancelled, form="standing")
     # Attendance: a twice (inspection + consultation), b once, c excused; research: a, and b absent.
     for activity, member, status in [
         (insp, a, "attended"), (insp, b, "attended"), (insp, c, "excused"),
@@ -50,13 +58,16 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
     Attendance.objects.create(activity=training, member=c, status="attended")
     Attendance.objects.create(activity=training, member=a, status="absent")
     _activity(office, "welfare", dt.date(2026, 5, 1), donations_wan=Decimal("12.50"), people_served=300)
-    _activity(office, "poverty", dt.date(2026, 9, 1), donations_wan=Decimal("3.00"), visits_made=25)
+    _activity(office, "poverty", dt.date(2026, 9, 1), donations_wan=Decimal("3.00"), visits_made=25, companies=3)
     _activity(office, "exchange", dt.date(2026, 10, 1), companies=12, cooperation_intents=5, services_provided=8)
     _activity(office, "publicity", dt.date(2026, 2, 1), articles_published=40)
     Regulation.objects.create(title="政协委员履职管理办法", kind="rule", adopted_on=dt.date(2026, 3, 5))
+    # The office's own rule: reported apart (内部管理规范性制度), its title given with book-title marks.
+    Regulation.objects.create(title="《集体学习制度》", kind="internal", adopted_on=dt.date(2026, 4, 1))
     Regulation.objects.create(title="2025年工作要点", kind="document", adopted_on=dt.date(2025, 3, 5))
 
-    # Proposals submitted in 2026: filed ×3 (one key, one collective), not filed, merged, converted, a draft.
+    # Proposals submitted in 2026: filed ×3 (one key, one collective), not filed, merged, converted, one
+    # waiting for review, one withdrawn; a draft.
     clock = timezone.make_aware(dt.datetime(2026, 1, 12, 9))
     from unittest import mock
 
@@ -70,6 +81,9 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
         ps.proposal_merge(actor=office, proposal=merged, into=p2)
         converted = walk(draft("关于社情民意的建议"), "submitted")
         ps.proposal_convert(actor=office, proposal=converted)
+        withdrawn = walk(draft("关于撤回的建议"), "submitted")  # not received: withdrawn by its proposer
+        ps.proposal_withdraw(actor=people["proposer"], proposal=withdrawn)
+        walk(draft("关于尚在审查的建议"), "submitted")  # received, still waiting for review
         draft("还在草稿中的建议")
         ps.proposal_set_flags(actor=people["leader"], proposal=p2, data={"is_key": True})
     return {"members": (a, b, c), "proposals": (p1, p2, p3)}

@@ -93,7 +93,7 @@ def test_a_term_covers_its_years_and_its_links_filter_by_term(year_of_work, peop
     charts = _charts(html)
     assert len(charts["monthly_proposals"]["months"]) == 5 * 12
     assert charts["monthly_proposals"]["months"][0] == "2022.01"
-    assert _value(html, "submitted") == "6"
+    assert _value(html, "submitted") == "7"
     assert all(parse_qs(urlsplit(c["url"]).query)["term"] == [str(term.pk)] for c in charts["categories"])
 
 
@@ -110,7 +110,7 @@ def test_the_figures_are_the_annual_statistics(year_of_work, people, client_for)
         "inspection_research": (act["inspection_research"], 2),
         "consultations": (act["consultations"], 1),
         "members": (part["members"], 3),
-        "submitted": (prop["submitted"], 6),
+        "submitted": (prop["submitted"], 7),  # received: the withdrawn one is not
         "filed": (prop["filed"], 3),
         "on_time_rate": (prop["replies"]["on_time_rate"], 100.0),
         "satisfaction_rate": (prop["satisfaction"]["rate"], 100.0),
@@ -194,7 +194,7 @@ def test_drill_down_links_lead_to_the_filtered_lists(year_of_work, people, clien
     category = ProposalCategory.objects.get(name="经济建设")
     unit = HandlingUnit.objects.get(name="区教育局")
 
-    assert charts["categories"][0]["url"] == f"/proposals/?category={category.pk}&year=2026"
+    assert charts["categories"][0]["url"] == f"/proposals/?category={category.pk}&received=true&year=2026"
     assert {s["state"]: s["url"] for s in charts["states"]}["replied"] == "/proposals/?state=replied&year=2026"
     assert charts["units"][0]["url"] == f"/proposals/?unit={unit.pk}&year=2026"
     page = unescape(html)

@@ -135,14 +135,21 @@ def test_word_draft_carries_the_numbers_of_the_api(as_office, api_numbers):
     o = api_numbers["opinions"]
     assert SENTENCE.format(a=a, p=p, r=r) + f"，反映社情民意{o['submitted']}件。" in text
     # …and those are the hand-counted figures of the fixture (the converted proposal became a report).
-    assert "开展了2项视察调研和1次协商活动，有2位委员3人次参加，提交提案6件，立案3件，反映社情民意1件。" in text
-    assert f"经审查立案{r['filed']}件（其中集体提案{r['collective_filed']}件），立案率50%" in text
-    assert "并案处理1件，转为社情民意信息1件，不予立案1件" in text
+    assert "开展了2项视察调研和1次协商活动，有2位委员3人次参加，提交提案7件，立案3件，反映社情民意1件。" in text
+    assert f"经审查立案{r['filed']}件（其中集体提案{r['collective_filed']}件），立案率42.9%" in text
+    # The sentence adds up: received 7 = filed 3 + merged 1 + converted 1 + not filed 1 + in review 1.
+    assert "并案处理1件，转为社情民意信息1件，不予立案1件，尚在审查1件。" in text
     assert "立案提案中，经济建设类3件（见附表一）" in text
     assert "应答复2件，已答复2件，其中按期答复2件，按期答复率100%" in text
     assert "已解决或基本解决（A类）2件" in text
     assert "其中满意1件、基本满意0件、不满意0件，满意率100%" in text
     assert "全年开展协商活动1次，其中专题协商1次" in text
+    # The poverty paragraph names the poverty-relief companies only; the office's internal rules are
+    # reported apart from the committee's 意见或办法, each title quoted once.
+    assert "3家委员企业提供就业岗位" in text and "家委员企业参与" not in text
+    assert "制定和修订完善《政协委员履职管理办法》等1个意见或办法" in text
+    assert "制定修订完善《集体学习制度》等内部管理规范性制度1项" in text
+    assert "《《" not in text
     assert "捐款捐物共计15.5万元" in text and "服务群众300人次" in text and "走访慰问25户次" in text
     assert "委员企业之间达成合作意向5个，为委员企业提供各类服务8起" in text
     assert "发布各类新闻信息40篇" in text
@@ -183,12 +190,12 @@ def test_excel_workbook_carries_the_numbers_of_the_api(as_office, api_numbers):
     act, prop = _sheet_pairs(workbook["活动与参与"]), _sheet_pairs(workbook["提案"])
     assert (act["视察调研（项）"], act["协商活动（次）"], act["捐款捐物（万元）"]) == (2, 1, 15.5)
     assert (act["参加视察调研和协商活动的委员（位）"], act["参加视察调研和协商活动（人次）"]) == (2, 3)
-    assert (prop["提交提案（件）"], prop["立案（件）"], prop["立案率（%）"]) == (6, 3, 50)
+    assert (prop["收到提案（件，不含撤回）"], prop["立案（件）"], prop["立案率（%）"]) == (7, 3, 42.9)
     assert _block(workbook["提案"], "立案提案按类别（件）") == {"经济建设": 3, "合计": 3}
-    assert _block(workbook["提案"], "提交的提案按状态（件）")["合计"] == 6
+    assert _block(workbook["提案"], "提交的提案按状态（件）")["合计"] == 8  # every state, the withdrawn one too
     assert _block(workbook["提案"], "办理结果（件）")["合计"] == 2
     assert _block(workbook["活动与参与"], "协商活动按形式（次）") == {"专题协商": 1, "合计": 1}
-    assert sum(_block(workbook["提案"], "每月提交提案（件）")[f"{m}月"] for m in range(1, 13)) == 6
+    assert sum(_block(workbook["提案"], "每月提交提案（件）")[f"{m}月"] for m in range(1, 13)) == 7
 
     units = list(workbook["承办单位"].iter_rows(min_row=4, values_only=True))
     header, rows, total = units[0], {row[0]: row[1:] for row in units[1:3]}, units[3]
@@ -211,7 +218,7 @@ def test_unit_handling_adds_up_to_the_reply_figures(year_of_work):
 
 def test_sections_added_later_render_in_both_documents(year_of_work, as_office, extra_sections):
     text = _text(_docx(_content(as_office.get(reverse("reports:work_report"), {"year": 2026}))))
-    assert "提交提案6件，立案3件，反映社情民意7件。" in text
+    assert "提交提案7件，立案3件，反映社情民意7件。" in text
     assert "全年收到委员反映社情民意信息7件，被采用3件，获领导批示1件。" in text
     assert (
         "参加考评委员40位，其中优秀5位、合格33位、不合格2位，评选出优秀委员5名、先进委员组2个和优秀委员组长2名" in text
@@ -246,7 +253,7 @@ def test_an_uploaded_template_is_used_for_the_draft(year_of_work, as_office, peo
     template = ReportTemplate.objects.get(is_active=True)
     assert (template.original_name, template.uploaded_by) == ("我们的模板.docx", people["office"])
     draft = _text(_docx(_content(as_office.get(reverse("reports:work_report"), {"year": 2026}))))
-    assert draft == "2026年立案3件，立案率50%。"
+    assert draft == "2026年立案3件，立案率42.9%。"
     downloaded = _content(as_office.get(reverse("reports:template_download")))
     assert "{{ proposals.filed }}" in _text(_docx(downloaded))
 
@@ -308,7 +315,7 @@ def test_a_bad_template_is_refused_and_the_old_one_stays(year_of_work, as_office
 def test_a_template_failing_on_a_period_gives_a_message_not_a_crash(year_of_work, as_office, people):
     # Checked at upload against this year; another year's data may still divide by zero.
     template = ReportTemplate(original_name="按比例.docx", size=1, uploaded_by=people["office"])
-    template.file.save("t.docx", ContentFile(_docx_file("人均{{ proposals.filed / proposals.withdrawn }}件")))
+    template.file.save("t.docx", ContentFile(_docx_file("人均{{ proposals.filed / proposals.excellent }}件")))
     response = as_office.get(reverse("reports:work_report"), {"year": 2026}, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("reports:documents"))
     assert "模板中的计算无法用本期数据完成（ZeroDivisionError" in response.content.decode()

@@ -10,12 +10,14 @@ YEAR = statistics.period_for(year=2026)
 def test_activity_counts(year_of_work):
     a = statistics.activities(YEAR)
     assert (a["inspection_research"], a["inspections"], a["research"]) == (2, 1, 1)  # planned and 2025 excluded
+    # The meeting of the dropped topic is not counted.
     assert a["consultations"] == 1 and a["consultations_by_form"] == {"special": 1}
     assert a["trainings"] == 1
     assert (a["welfare"], a["poverty"], a["exchanges"], a["publicity"]) == (1, 1, 1, 1)
     assert a["donations_wan"] == 15.5
     assert (a["people_served"], a["visits_made"], a["articles_published"]) == (300, 25, 40)
-    assert (a["companies"], a["cooperation_intents"], a["services_provided"]) == (12, 5, 8)
+    assert (a["companies"], a["cooperation_intents"], a["services_provided"]) == (15, 5, 8)
+    assert a["poverty_companies"] == 3  # the poverty paragraph's "X家委员企业", not the exchange's 12
 
 
 def test_participation_counts_each_member_once_and_every_time(year_of_work):
@@ -30,19 +32,31 @@ def test_participation_counts_each_member_once_and_every_time(year_of_work):
 
 
 def test_regulations_of_the_year(year_of_work):
-    assert statistics.regulations(YEAR) == {"total": 1, "rules": 1, "titles": ["政协委员履职管理办法"]}
+    assert statistics.regulations(YEAR) == {
+        "total": 1,
+        "rules": 1,
+        "titles": ["政协委员履职管理办法"],
+        "internal": 1,
+        "internal_titles": ["集体学习制度"],
+    }
 
 
 def test_proposal_counts(year_of_work):
     p = statistics.proposals(YEAR)
-    # The draft is not submitted; the merged proposal counts once, as merged, never as filed.
-    assert (p["submitted"], p["filed"], p["not_filed"], p["merged"], p["converted"]) == (6, 3, 1, 1, 1)
-    assert p["filing_rate"] == 50.0
+    # The draft is not submitted; the merged proposal counts once, as merged, never as filed; the withdrawn
+    # one is not received. Received 7 = filed 3 + not filed 1 + merged 1 + converted 1 + in review 1.
+    assert (p["submitted"], p["filed"], p["not_filed"], p["merged"], p["converted"]) == (7, 3, 1, 1, 1)
+    assert (p["pending_review"], p["withdrawn"]) == (1, 1)
+    assert p["submitted"] == p["filed"] + p["not_filed"] + p["merged"] + p["converted"] + p["pending_review"]
+    assert p["filing_rate"] == 42.9  # 3 / 7
     assert p["filed_by_category"] == {"经济建设": 3}
     assert p["key"] == 1 and p["key_by_state"] == {"replied": 1}
-    assert p["by_state"] == {"closed": 1, "replied": 1, "filed": 1, "not_filed": 1, "merged": 1, "converted": 1}
+    assert p["by_state"] == {
+        "closed": 1, "replied": 1, "filed": 1, "not_filed": 1, "merged": 1, "converted": 1, "submitted": 1,
+        "withdrawn": 1,
+    }  # fmt: skip
     assert sum(p["filed_by_party"].values()) == 3 and sum(p["filed_by_sector"].values()) == 3
-    assert p["monthly_submitted"][0] == 6 and sum(p["monthly_submitted"]) == 6
+    assert p["monthly_submitted"][0] == 7 and sum(p["monthly_submitted"]) == 7
 
 
 def test_replies_and_satisfaction(year_of_work):
