@@ -55,8 +55,8 @@ WELFARE = [
 REGULATIONS = [
     ("政协XX区委员会委员服务管理办法", Regulation.Kind.RULE, "常委会议"),
     ("XX区政协委员履职尽责考核办法", Regulation.Kind.RULE, "常委会议"),
-    ("集体学习制度", Regulation.Kind.RULE, "主席会议"),
-    ("主席办公会议制度", Regulation.Kind.RULE, "主席会议"),
+    ("集体学习制度", Regulation.Kind.INTERNAL, "主席会议"),
+    ("主席办公会议制度", Regulation.Kind.INTERNAL, "主席会议"),
     ("政协年度协商计划制定暨协商成果办理反馈实施办法", Regulation.Kind.DOCUMENT, "常委会议"),
 ]
 WORK_HONOURS = [

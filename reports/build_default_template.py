@@ -56,8 +56,10 @@ REVIEW = [
     (
         "lead",
         "一是把握政协性质定位，坚定正确政治方向。",
-        "毫不动摇坚持中国共产党的领导，坚持理论武装不放松，全年组织委员学习培训{{ activities.trainings }}次，"
-        "{{ participation.training_members }}位委员{{ participation.training_person_times }}人次参加。"
+        "毫不动摇坚持中国共产党的领导，坚持理论武装不放松"
+        "{% if activities.trainings %}，全年组织委员学习培训{{ activities.trainings }}次"
+        "{% if participation.training_members %}，{{ participation.training_members }}位委员"
+        "{{ participation.training_person_times }}人次参加{% endif %}{% endif %}。"
         "【此处撰写理论学习的主要内容】",
     ),
     (
@@ -73,8 +75,10 @@ REVIEW = [
     (
         "lead",
         "三是注重问题导向，强化民主监督。",
-        "按照开展监督有计划、有题目、有载体、有成效的要求，围绕重要民生工程开展视察{{ activities.inspections }}次、"
-        "调研{{ activities.research }}次、民主监督{{ activities.supervision }}次，坚持调研、协商、监督有机结合，"
+        "按照开展监督有计划、有题目、有载体、有成效的要求"
+        "{% set oversight = nonzero('视察', activities.inspections, '次', '调研', activities.research, '次', "
+        "'民主监督', activities.supervision, '次') %}{% if oversight %}，围绕重要民生工程开展{{ oversight }}{% endif %}"
+        "，坚持调研、协商、监督有机结合，"
         "认真负责地提出批评和建设性意见建议。【此处列举主要监督课题】",
     ),
     (
@@ -95,41 +99,49 @@ REVIEW = [
         "紧盯中心任务协商建言。",
         "全年开展协商活动{{ activities.consultations }}次{% if activities.consultations_by_form %}，其中"
         "{% for form, n in activities.consultations_by_form.items() %}{{ form|zh }}{{ n }}次"
-        "{% if not loop.last %}、{% endif %}{% endfor %}{% endif %}；召开全体会议{{ activities.plenary }}次、"
-        "常委会议{{ activities.standing }}次、主席会议{{ activities.chair }}次。【此处撰写重点协商议题及成果】",
+        "{% if not loop.last %}、{% endif %}{% endfor %}{% endif %}"
+        "{% set meetings = nonzero('召开全体会议', activities.plenary, '次', '常委会议', activities.standing, '次', "
+        "'主席会议', activities.chair, '次') %}{% if meetings %}；{{ meetings }}{% endif %}。"
+        "【此处撰写重点协商议题及成果】",
     ),
     (
         "lead",
         "认真做好提案工作。",
-        "共收到提案{{ proposals.submitted }}件，其中集体提案{{ proposals.collective }}件、个人提案"
-        "{{ proposals.individual }}件。经审查立案{{ proposals.filed }}件"
-        "（其中集体提案{{ proposals.collective_filed }}件），"
-        "立案率{{ proposals.filing_rate|pct }}；并案处理{{ proposals.merged }}件，转为社情民意信息"
-        "{{ proposals.converted }}件，不予立案{{ proposals.not_filed }}件"
-        "{% if proposals.pending_review %}，尚在审查{{ proposals.pending_review }}件{% endif %}。"
+        "共收到提案{{ proposals.submitted }}件"
+        "{% set kinds = nonzero('集体提案', proposals.collective, '件', '个人提案', proposals.individual, '件') %}"
+        "{% if kinds %}，其中{{ kinds }}{% endif %}。经审查立案{{ proposals.filed }}件"
+        "{% if proposals.collective_filed %}（其中集体提案{{ proposals.collective_filed }}件）{% endif %}，"
+        "立案率{{ proposals.filing_rate|pct }}"
+        "{% set others = nonzero('并案处理', proposals.merged, '件', '转为社情民意信息', proposals.converted, '件', "
+        "'不予立案', proposals.not_filed, '件', '尚在审查', proposals.pending_review, '件', sep='，') %}"
+        "{% if others %}；{{ others }}{% endif %}。"
         "{% if proposals.filed_by_category %}立案提案中，{% for name, n in proposals.filed_by_category.items() %}"
         "{{ name }}类{{ n }}件{% if not loop.last %}、{% endif %}{% endfor %}（见附表一）。{% endif %}"
-        "确定重点提案{{ proposals.key }}件，评出优秀提案{{ proposals.excellent }}件。",
+        "{% set marked = nonzero('确定重点提案', proposals.key, '件', '评出优秀提案', proposals.excellent, '件', "
+        "sep='，') %}{% if marked %}{{ marked }}。{% endif %}",
     ),
     (
         "lead",
         "推动提案办理落实。",
         "立案提案交由{{ proposals.by_unit|length }}个承办单位办理（见附表二）。应答复{{ proposals.replies.due }}件，"
         "已答复{{ proposals.replies.replied }}件，其中按期答复{{ proposals.replies.on_time }}件，按期答复率"
-        "{{ proposals.replies.on_time_rate|pct }}。办理结果中，已解决或基本解决（A类）"
-        "{{ proposals.replies.results.A }}件，正在解决或列入计划解决（B类）{{ proposals.replies.results.B }}件，"
-        "因条件限制暂不能解决或留作参考（C类）{{ proposals.replies.results.C }}件。提案人反馈意见"
-        "{{ proposals.satisfaction.total }}件，其中满意{{ proposals.satisfaction.satisfied }}件、基本满意"
-        "{{ proposals.satisfaction.basically_satisfied }}件、不满意{{ proposals.satisfaction.unsatisfied }}件，"
-        "满意率{{ proposals.satisfaction.rate|pct }}。",
+        "{{ proposals.replies.on_time_rate|pct }}。"
+        "{% set results = nonzero('已解决或基本解决（A类）', proposals.replies.results.A, '件', "
+        "'正在解决或列入计划解决（B类）', proposals.replies.results.B, '件', "
+        "'因条件限制暂不能解决或留作参考（C类）', proposals.replies.results.C, '件', sep='，') %}"
+        "{% if results %}办理结果中，{{ results }}。{% endif %}"
+        "{% if proposals.satisfaction.total %}提案人反馈意见{{ proposals.satisfaction.total }}件，其中"
+        "{{ nonzero('满意', proposals.satisfaction.satisfied, '件', '基本满意', "
+        "proposals.satisfaction.basically_satisfied, '件', '不满意', proposals.satisfaction.unsatisfied, '件') }}，"
+        "满意率{{ proposals.satisfaction.rate|pct }}。{% endif %}",
     ),
     ("tag", "{%p if opinions %}"),
     (
         "lead",
         "畅通社情民意反映渠道。",
         "全年收到委员反映社情民意信息{{ opinions.submitted }}件"
-        "{% if opinions.adopted is defined %}，被采用{{ opinions.adopted }}件{% endif %}"
-        "{% if opinions.instructed is defined %}，获领导批示{{ opinions.instructed }}件{% endif %}。"
+        "{% if opinions.adopted %}，被采用{{ opinions.adopted }}件{% endif %}"
+        "{% if opinions.instructed %}，获领导批示{{ opinions.instructed }}件{% endif %}。"
         "【此处列举被采用和获批示的重要信息】",
     ),
     ("tag", "{%p endif %}"),
@@ -143,16 +155,20 @@ REVIEW = [
     (
         "lead",
         "体现社会责任主动参与公益活动。",
-        "全年组织委员参加社会公益活动{{ activities.welfare }}次，服务群众{{ activities.people_served }}人次，"
-        "委员捐款捐物共计{{ activities.donations_wan }}万元。【此处列举委员参与公益活动的典型事例】",
+        "{% set welfare = nonzero('全年组织委员参加社会公益活动', activities.welfare, '次', '服务群众', "
+        "activities.people_served, '人次', '委员捐款捐物共计', activities.donations_wan, '万元', sep='，') %}"
+        "{% if welfare %}{{ welfare }}。{% endif %}【此处列举委员参与公益活动的典型事例】",
     ),
     (
         "lead",
         "情系贫困乡村开展对口帮扶。",
-        "区政协班子成员带领机关委室主任和委员组长，先后{{ activities.poverty }}次开展对口帮扶工作，"
-        "走访慰问{{ activities.visits_made }}户次；{% if activities.poverty_companies %}"
-        "{{ activities.poverty_companies }}家{% endif %}委员企业提供就业岗位{{ activities.jobs_offered }}个，"
-        "争取项目资金{{ activities.funds_raised_wan }}万元。【此处撰写帮扶成效】",
+        "区政协班子成员带领机关委室主任和委员组长"
+        "{% if activities.poverty %}，先后{{ activities.poverty }}次开展对口帮扶工作{% endif %}"
+        "{% if activities.visits_made %}，走访慰问{{ activities.visits_made }}户次{% endif %}"
+        "{% if activities.jobs_offered %}；{% if activities.poverty_companies %}"
+        "{{ activities.poverty_companies }}家{% endif %}委员企业提供就业岗位{{ activities.jobs_offered }}个{% endif %}"
+        "{% if activities.funds_raised_wan %}，争取项目资金{{ activities.funds_raised_wan }}万元{% endif %}。"
+        "【此处撰写帮扶成效】",
     ),
     ("h1", "三、注重实践探索，围绕提高工作效能大胆创新"),
     (
@@ -164,15 +180,17 @@ REVIEW = [
     (
         "lead",
         "多方位搭建履职平台。",
-        "一年来，开展委员组活动{{ activities.group_events }}次、委员组交叉联谊交流活动{{ activities.exchanges }}次，"
-        "委员企业之间达成合作意向{{ activities.cooperation_intents }}个，"
-        "为委员企业提供各类服务{{ activities.services_provided }}起。",
+        "{% set platform = nonzero('开展委员组活动', activities.group_events, '次', '委员组交叉联谊交流活动', "
+        "activities.exchanges, '次', '委员企业之间达成合作意向', activities.cooperation_intents, '个', "
+        "'为委员企业提供各类服务', activities.services_provided, '起', sep='，') %}"
+        "{% if platform %}一年来，{{ platform }}。{% endif %}",
     ),
     (
         "lead",
         "开通“微”媒体。",
-        "将政协活动、培训学习、视察调研、民主监督等工作采编成新闻稿件，全年开展宣传报道活动"
-        "{{ activities.publicity }}次，发布各类新闻信息{{ activities.articles_published }}篇。",
+        "将政协活动、培训学习、视察调研、民主监督等工作采编成新闻稿件"
+        "{% set media = nonzero('全年开展宣传报道活动', activities.publicity, '次', '发布各类新闻信息', "
+        "activities.articles_published, '篇', sep='，') %}{% if media %}，{{ media }}{% endif %}。",
     ),
     ("h1", "四、密切团结联谊，围绕同心聚力发挥特色作用"),
     (
@@ -187,16 +205,18 @@ REVIEW = [
     (
         "lead",
         "加强交流联谊。",
-        "全年接待外地政协学习考察团交流考察{{ activities.delegations_received }}起，学习外地先进经验，"
+        "{% if activities.delegations_received %}全年接待外地政协学习考察团交流考察"
+        "{{ activities.delegations_received }}起，{% endif %}学习外地先进经验，"
         "展示{{ report.district }}改革发展取得的成就。",
     ),
     ("h1", "五、实施规范管理，围绕有效履职加强队伍建设"),
     (
         "lead",
         "提升委员能力。",
-        "认真做好委员履职培训，全年举办学习培训{{ activities.trainings }}次，{{ participation.training_members }}位委员"
+        "认真做好委员履职培训{% if activities.trainings %}，全年举办学习培训{{ activities.trainings }}次"
+        "{% if participation.training_members %}，{{ participation.training_members }}位委员"
         "{{ participation.training_person_times }}人次参加，"
-        "培训出勤率{{ participation.training_attendance_rate|pct }}。",
+        "培训出勤率{{ participation.training_attendance_rate|pct }}{% endif %}{% endif %}。",
     ),
     (
         "lead",
@@ -210,8 +230,9 @@ REVIEW = [
         "开展年度履职考评。",
         "采取日常履职情况考核与年终集中考核相结合的方式，对全体政协委员开展履职考评"
         "{% if assessment.assessed is defined %}，参加考评委员{{ assessment.assessed }}位{% endif %}"
-        "{% if assessment.by_grade is defined %}，其中{% for grade, n in assessment.by_grade.items() %}"
-        "{{ grade }}{{ n }}位{% if not loop.last %}、{% endif %}{% endfor %}{% endif %}"
+        "{% if assessment.by_grade is defined and assessment.by_grade.values()|select|list %}，其中"
+        "{% for grade, n in assessment.by_grade.items() if n %}{{ grade }}{{ n }}位{% if not loop.last %}、{% endif %}"
+        "{% endfor %}{% endif %}"
         "{% if assessment.outstanding_members is defined %}，评选出优秀委员{{ assessment.outstanding_members }}名"
         "{% endif %}{% if assessment.outstanding_groups is defined %}、先进委员组{{ assessment.outstanding_groups }}个"
         "{% endif %}{% if assessment.excellent_group_leaders is defined %}和优秀委员组长"

@@ -270,6 +270,20 @@ def _pct(value) -> str:
     return f"{round(float(value), 1):g}%"
 
 
+def nonzero(*parts, sep: str = "、") -> str:
+    """The counted phrases whose figure is not zero, joined: `nonzero("视察", 2, "次", "调研", 0, "次")` →
+    "视察2次"; "" when every figure is zero (so that a sentence can be left out rather than say "0次")."""
+    if len(parts) % 3:
+        raise ValueError("nonzero() takes (text, figure, unit) triples")
+    phrases = []
+    for before, figure, after in zip(parts[0::3], parts[1::3], parts[2::3], strict=True):
+        if isinstance(figure, Undefined) or not figure:
+            continue
+        shown = int(figure) if isinstance(figure, float) and figure.is_integer() else figure
+        phrases.append(f"{before}{shown}{after}")
+    return sep.join(phrases)
+
+
 def _environment(*, strict: bool) -> sandbox.ReportSandbox:
     """Sandboxed and bounded (`reports.sandbox`), because the template is a file someone uploaded;
     autoescaped, because the values (unit names, titles) go into XML."""
@@ -279,12 +293,18 @@ def _environment(*, strict: bool) -> sandbox.ReportSandbox:
     codes = _code_labels()
     env.filters["pct"] = _pct
     env.filters["zh"] = lambda code: codes.get(str(code), code)
+    env.globals["nonzero"] = nonzero
     return env
 
 
 FILTERS = [
     ("pct", "{{ proposals.filing_rate|pct }}", "百分比：50.0 → 50%，无数据时为“—”"),
     ("zh", "{{ form|zh }}", "代码译为中文：special → 专题协商，filed → 已立案，A → A类…"),
+    (
+        "nonzero",
+        '{{ nonzero("视察", activities.inspections, "次", "调研", activities.research, "次") }}',
+        '只列出数字不为 0 的项，用“、”连接（sep="，" 改用逗号）；全为 0 时为空，可用 {% if %} 略去整句',
+    ),
 ]
 
 

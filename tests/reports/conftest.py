@@ -58,7 +58,10 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
     Attendance.objects.create(activity=training, member=c, status="attended")
     Attendance.objects.create(activity=training, member=a, status="absent")
     _activity(office, "welfare", dt.date(2026, 5, 1), donations_wan=Decimal("12.50"), people_served=300)
-    _activity(office, "poverty", dt.date(2026, 9, 1), donations_wan=Decimal("3.00"), visits_made=25, companies=3)
+    _activity(
+        office, "poverty", dt.date(2026, 9, 1), donations_wan=Decimal("3.00"), visits_made=25, companies=3,
+        jobs_offered=20,
+    )  # fmt: skip
     _activity(office, "exchange", dt.date(2026, 10, 1), companies=12, cooperation_intents=5, services_provided=8)
     _activity(office, "publicity", dt.date(2026, 2, 1), articles_published=40)
     Regulation.objects.create(title="政协委员履职管理办法", kind="rule", adopted_on=dt.date(2026, 3, 5))

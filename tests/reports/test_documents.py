@@ -4,6 +4,7 @@ good one; only office and leaders get in."""
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -136,17 +137,20 @@ def test_word_draft_carries_the_numbers_of_the_api(as_office, api_numbers):
     assert SENTENCE.format(a=a, p=p, r=r) + f"，反映社情民意{o['submitted']}件。" in text
     # …and those are the hand-counted figures of the fixture (the converted proposal became a report).
     assert "开展了2项视察调研和1次协商活动，有2位委员3人次参加，提交提案7件，立案3件，反映社情民意1件。" in text
-    assert f"经审查立案{r['filed']}件（其中集体提案{r['collective_filed']}件），立案率42.9%" in text
+    assert r["collective_filed"] == 0 and "经审查立案3件，立案率42.9%" in text  # no "其中集体提案0件"
     # The sentence adds up: received 7 = filed 3 + merged 1 + converted 1 + not filed 1 + in review 1.
     assert "并案处理1件，转为社情民意信息1件，不予立案1件，尚在审查1件。" in text
     assert "立案提案中，经济建设类3件（见附表一）" in text
     assert "应答复2件，已答复2件，其中按期答复2件，按期答复率100%" in text
     assert "已解决或基本解决（A类）2件" in text
-    assert "其中满意1件、基本满意0件、不满意0件，满意率100%" in text
+    assert "提案人反馈意见1件，其中满意1件，满意率100%" in text
+    # A figure that is zero is left out of its sentence rather than printed as "0件"/"0次".
+    zero = r"[^0-9.]0(?:件|次|位|个|项|起|篇|户次|人次|万元)"
+    assert not re.search(zero, text), re.findall(r".{12}" + zero, text)
     assert "全年开展协商活动1次，其中专题协商1次" in text
     # The poverty paragraph names the poverty-relief companies only; the office's internal rules are
     # reported apart from the committee's 意见或办法, each title quoted once.
-    assert "3家委员企业提供就业岗位" in text and "家委员企业参与" not in text
+    assert "3家委员企业提供就业岗位20个" in text and "家委员企业参与" not in text
     assert "制定和修订完善《政协委员履职管理办法》等1个意见或办法" in text
     assert "制定修订完善《集体学习制度》等内部管理规范性制度1项" in text
     assert "《《" not in text
