@@ -178,6 +178,15 @@ def test_excel_workbook_carries_the_numbers_of_the_api(as_office, api_numbers):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(_content(response)))
     assert workbook.sheetnames == ["活动与参与", "提案", "承办单位", "社情民意", "制度建设"]  # no 考核 scheme that year
+    # Every figure is named in Chinese: no key name (from_proposals, adoption_rate …) shows.
+    raw = {
+        (sheet.title, value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str) and re.search(r"[a-z_]{3,}", value)
+    }
+    assert raw == set()
 
     # Every named figure of the API, under its label, on its sheet (breakdowns are checked below).
     sheets = {"activities": "活动与参与", "participation": "活动与参与", "proposals": "提案", "regulations": "制度建设"}
