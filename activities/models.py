@@ -29,6 +29,8 @@ class Activity(TimeStampedModel):
         TRAINING = "training", "学习培训"
         GROUP = "group", "委员组活动"
         EXCHANGE = "exchange", "跨组交流"
+        GROUP_LEADERS = "group_leaders", "委员组长交流活动"
+        ASSIST_RESEARCH = "assist_research", "协助上级政协调研"
         WELFARE = "welfare", "社会公益"
         POVERTY = "poverty", "扶贫帮困"
         PUBLICITY = "publicity", "宣传报道"

@@ -260,12 +260,15 @@ DEFAULT_SCHEME = [
     ("参加会议", 30, [
         ("half_days", {}, 2, "出席全体会议（每半天）"),
         ("attended", {"kinds": ["standing", "chair"]}, 2, "出席常委会议、主席会议"),
-        ("attended", {"kinds": ["group", "exchange"]}, 3, "参加委员组及交流活动"),
+        ("attended", {"kinds": ["group", "exchange", "group_leaders"]}, 3, "参加委员组及交流活动"),
         ("absent", {}, -2, "无故缺席"),
     ]),
     ("学习培训", 10, [("attended", {"kinds": ["training"]}, 3, "参加学习培训")]),
     ("协商议政", 15, [("attended", {"kinds": ["consultation"]}, 5, "参加协商活动")]),
-    ("视察调研", 15, [("attended", {"kinds": ["inspection", "research", "supervision"]}, 5, "参加视察调研、民主监督")]),
+    ("视察调研", 15, [
+        ("attended", {"kinds": ["inspection", "research", "supervision", "assist_research"]}, 5,
+         "参加视察调研、民主监督"),
+    ]),
     ("提案撰写", 25, [
         ("proposal_lead", {}, 6, "立案提案（第一提案人）"),
         ("proposal_cosign", {}, 2, "立案提案（附议）"),

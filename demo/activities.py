@@ -223,6 +223,10 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
     )
     rec.attend(course, list({m.pk: m for m in standing + list(leaders.values())}.values()), speakers=10)
 
+    # 协助市政协专题调研: the municipal committee's research in the district, with the chairs.
+    assist = rec.activity(K.ASSIST_RESEARCH, "协助市政协开展“民营经济发展”专题调研", year.at(0.4), place="区内企业")
+    rec.attended(assist, chairs)
+
     # 委员组活动: each group every two months; cross-group exchanges; group leaders' exchanges.
     for g in groups:
         for n, fraction in enumerate((0.1, 0.27, 0.44, 0.61, 0.78, 0.95)):
@@ -245,7 +249,9 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
         )
         rec.attend(exchange, by_group[first.pk] + by_group[second.pk], rate=0.85, speakers=10)
     for n, fraction in enumerate((0.15, 0.35, 0.55, 0.7, 0.88), start=1):
-        meeting = rec.activity(K.EXCHANGE, f"委员组长交流活动（第{n}次）", year.at(fraction), place="区政协委员之家")
+        meeting = rec.activity(
+            K.GROUP_LEADERS, f"委员组长交流活动（第{n}次）", year.at(fraction), place="区政协委员之家"
+        )
         rec.attend(meeting, list(leaders.values()), speakers=4)
     for n, fraction in enumerate((0.18, 0.5, 0.8), start=1):
         visit = rec.activity(

@@ -150,7 +150,8 @@ REVIEW = [
         "lead",
         "围绕民生热点开展专题视察。",
         "全年组织委员开展视察调研{{ activities.inspection_research }}项，深入一线，听民声，察实情，"
-        "形成调研成果报送区委区政府。【此处撰写主要视察调研课题及成果】",
+        "形成调研成果报送区委区政府。{% if activities.assisted_research %}协助市政协开展专题调研"
+        "{{ activities.assisted_research }}次。{% endif %}【此处撰写主要视察调研课题及成果】",
     ),
     (
         "lead",
@@ -180,7 +181,8 @@ REVIEW = [
     (
         "lead",
         "多方位搭建履职平台。",
-        "{% set platform = nonzero('开展委员组活动', activities.group_events, '次', '委员组交叉联谊交流活动', "
+        "{% set platform = nonzero('开展委员组长交流活动', activities.group_leader_exchanges, '次', "
+        "'委员组活动', activities.group_events, '次', '委员组交叉联谊交流活动', "
         "activities.exchanges, '次', '委员企业之间达成合作意向', activities.cooperation_intents, '个', "
         "'为委员企业提供各类服务', activities.services_provided, '起', sep='，') %}"
         "{% if platform %}一年来，{{ platform }}。{% endif %}",

@@ -77,6 +77,8 @@ LABELS = {
     "activities.trainings": "学习培训（次）",
     "activities.group_events": "委员组活动（次）",
     "activities.exchanges": "跨组交流活动（次）",
+    "activities.group_leader_exchanges": "委员组长交流活动（次）",
+    "activities.assisted_research": "协助上级政协调研（次）",
     "activities.welfare": "社会公益活动（次）",
     "activities.poverty": "扶贫帮困活动（次）",
     "activities.publicity": "宣传报道活动（次）",

@@ -82,6 +82,8 @@ def activities(period: Period) -> dict:
         trainings=Count("id", filter=Q(kind=Activity.Kind.TRAINING)),
         group_events=Count("id", filter=Q(kind=Activity.Kind.GROUP)),
         exchanges=Count("id", filter=Q(kind=Activity.Kind.EXCHANGE)),
+        group_leader_exchanges=Count("id", filter=Q(kind=Activity.Kind.GROUP_LEADERS)),
+        assisted_research=Count("id", filter=Q(kind=Activity.Kind.ASSIST_RESEARCH)),
         welfare=Count("id", filter=Q(kind=Activity.Kind.WELFARE)),
         poverty=Count("id", filter=Q(kind=Activity.Kind.POVERTY)),
         publicity=Count("id", filter=Q(kind=Activity.Kind.PUBLICITY)),

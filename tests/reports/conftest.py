@@ -64,6 +64,10 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
     )  # fmt: skip
     _activity(office, "exchange", dt.date(2026, 10, 1), companies=12, cooperation_intents=5, services_provided=8)
     _activity(office, "publicity", dt.date(2026, 2, 1), articles_published=40)
+    _activity(office, "group_leaders", dt.date(2026, 3, 20))
+    _activity(office, "group_leaders", dt.date(2026, 5, 20))
+    _activity(office, "assist_research", dt.date(2026, 8, 5))
+    _activity(office, "group_leaders", dt.date(2025, 11, 20))  # the year before: not counted
     Regulation.objects.create(title="政协委员履职管理办法", kind="rule", adopted_on=dt.date(2026, 3, 5))
     # The office's own rule: reported apart (内部管理规范性制度), its title given with book-title marks.
     Regulation.objects.create(title="《集体学习制度》", kind="internal", adopted_on=dt.date(2026, 4, 1))

@@ -141,8 +141,9 @@ def test_monthly_activities_follow_the_rules_of_the_annual_counts(year_of_work):
     # April's inspection and June's research were held; November's is only planned, so not counted.
     assert monthly["inspection_research"] == [0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]
     assert monthly["consultations"][6] == 1  # July
-    # Publicity (Feb), training (Mar), welfare (May), poverty (Sep), exchange (Oct).
-    assert monthly["other"] == [0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0]
+    # Publicity (Feb), training and a group leaders' exchange (Mar), welfare and another group leaders'
+    # exchange (May), assisting the municipal committee (Aug), poverty (Sep), exchange (Oct).
+    assert monthly["other"] == [0, 1, 2, 0, 2, 0, 0, 1, 1, 1, 0, 0]
 
 
 def test_participation_by_kind(year_of_work):

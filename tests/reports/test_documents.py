@@ -152,6 +152,8 @@ def test_word_draft_carries_the_numbers_of_the_api(as_office, api_numbers):
     # reported apart from the committee's 意见或办法, each title quoted once.
     assert "3家委员企业提供就业岗位20个" in text and "家委员企业参与" not in text
     assert "制定和修订完善《政协委员履职管理办法》等1个意见或办法" in text
+    assert "一年来，开展委员组长交流活动2次，委员组交叉联谊交流活动1次" in text
+    assert "协助市政协开展专题调研1次。" in text
     assert "制定修订完善《集体学习制度》等内部管理规范性制度1项" in text
     assert "《《" not in text
     assert "捐款捐物共计15.5万元" in text and "服务群众300人次" in text and "走访慰问25户次" in text

@@ -18,6 +18,7 @@ def test_activity_counts(year_of_work):
     assert (a["people_served"], a["visits_made"], a["articles_published"]) == (300, 25, 40)
     assert (a["companies"], a["cooperation_intents"], a["services_provided"]) == (15, 5, 8)
     assert a["poverty_companies"] == 3  # the poverty paragraph's "X家委员企业", not the exchange's 12
+    assert (a["group_leader_exchanges"], a["assisted_research"]) == (2, 1)
 
 
 def test_participation_counts_each_member_once_and_every_time(year_of_work):
