@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cppcc.lifecycle import TodoItem, follow_up
 from cppcc.roles import Role
-from members.models import Member
+from members.selectors import member_for_user
 
 from .models import Attendance
 from .selectors import open_activities
@@ -34,7 +34,7 @@ def member_activities(user) -> list[TodoItem]:
     """An activity open for sign-up that the member has not answered (报名参加活动, by the sign-up deadline),
     and one they signed up for that is still to come (参加活动, on its day; they may cancel before the
     deadline)."""
-    if not Member.objects.filter(user=user).exists():
+    if member_for_user(user) is None:
         return []  # an account not linked to a member cannot sign up (the page says so)
     items = []
     for activity in open_activities(user=user):

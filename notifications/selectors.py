@@ -19,6 +19,11 @@ def todo_list(*, user) -> list[TodoItem]:
     return todo_items(user)
 
 
+def todo_of_kind(items: list[TodoItem], kind: str) -> list[TodoItem]:
+    """One kind of work of a to-do list (`todo_kind`, e.g. 审查提案); all of it when `kind` is empty."""
+    return [item for item in items if todo_kind(item) == kind] if kind else items
+
+
 def todo_count(*, user) -> int:
     if not has_role(user, *CASEWORK_ROLES):
         return 0

@@ -9,7 +9,7 @@ from cppcc.roles import CASEWORK_ROLES, Role, has_role
 from cppcc.views_helpers import page_view
 from members.models import HandlingUnit, Member
 from members.selectors import member_for_user, units_of_user
-from notifications.selectors import todo_count, todo_kind, todo_list, todo_summary
+from notifications.selectors import todo_count, todo_list, todo_of_kind, todo_summary
 
 HOME_TODO_ITEMS = 5
 
@@ -31,12 +31,9 @@ def todo_badge(request):
 def todo(request):
     """我的待办: everything waiting for the user, from the engine's allowed actions; `?kind=` shows one kind
     of work (审查提案, 编辑信息…), chosen from the counts above the list."""
-    context = _todo_context(request.user)
     kind = request.GET.get("kind", "")
-    if kind:
-        context["items"] = [item for item in context["items"] if todo_kind(item) == kind]
-    context["kind"] = kind
-    return render(request, "todo.html", context)
+    context = _todo_context(request.user)
+    return render(request, "todo.html", {**context, "items": todo_of_kind(context["items"], kind), "kind": kind})
 
 
 @never_cache

@@ -102,8 +102,11 @@ def reply_pending() -> Exists:
     )
 
 
-def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Proposal]:
-    """`own_only`: just what the user wrote, leads or co-signs (“我的提案”), whatever else their roles see."""
+def proposal_list(
+    *, user, filters=None, own_only: bool = False, mark_reply_pending: bool = False
+) -> QuerySet[Proposal]:
+    """`own_only`: just what the user wrote, leads or co-signs (“我的提案”), whatever else their roles see;
+    `mark_reply_pending`: each row's `reply_pending` (待审核答复, for the office's list)."""
     from .filters import ProposalFilterSet
 
     active_assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("role", "id")
@@ -118,6 +121,8 @@ def proposal_list(*, user, filters=None, own_only: bool = False) -> QuerySet[Pro
     )
     if own_only:
         qs = qs.filter(_own_q(user))
+    if mark_reply_pending:
+        qs = qs.annotate(reply_pending=reply_pending())
     return filtered(qs, ProposalFilterSet, filters)
 
 

@@ -133,10 +133,10 @@ def proposal_mine(request):
 @route("", name="list", roles=(Role.OFFICE, Role.LEADER))
 def proposal_list(request):
     office = has_role(request.user, Role.OFFICE)
-    queryset = selectors.proposal_list(user=request.user)
+    # Replies waiting for the office's review: a filter and a mark in the state column.
+    queryset = selectors.proposal_list(user=request.user, mark_reply_pending=office)
     fields = ("q", "state", "category", "term", "session", "year", "unit", "kind", "is_key", "overdue")
-    if office:  # replies waiting for the office's review: a filter and a mark in the state column
-        queryset = queryset.annotate(reply_pending=selectors.reply_pending())
+    if office:
         fields = (*fields, "reply_pending")
     return _render_list(
         request,

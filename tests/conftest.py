@@ -87,3 +87,13 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def eager():
+    """Celery tasks run in the test process when queued, as the worker would run them (no worker here)."""
+    from cppcc.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

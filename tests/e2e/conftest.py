@@ -8,7 +8,6 @@ import tempfile
 import pytest
 from playwright.sync_api import expect
 
-from cppcc.celery import app
 from demo.members import seed_registry
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
@@ -83,11 +82,8 @@ def switch_user(page, username):
 
 
 @pytest.fixture
-def notices_delivered():
-    """Hand-off notices go through Celery: run its tasks in-process, as the worker would (no worker here)."""
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+def notices_delivered(eager):
+    """Hand-off notices go through Celery: its tasks run in-process (tests/conftest.py `eager`)."""
 
 
 def expect_waiting(page, todo, noun, title):

@@ -10,7 +10,6 @@ from celery.exceptions import Retry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 
-from cppcc.celery import app
 from notifications import channels, services, sms
 from notifications.models import Delivery, Notification, NotificationPreference, Reminder
 from notifications.tasks import backoff
@@ -25,13 +24,6 @@ MOBILE = "13912345678"
 
 def local(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SH)
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

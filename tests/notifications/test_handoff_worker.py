@@ -9,16 +9,13 @@ test database. Runs where REDIS_URL is set and the database is PostgreSQL (CI st
 elsewhere on a developer machine, and a failure in CI if Redis is missing.
 """
 
-import os
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from kombu import Connection
 
 from cppcc.celery import app
@@ -27,9 +24,8 @@ from notifications.models import Notification
 from notifications.tasks import handoff
 from proposals import services
 
-from .test_worker_integration import _database_url
+from .celery_worker import redis_url_or_skip, start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 WITHIN = 5.0  # seconds from the commit to the notice in the database
 QUIET_MARGIN = 2.0  # how much longer than a delivered notice took we wait to be sure none comes
 
@@ -38,14 +34,7 @@ pytestmark = [pytest.mark.xdist_group("redis"), pytest.mark.django_db(transactio
 
 @pytest.fixture(scope="module")
 def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("REDIS_URL is not set: CI must start Redis")
-        pytest.skip("REDIS_URL not set")
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker process needs a database server it can share with the test")
-    return url
+    return redis_url_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +42,9 @@ def worker(redis_url, django_db_setup, tmp_path_factory):
     """A worker on the test database, listening only on its own queue; started once for the module and
     waited for until it is ready, so that the latency measured is the delivery's, not the start-up's."""
     queue = f"cppcc-handoff-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log_path = tmp_path_factory.mktemp("handoff-worker") / "worker.log"
     log = open(log_path, "w")  # noqa: SIM115  (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cppcc", "worker", "--pool=solo", "--loglevel=INFO",
-         "-Q", queue, "--hostname", f"{queue}@localhost", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    process = start_worker(queue, redis_url, log)
     started = time.monotonic()
     try:
         while " ready." not in log_path.read_text():

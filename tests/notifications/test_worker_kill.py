@@ -18,7 +18,6 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -29,6 +28,8 @@ from kombu import Connection
 from notifications import services
 from notifications.models import Delivery, Notification, Reminder
 from notifications.tasks import scan_deadlines
+
+from .celery_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN_DATE = "2026-12-31"  # the lead unit's reply is due that day (see conftest.assigned)
@@ -56,12 +57,6 @@ def test_celery_settings_keep_a_killed_workers_task(timeout, expected):
     assert result.stdout.split() == [str(expected), "True", "True", "1"], result.stderr
 
 
-def _database_url():
-    db = connection.settings_dict
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@" if db["USER"] else ""
-    return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class Workers:
     """Starts workers in their own process groups and kills exactly those groups."""
 
@@ -69,7 +64,7 @@ class Workers:
         self.queue, self.directory, self.started = queue, directory, []
         self.env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": os.environ["REDIS_URL"],
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),

@@ -3,7 +3,6 @@ and the report moves from 编辑信息 to 编报报送 on the office's list as i
 
 import pytest
 
-from cppcc.celery import app
 from cppcc.lifecycle import todo_items
 from notifications.models import Notification
 from opinions import services
@@ -14,13 +13,6 @@ from .test_opinion_world import Cast
 @pytest.fixture
 def cast(db):
     return Cast()
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def labels(user):

@@ -8,7 +8,6 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from cppcc.celery import app
 from cppcc.lifecycle import todo_items
 from cppcc.roles import Role
 from notifications.handoff import notify
@@ -17,13 +16,6 @@ from proposals import services
 from proposals.models import State
 
 WATCHED = ("proposer", "cosigner", "outsider", "office", "office2", "unit_a", "unit_b", "unit_c", "leader")
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture
