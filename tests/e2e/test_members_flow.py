@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -17,11 +18,27 @@ def test_office_finds_a_member_and_edits_them(page, demo):
 
     page.get_by_role("button", name="委员管理").click()
     page.locator("#mainnav").get_by_role("link", name="委员名册").click()
+
+    # A slow network: each filter answer arrives 0.3 s late. Typing and pressing 查询 fires the
+    # form's change and its submit; they must make one request, or the second answer's
+    # late pushState cancels the click on the result below.
+    def late(route):
+        response = route.fetch()
+        time.sleep(0.3)
+        route.fulfill(response=response)
+
+    page.route(re.compile(r"/members/\?"), late)
+    page.evaluate(
+        "window.pushed = 0;document.body.addEventListener('htmx:pushedIntoHistory', () => { window.pushed += 1; })"
+    )
     page.get_by_label("关键词").fill(member.name)
     page.get_by_role("button", name="查询").click()
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("member-total")).to_have_text("共 1 人")
     expect(page).to_have_url(re.compile(r"[?&]q="))  # htmx pushed the filter into the address bar
+    page.wait_for_timeout(800)  # long enough for a second, late answer to arrive
+    assert page.evaluate("window.pushed") == 1
+    page.unroute(re.compile(r"/members/\?"))
     page.get_by_role("link", name=member.name).click()
 
     # Office staff see the full ID number.
