@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= Cppcc@2026
+# The district the demo committee belongs to (the work report names it; deployments set CPPCC_DISTRICT).
+DISTRICT ?= 城关区
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
 # pyproject adds --dist loadgroup: the tests marked xdist_group (Redis, servers, concurrency) keep to one worker.
 PYTEST_WORKERS ?= auto
@@ -24,7 +26,7 @@ install: $(STAMP)
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --password '$(DEMO_PASSWORD)'
-	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) DEMO_PASSWORD='$(DEMO_PASSWORD)' scripts/run.sh
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) DEMO_PASSWORD='$(DEMO_PASSWORD)' CPPCC_DISTRICT='$(DISTRICT)' scripts/run.sh
 
 ## The whole suite (PostgreSQL when DATABASE_URL says so, SQLite otherwise), after the audits and the
 ## import contracts between apps (`lint-imports`, docs/architecture.md).
@@ -46,7 +48,7 @@ audit: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=cppcc.example.gov.cn \
 		FIELD_ENCRYPTION_KEYS=$$(openssl rand -base64 32 | tr '+/' '-_') FIELD_HASH_KEY=$$(openssl rand -hex 32) \
-		DATABASE_URL=postgres://cppcc:x@127.0.0.1/cppcc $(PY) manage.py check --deploy --fail-level WARNING
+		DATABASE_URL=postgres://cppcc:x@127.0.0.1/cppcc CPPCC_DISTRICT=城关区 $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -6,7 +6,7 @@ from django import forms
 from cppcc.form_fields import widget_classes
 from members.models import MemberGroup, SpecialCommittee
 
-from .models import Activity, Regulation
+from .models import Activity, KeyProject, QuantityKind, Regulation
 
 K = Activity.Kind
 
@@ -14,31 +14,7 @@ K = Activity.Kind
 # list them but do not create them, so that nothing is entered twice.
 MANAGED_KINDS = frozenset({K.CONSULTATION, K.INSPECTION, K.RESEARCH, K.SUPERVISION})
 
-QUANTITY_FIELDS = [
-    "donations_wan",
-    "funds_raised_wan",
-    "people_served",
-    "jobs_offered",
-    "companies",
-    "cooperation_intents",
-    "services_provided",
-    "delegations_received",
-    "visits_made",
-    "articles_published",
-]
-# The work-report quantities that usually apply to a kind (the form shows these; others stay reachable).
-RELEVANT_QUANTITIES = {
-    Activity.Kind.PLENARY: [],
-    Activity.Kind.STANDING: [],
-    Activity.Kind.CHAIR: [],
-    Activity.Kind.TRAINING: [],
-    Activity.Kind.GROUP: ["companies", "cooperation_intents", "services_provided", "visits_made"],
-    Activity.Kind.EXCHANGE: ["companies", "cooperation_intents", "services_provided", "delegations_received"],
-    Activity.Kind.WELFARE: ["donations_wan", "funds_raised_wan", "people_served", "visits_made"],
-    Activity.Kind.POVERTY: ["donations_wan", "funds_raised_wan", "people_served", "jobs_offered", "visits_made"],
-    Activity.Kind.PUBLICITY: ["articles_published"],
-    Activity.Kind.OTHER: QUANTITY_FIELDS,
-}
+QUANTITY_PREFIX = "q_"  # a quantity's form field: q_<code of its QuantityKind>
 HALF_DAY_KINDS = [Activity.Kind.PLENARY, Activity.Kind.STANDING, Activity.Kind.CHAIR]
 
 
@@ -55,7 +31,7 @@ class ActivityForm(forms.ModelForm):
             "organiser_group",
             "half_days",
             "description",
-            *QUANTITY_FIELDS,
+            "is_highlight",
             "signup_open",
             "signup_deadline",
             "capacity",
@@ -81,6 +57,22 @@ class ActivityForm(forms.ModelForm):
         else:
             kind.choices = [("", "—— 请选择 ——")] + [c for c in Activity.Kind.choices if c[0] not in MANAGED_KINDS]
             kind.help_text = "协商活动、视察、调研、民主监督请在“协商监督”中登记。"
+        # The work-report quantities of the catalogue: the active ones, and a retired one this activity
+        # has a value for (so that editing does not lose it).
+        recorded = {}
+        if self.instance.pk:
+            recorded = {q.kind_id: q.value for q in self.instance.quantities.all()}
+        self.quantity_kinds = [k for k in QuantityKind.objects.all() if k.is_active or k.pk in recorded]
+        for qk in self.quantity_kinds:
+            self.fields[QUANTITY_PREFIX + qk.code] = forms.DecimalField(
+                label=f"{qk.name}（{qk.unit}）",
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=qk.decimal_places,
+                initial=recorded.get(qk.pk),
+                help_text=qk.report_use,
+            )
         widget_classes(self)
 
     def clean(self):
@@ -98,7 +90,22 @@ class ActivityForm(forms.ModelForm):
         pass
 
     def quantity_fields(self):
-        return [self[name] for name in QUANTITY_FIELDS]
+        return [self[QUANTITY_PREFIX + qk.code] for qk in self.quantity_kinds]
+
+    def relevant_quantities(self) -> dict:
+        """{activity kind: [quantity field names]}: the quantities the form shows first for a kind."""
+        relevant = {kind: [] for kind in Activity.Kind.values}
+        for qk in self.quantity_kinds:
+            for kind in qk.activity_kinds:
+                relevant.setdefault(kind, []).append(QUANTITY_PREFIX + qk.code)
+        relevant[Activity.Kind.OTHER] = [QUANTITY_PREFIX + qk.code for qk in self.quantity_kinds]
+        return relevant
+
+    def split_quantities(self) -> tuple[dict, dict]:
+        """The cleaned data without the quantities, and the quantities ({code: value or None})."""
+        data = dict(self.cleaned_data)
+        quantities = {qk.code: data.pop(QUANTITY_PREFIX + qk.code, None) for qk in self.quantity_kinds}
+        return data, quantities
 
 
 class RegulationForm(forms.ModelForm):
@@ -120,3 +127,35 @@ class RegulationForm(forms.ModelForm):
 
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(label="出勤登记表（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class QuantityKindForm(forms.ModelForm):
+    activity_kinds = forms.MultipleChoiceField(
+        label="常用于", choices=Activity.Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = QuantityKind
+        fields = ["name", "code", "unit", "decimal_places", "aggregate", "activity_kinds", "report_use", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget_classes(self)
+
+    def _post_clean(self):
+        pass
+
+
+class KeyProjectForm(forms.ModelForm):
+    class Meta:
+        model = KeyProject
+        fields = ["year", "name", "stage", "investment_yi", "members", "progress"]
+        widgets = {"progress": forms.Textarea(attrs={"rows": 2}), "members": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = self.fields["members"].queryset.filter(status="active")
+        widget_classes(self)
+
+    def _post_clean(self):
+        pass

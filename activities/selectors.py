@@ -8,7 +8,7 @@ from cppcc.roles import CASEWORK_ROLES, Role, has_role
 from cppcc.svc_selectors import filtered, get_or_404
 
 from .filters import ActivityFilterSet, AttendanceFilterSet
-from .models import Activity, Attendance, Regulation
+from .models import Activity, Attendance, KeyProject, QuantityKind, Regulation
 
 ACTIVITY_READ_ROLES = tuple(CASEWORK_ROLES)
 ATTENDANCE_READ_ROLES = (Role.OFFICE, Role.LEADER, Role.MEMBER)
@@ -38,9 +38,11 @@ def activity_list(*, user, filters: dict | None = None):
     reads them — they are the committee's public calendar; only the office writes."""
     if not has_role(user, *ACTIVITY_READ_ROLES):
         return Activity.objects.none()
-    qs = Activity.objects.select_related(
-        "organiser_committee", "organiser_group", "consultation", "inspection"
-    ).annotate(**_attendance_counts())
+    qs = (
+        Activity.objects.select_related("organiser_committee", "organiser_group", "consultation", "inspection")
+        .prefetch_related("quantities__kind")
+        .annotate(**_attendance_counts())
+    )
     # Meta.ordering does not apply to a GROUP BY query: order explicitly.
     qs = qs.order_by("-start_date", "-id")
     return filtered(qs, ActivityFilterSet, filters)
@@ -101,3 +103,25 @@ def regulation_list(*, user):
     if not has_role(user, Role.OFFICE, Role.LEADER):
         return Regulation.objects.none()
     return Regulation.objects.all()
+
+
+def quantity_kind_list(*, user):
+    """The work report's quantity catalogue with how many activities recorded each (office, leaders)."""
+    if not has_role(user, Role.OFFICE, Role.LEADER):
+        return QuantityKind.objects.none()
+    return QuantityKind.objects.annotate(used=Count("values"))
+
+
+def quantity_kind_get(*, user, pk):
+    return get_or_404(quantity_kind_list(user=user), "未找到该数据项。", pk=pk)
+
+
+def key_project_list(*, user):
+    """District key projects and the members responsible (office, leaders)."""
+    if not has_role(user, Role.OFFICE, Role.LEADER):
+        return KeyProject.objects.none()
+    return KeyProject.objects.prefetch_related("members")
+
+
+def key_project_get(*, user, pk):
+    return get_or_404(key_project_list(user=user), "未找到该项目。", pk=pk)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from members.models import Member
 
-from .forms import MANAGED_KINDS, QUANTITY_FIELDS, ActivityForm
+from .forms import MANAGED_KINDS, ActivityForm
 from .models import Activity, Attendance
 
 
@@ -22,6 +22,26 @@ def _check_code(value, choices, label):
     return value
 
 
+class QuantitiesField(serializers.DictField):
+    """The activity's work-report quantities: {code of the catalogue's quantity: number}. In a write, a
+    code given sets its value (null removes it); a code not given keeps what was recorded."""
+
+    child = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, allow_null=True, coerce_to_string=False
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", "工作报告数据：{数据项代码: 数量}，代码见“工作报告数据项”；写入时 null 表示清除该项"
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if isinstance(value, dict):
+            return super().to_representation(value)
+        return {q.kind.code: q.value for q in value.all()}
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     kind = code_field(Activity.Kind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -35,6 +55,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     excused_count = serializers.IntegerField(read_only=True, help_text="请假人数")
     absent_count = serializers.IntegerField(read_only=True, help_text="缺席人数")
     signed_up_count = serializers.IntegerField(read_only=True, help_text="已报名人数")
+    quantities = QuantitiesField(read_only=True)
     consultation = serializers.SerializerMethodField(help_text="对应的协商活动 id（由协商工作登记时）")
     inspection = serializers.SerializerMethodField(help_text="对应的视察调研活动 id（由视察调研登记时）")
 
@@ -54,7 +75,8 @@ class ActivitySerializer(serializers.ModelSerializer):
             "organiser_group_name",
             "description",
             "half_days",
-            *QUANTITY_FIELDS,
+            "quantities",
+            "is_highlight",
             "signup_open",
             "signup_deadline",
             "capacity",
@@ -82,10 +104,11 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
         [c for c in Activity.Kind.choices if c[0] not in MANAGED_KINDS],
         required=False,
     )
+    quantities = QuantitiesField(required=False)
 
     class Meta:
         model = Activity
-        fields = ActivityForm.Meta.fields  # the page's form and the API take the same fields
+        fields = [*ActivityForm.Meta.fields, "quantities"]  # the page's form and the API take the same fields
 
     def validate_kind(self, value):
         if self.instance is not None and value == self.instance.kind:

@@ -1,6 +1,7 @@
 """Every write to activities, attendance, sign-up and regulations: role checked, in a transaction, audited."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,7 +15,7 @@ from members.models import Member
 from members.services import require_office
 from notifications.selectors import bump_todo_version
 
-from .models import Activity, Attendance, Regulation
+from .models import Activity, ActivityQuantity, Attendance, KeyProject, QuantityKind, Regulation
 
 
 def _save_valid(obj, data: dict, what: str):
@@ -27,13 +28,53 @@ def _save_valid(obj, data: dict, what: str):
 
 
 def activity_save(*, actor, activity=None, data: dict):
-    """Create or update an activity (office)."""
+    """Create or update an activity (office). `data["quantities"]`, if given, is {catalogue code: value}:
+    a code given sets its value (None or blank removes it); a code not given keeps what was recorded."""
     require_office(actor)
+    data = dict(data)
+    quantities = data.pop("quantities", None) or {}
     with acting(actor), transaction.atomic():
         if activity is None:
             activity = Activity(created_by=actor)
         transaction.on_commit(bump_todo_version)  # opening sign-up puts it on every member's list
-        return _save_valid(activity, data, "活动")
+        _save_valid(activity, data, "活动")
+        _set_quantities(activity, quantities)
+        return activity
+
+
+def _set_quantities(activity, quantities: dict) -> None:
+    if not quantities:
+        return
+    kinds = {k.code: k for k in QuantityKind.objects.filter(code__in=list(quantities))}
+    recorded = {q.kind.code: q for q in activity.quantities.select_related("kind")}
+    problems = {}
+    for code, value in quantities.items():
+        kind = kinds.get(code)
+        if kind is None:
+            problems[code] = "没有这个数据项。"
+        elif value is not None and value != "":
+            value = Decimal(str(value))
+            if value < 0:
+                problems[code] = f"{kind.name}不能为负数。"
+            elif kind.decimal_places == 0 and value != value.to_integral_value():
+                problems[code] = f"{kind.name}应为整数。"
+            elif not kind.is_active and code not in recorded:
+                problems[code] = f"数据项“{kind.name}”已停用。"
+    if problems:
+        first = next(iter(problems.values()))
+        raise ApplicationError(
+            f"工作报告数据有误：{first}", errors={"quantities": [f"{c}：{m}" for c, m in problems.items()]}
+        )
+    for code, value in quantities.items():
+        if value is None or value == "":
+            if code in recorded:
+                recorded[code].delete()
+        elif code in recorded:
+            row = recorded[code]
+            row.value = Decimal(str(value))
+            row.save(update_fields=["value"])
+        else:
+            ActivityQuantity.objects.create(activity=activity, kind=kinds[code], value=Decimal(str(value)))
 
 
 def attendance_record(
@@ -160,3 +201,34 @@ def regulation_save(*, actor, regulation=None, data: dict):
     with acting(actor), transaction.atomic():
         regulation = regulation or Regulation()
         return _save_valid(regulation, data, "制度文件")
+
+
+def quantity_kind_save(*, actor, kind=None, data: dict):
+    """Add a quantity to the work report's catalogue or change one (office)."""
+    require_office(actor)
+    data = dict(data)
+    if kind is not None and "code" in data and data["code"] != kind.code and kind.values.exists():
+        raise Conflict("已有活动登记了此数据项，代码不能修改（模板和接口按代码引用它）。")
+    with acting(actor), transaction.atomic():
+        return _save_valid(kind or QuantityKind(), data, "工作报告数据项")
+
+
+def quantity_kind_set_active(*, actor, kind, active: bool):
+    """Retire a quantity (no new values; what was recorded still counts) or bring it back."""
+    require_office(actor)
+    with acting(actor), transaction.atomic():
+        kind.is_active = active
+        kind.save(update_fields=["is_active"])
+        return kind
+
+
+def key_project_save(*, actor, project=None, data: dict):
+    """Record a district key project and the members responsible for it (分包), or change one (office)."""
+    require_office(actor)
+    data = dict(data)
+    members = data.pop("members", None)
+    with acting(actor), transaction.atomic():
+        project = _save_valid(project or KeyProject(), data, "分包重点项目")
+        if members is not None:
+            project.members.set(members)
+        return project

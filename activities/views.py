@@ -22,10 +22,10 @@ from .filters import ActivityFilterSet
 from .forms import (
     HALF_DAY_KINDS,
     MANAGED_KINDS,
-    QUANTITY_FIELDS,
-    RELEVANT_QUANTITIES,
     ActivityForm,
     AttendanceImportForm,
+    KeyProjectForm,
+    QuantityKindForm,
     RegulationForm,
 )
 from .models import Activity, Attendance
@@ -43,14 +43,9 @@ def _form_errors(form, exc: ApplicationError):
         form.add_error(None, exc.message)
 
 
-def _quantities(activity) -> list[tuple[str, object]]:
-    """(label, value) of the work-report quantities recorded for an activity."""
-    rows = []
-    for name in QUANTITY_FIELDS:
-        value = getattr(activity, name)
-        if value is not None:
-            rows.append((Activity._meta.get_field(name).verbose_name, value))
-    return rows
+def _quantities(activity) -> list[tuple[str, str]]:
+    """(name, value with its unit) of the work-report quantities recorded for an activity."""
+    return [(q.kind.name, q.display) for q in activity.quantities.select_related("kind")]
 
 
 # --- office: list, detail, form ------------------------------------------------------------------------
@@ -115,7 +110,8 @@ def _activity_form_page(request, *, activity=None):
         initial["kind"] = request.GET["kind"]
     form = ActivityForm(request.POST or None, instance=activity, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data, quantities = form.split_quantities()
+        data["quantities"] = quantities
         if activity is not None and activity.kind in MANAGED_KINDS:
             data.pop("kind", None)
         try:
@@ -135,7 +131,7 @@ def _activity_form_page(request, *, activity=None):
             "form": form,
             "activity": activity,
             "title": f"修改活动：{activity.title}" if activity else "登记履职活动",
-            "relevant": {kind: fields for kind, fields in RELEVANT_QUANTITIES.items()},
+            "relevant": form.relevant_quantities(),
             "half_day_kinds": list(HALF_DAY_KINDS),
             "owner": selectors.managed_elsewhere(activity) if activity else None,
         },
@@ -269,3 +265,90 @@ def regulation_list(request):
             "current_year": str(year or ""),
         },
     )
+
+
+# --- the work report's quantity catalogue and the members' key projects ------------------------------
+
+
+def _side_form_page(request, *, form, save, saved_message, back, context):
+    """A list with the office's form beside it (add, or edit the record `form` is bound to)."""
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            record = save(dict(form.cleaned_data))
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, saved_message.format(record=record))
+            return redirect(back)
+    return render(request, context.pop("template"), {"form": form, **context})
+
+
+def _office_form(request, form_class, **kwargs):
+    if request.method == "POST" and not has_role(request.user, Role.OFFICE):
+        raise Forbidden("只有机关工作人员可以修改。")
+    if not has_role(request.user, Role.OFFICE):
+        return None
+    return form_class(request.POST or None, **kwargs)
+
+
+@route("quantities/", name="quantities", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
+def quantity_kind_list(request, pk=None):
+    """The catalogue of the work report's quantities (工作报告数据项): what an activity may record."""
+    kind = selectors.quantity_kind_get(user=request.user, pk=pk) if pk else None
+    form = _office_form(request, QuantityKindForm, instance=kind)
+    return _side_form_page(
+        request,
+        form=form,
+        save=lambda data: services.quantity_kind_save(actor=request.user, kind=kind, data=data),
+        saved_message="已保存数据项“{record.name}”。",
+        back="activities:quantities",
+        context={
+            "template": "activities/quantities.html",
+            "kinds": selectors.quantity_kind_list(user=request.user),
+            "editing": kind,
+        },
+    )
+
+
+@route("quantities/<int:pk>/", name="quantity_edit", roles=(Role.OFFICE,), methods=("GET", "POST"))
+def quantity_kind_edit(request, pk):
+    return quantity_kind_list(request, pk=pk)
+
+
+@route("quantities/<int:pk>/active/", name="quantity_active", roles=(Role.OFFICE,), methods=("POST",))
+def quantity_kind_active(request, pk):
+    kind = selectors.quantity_kind_get(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.quantity_kind_set_active(actor=request.user, kind=kind, active=active)
+    messages.success(request, f"已{'启用' if active else '停用'}数据项“{kind.name}”。")
+    return redirect("activities:quantities")
+
+
+@route("key-projects/", name="key_projects", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
+def key_project_list(request, pk=None):
+    """District key projects the committee's members are responsible for (分包重点项目)."""
+    project = selectors.key_project_get(user=request.user, pk=pk) if pk else None
+    initial = {} if project else {"year": timezone.localdate().year}
+    form = _office_form(request, KeyProjectForm, instance=project, initial=initial)
+    projects = selectors.key_project_list(user=request.user)
+    year = parse_year(request.GET.get("year"))
+    years = sorted({y for y in projects.values_list("year", flat=True)}, reverse=True)
+    return _side_form_page(
+        request,
+        form=form,
+        save=lambda data: services.key_project_save(actor=request.user, project=project, data=data),
+        saved_message="已保存项目“{record.name}”。",
+        back="activities:key_projects",
+        context={
+            "template": "activities/key_projects.html",
+            "projects": projects.filter(year=year) if year else projects,
+            "editing": project,
+            "years": years,
+            "current_year": str(year or ""),
+        },
+    )
+
+
+@route("key-projects/<int:pk>/", name="key_project_edit", roles=(Role.OFFICE,), methods=("GET", "POST"))
+def key_project_edit(request, pk):
+    return key_project_list(request, pk=pk)

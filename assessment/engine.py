@@ -245,8 +245,12 @@ def year_summary(*, year: int, results: list[MemberScore] | None = None) -> dict
     for r in results:
         by_grade[r.grade] = by_grade.get(r.grade, 0) + 1
     awards = dict(AssessmentAward.objects.filter(year=year).order_by().values_list("kind").annotate(n=Count("id")))
+    categories = list(scheme.categories.order_by("order", "id").values_list("name", flat=True))
     return {
         "assessed": len(results),
+        # The scheme's categories: the report's "按照学习培训、参加会议……等九个方面".
+        "categories": len(categories),
+        "category_names": categories,
         "by_grade": by_grade,
         "outstanding_members": awards.get(AssessmentAward.Kind.OUTSTANDING_MEMBER, 0),
         "outstanding_groups": awards.get(AssessmentAward.Kind.OUTSTANDING_GROUP, 0),

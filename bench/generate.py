@@ -922,7 +922,7 @@ ATTEND = [("attended", 88), ("excused", 8), ("absent", 4)]
 
 
 def generate_activities(reg: dict, scale: Scale, *, seed: int, now: dt.datetime, log) -> None:
-    from activities.models import Activity, Attendance, Regulation
+    from activities.models import Activity, ActivityQuantity, Attendance, QuantityKind, Regulation
     from consultations.models import ConsultationActivity, ConsultationPlan, ConsultationTopic
     from members.models import SpecialCommittee
     from supervision.models import Inspection
@@ -947,14 +947,11 @@ def generate_activities(reg: dict, scale: Scale, *, seed: int, now: dt.datetime,
             "organiser_group_id",
             "description",
             "half_days",
-            "donations_wan",
-            "funds_raised_wan",
-            "people_served",
-            "visits_made",
-            "articles_published",
             "created_by_id",
         ],
     )
+    w_qty = CopyWriter(ActivityQuantity, ["activity_id", "kind_id", "value"])
+    quantity_ids = dict(QuantityKind.objects.values_list("code", "id"))
     w_att = CopyWriter(Attendance, ["activity_id", "member_id", "status", "speeches", "note", "recorded_at"])
     w_ins = CopyWriter(
         Inspection,
@@ -1083,14 +1080,19 @@ def generate_activities(reg: dict, scale: Scale, *, seed: int, now: dt.datetime,
                 "organiser_group_id": group,
                 "description": f"围绕{subject}开展{label}。",
                 "half_days": 6 if kind == "plenary" else (1 if kind in ("standing", "chair", "training") else 0),
-                "donations_wan": Decimal(rng.randint(1, 500)) / 10 if kind in ("welfare", "poverty") else None,
+                "created_by_id": office,
+            }
+            aid = w_act.add(row)
+            quantities = {
+                "cash_donated_wan": Decimal(rng.randint(1, 500)) / 10 if kind in ("welfare", "poverty") else None,
                 "funds_raised_wan": Decimal(rng.randint(1, 300)) / 10 if kind == "poverty" else None,
                 "people_served": rng.randint(20, 800) if kind in ("welfare", "poverty") else None,
                 "visits_made": rng.randint(2, 40) if kind == "poverty" else None,
                 "articles_published": rng.randint(1, 12) if kind == "publicity" else None,
-                "created_by_id": office,
             }
-            aid = w_act.add(row)
+            for code, value in quantities.items():
+                if value is not None:
+                    w_qty.add({"activity_id": aid, "kind_id": quantity_ids[code], "value": value})
             future = start > today
             if kind in ("inspection", "research", "supervision"):
                 if future:
@@ -1169,10 +1171,10 @@ def generate_activities(reg: dict, scale: Scale, *, seed: int, now: dt.datetime,
                         "adopted_at": "主席会议",
                     }
                 )
-        for w in (w_plan, w_topic, w_act, w_ins, w_cact, w_att, w_reg):
+        for w in (w_plan, w_topic, w_act, w_qty, w_ins, w_cact, w_att, w_reg):
             w.flush()
         log(f"  {year}: {count:,} activities")
-    for w in (w_plan, w_topic, w_act, w_ins, w_cact, w_att, w_reg):
+    for w in (w_plan, w_topic, w_act, w_qty, w_ins, w_cact, w_att, w_reg):
         w.close()
     log(
         f"activities {w_act.total:,} · attendance {w_att.total:,} · inspections {w_ins.total:,} · "

@@ -192,6 +192,9 @@ class ConsultationOutcome(TimeStampedModel):
     )
     title = models.CharField("成果名称", max_length=200)
     report = models.TextField("成果报告", max_length=TEXT_MAX_LENGTH)
+    recommendations = models.PositiveSmallIntegerField(
+        "协商意见（条）", default=0, help_text="成果报告提出的意见建议条数，计入工作报告“提出X条协商意见”"
+    )
     state = models.CharField(
         "状态", max_length=12, choices=OutcomeState.choices, default=OutcomeState.SUBMITTED, db_index=True
     )

@@ -265,7 +265,7 @@ class OutcomeListSerializer(serializers.ModelSerializer):
         model = ConsultationOutcome
         fields = [
             "id", "topic", "topic_title", "plan_year", "form", "form_display", "title", "state", "state_display",
-            "submitted_at", "instructed_at", "instruction_due", "assignments",
+            "recommendations", "submitted_at", "instructed_at", "instruction_due", "assignments",
         ]  # fmt: skip
 
 

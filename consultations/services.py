@@ -292,13 +292,17 @@ def _store_file(outcome, actor, upload) -> OutcomeFile:
     return OutcomeFile.store(upload, actor=actor, outcome=outcome)
 
 
-def topic_submit_outcome(*, actor, topic: ConsultationTopic, title: str = "", report: str, files=()):
+def topic_submit_outcome(
+    *, actor, topic: ConsultationTopic, title: str = "", report: str, recommendations: int = 0, files=()
+):
+    """Submit the topic's outcome report; `recommendations`: how many it makes (协商意见, 条)."""
     report = require_text(report, "report", "请填写协商成果报告。")
     with lifecycle_step(TOPIC, "submit_outcome", actor, topic, _lock_topic) as topic:
         outcome = ConsultationOutcome.objects.create(
             topic=topic,
             title=(title or "").strip() or f"关于“{topic.title}”的协商成果报告",
             report=report,
+            recommendations=recommendations or 0,
             submitted_at=timezone.now(),
             submitted_by=actor,
         )

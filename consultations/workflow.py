@@ -75,6 +75,14 @@ class TopicScheduleSerializer(ConsultationNoteSerializer):
 class TopicSubmitOutcomeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label="成果名称")
     report = serializers.CharField(max_length=TEXT_MAX_LENGTH, label="成果报告")
+    recommendations = serializers.IntegerField(
+        min_value=0,
+        max_value=999,
+        required=False,
+        default=0,
+        label="协商意见（条）",
+        help_text="成果报告提出的意见建议条数，计入工作报告",
+    )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="附件")
 
 

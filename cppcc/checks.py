@@ -50,3 +50,21 @@ def durability_check(app_configs=None, databases=None, **kwargs):
                     )
                 )
     return messages
+
+
+@register(Tags.security, deploy=True)
+def district_check(app_configs=None, **kwargs):
+    """The work report's title and text name the district ("在政协城关区第九届委员会……"): a deployment
+    without it would print "XX区" in every draft."""
+    from django.conf import settings
+
+    if getattr(settings, "CPPCC_DISTRICT", ""):
+        return []
+    return [
+        Warning(
+            "未设置 CPPCC_DISTRICT：工作报告草稿中的地区名称将显示为“XX区”。",
+            hint="在环境变量中设置 CPPCC_DISTRICT，如 CPPCC_DISTRICT=城关区。"
+            " / Set CPPCC_DISTRICT to the district's name.",
+            id="cppcc.W201",
+        )
+    ]

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities import services
-from activities.models import Activity, Attendance, Regulation
+from activities.catalogue import ensure_default_catalogue
+from activities.models import Activity, Attendance, KeyProject, Regulation
 from assessment import engine as assessment
 from assessment import services as assessment_services
 from assessment.models import AssessmentAward, AssessmentManualItem, AssessmentScheme
@@ -44,13 +45,21 @@ GROUP_TOPICS = [
     ("委员企业互访交流", {"companies": 3, "services_provided": 4}),
 ]
 TOPICS = ["营商环境优化", "老旧小区改造", "社区养老服务", "中小学课后服务", "河道生态治理", "夜间经济发展"]
+# Itemised as the report itemises them; the office marks the notable ones as 典型事例 (highlights).
 WELFARE = [
-    ("送医下乡医疗义诊", {"people_served": 720, "donations_wan": Decimal("0.8")}),
-    ("“金秋助学”捐资助学活动", {"donations_wan": Decimal("12.5"), "people_served": 40}),
-    ("慈善一日捐", {"donations_wan": Decimal("26.3")}),
-    ("社区书画公益培训", {"people_served": 1100}),
-    ("“六一”关爱留守儿童", {"donations_wan": Decimal("0.9"), "people_served": 160}),
-    ("爱心物资捐赠", {"donations_wan": Decimal("8.6"), "people_served": 300}),
+    (
+        "委员带领医护人员进村开展医疗义诊",
+        {"medical_staff": 12, "people_served": 720, "brochures": 500, "is_highlight": True},
+    ),
+    ("委员无偿资助贫困大学生", {"students_aided": 4, "student_aid_wan": Decimal("2.4"), "is_highlight": True}),
+    ("委员向区慈善总会捐赠现金", {"cash_donated_wan": Decimal("5"), "is_highlight": True}),
+    ("委员为社区群众免费开展书画培训", {"trainees": 1100}),
+    ("“六一”儿童节向小学赠送电脑和学习文具", {"goods_value_wan": Decimal("0.9"), "items_given": 160}),
+    (
+        "委员为敬老院和贫困村捐赠生活物资、爱心衣物",
+        {"items_given": 3000, "goods_value_wan": Decimal("8.6"), "is_highlight": True},
+    ),
+    ("委员坚持每月资助贫困学生", {"students_monthly": 20, "student_aid_wan": Decimal("4.8")}),
 ]
 REGULATIONS = [
     ("政协XX区委员会委员服务管理办法", Regulation.Kind.RULE, "常委会议"),
@@ -89,7 +98,10 @@ class _Recorder:
         self.created = 0
 
     def activity(self, kind, title, day, **extra) -> Activity:
-        data = {"kind": kind, "title": title, "start_date": day, **extra}
+        """`extra`: the activity's fields, and its work-report quantities by catalogue code."""
+        fields = {f.name for f in Activity._meta.get_fields()}
+        data = {"kind": kind, "title": title, "start_date": day, **{k: v for k, v in extra.items() if k in fields}}
+        data["quantities"] = {k: v for k, v in extra.items() if k not in fields}
         self.created += 1
         return services.activity_save(actor=self.office, data=data)
 
@@ -145,6 +157,7 @@ def seed_activities(*, seed: int) -> int:
     members = list(Member.objects.filter(status=Member.Status.ACTIVE).select_related("group").order_by("id"))
     if office is None or not members:
         return 0
+    ensure_default_catalogue()
     today = timezone.localdate()
     year = today.year
     rng = random.Random(seed + 29)
@@ -157,6 +170,7 @@ def seed_activities(*, seed: int) -> int:
     if not Activity.objects.filter(title=_marker(year)).exists():
         created = _activities(_Recorder(office, members, rng, profiles), _Year(today), members)
     _regulations(office, year, today)
+    _key_projects(office, year, [m for m in members if m.post])
     scheme = AssessmentScheme.objects.filter(year=year).first()
     if scheme is None:
         scheme = assessment_services.assessment_scheme_create_default(actor=office, year=year)
@@ -269,7 +283,7 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
             f"{g.name}爱心助学捐赠",
             year.at(rng.uniform(0.3, 0.9)),
             organiser_group=g,
-            donations_wan=Decimal("1"),
+            goods_value_wan=Decimal("1"),
         )
         rec.attend(event, by_group[g.pk], rate=0.8)
     for n in range(8):
@@ -280,8 +294,9 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
             place="X县X乡X村",
             visits_made=rng.randint(8, 20),
             jobs_offered=rng.choice([None, 10, 15, 20]),
+            companies=rng.choice([None, 2, 3]),
             funds_raised_wan=rng.choice([None, Decimal("20"), Decimal("35.5")]),
-            donations_wan=rng.choice([None, Decimal("1.2"), Decimal("3")]),
+            condolence_wan=rng.choice([None, Decimal("1.2"), Decimal("3")]),
         )
         team = chairs + rng.sample(list(leaders.values()), k=min(3, len(leaders)))
         rec.attended(visit, list({m.pk: m for m in team + rec.volunteers(members, 14)}.values()))
@@ -296,6 +311,17 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
             articles_published=rng.randint(30, 55),
         )
         rec.attended(publicity, rec.volunteers(members, rng.randint(30, 45)))
+    lights = rec.activity(
+        K.POVERTY,
+        "帮助X村建成光亮工程，新建太阳能节能灯",
+        year.at(0.62),
+        place="X县X乡X村",
+        projects_built=1,
+        lamps=75,
+        goods_value_wan=Decimal("1.1"),
+        is_highlight=True,
+    )
+    rec.attended(lights, chairs)
     exhibition = rec.activity(K.OTHER, "“庆国庆”主题书画作品展", year.at(0.74), place="区文化馆")
     rec.attended(exhibition, rec.volunteers(members, 12))
 
@@ -330,6 +356,32 @@ def _regulations(office, year: int, today: dt.date):
         adopted_on = min(dt.date(year, 1 + n * 2, 15), today)
         services.regulation_save(
             actor=office, data={"title": full, "kind": kind, "adopted_on": adopted_on, "adopted_at": adopted_at}
+        )
+
+
+KEY_PROJECTS = [
+    ("工业科贸大厦", KeyProject.Stage.CONTINUE, Decimal("3.2")),
+    ("节能保温墙体材料生产装备研发与示范基地", KeyProject.Stage.NEW, Decimal("5.6")),
+    ("小所村安置房", KeyProject.Stage.EXTEND, Decimal("2.1")),
+    ("城中村改造项目", KeyProject.Stage.REBUILD, Decimal("12")),
+    ("社区便民服务中心", KeyProject.Stage.NEW, Decimal("0.6")),
+]
+
+
+def _key_projects(office, year: int, leaders):
+    """The district key projects the committee's leaders are responsible for (分包)."""
+    if not leaders or KeyProject.objects.filter(year=year).exists():
+        return
+    for n, (name, stage, investment) in enumerate(KEY_PROJECTS):
+        services.key_project_save(
+            actor=office,
+            data={
+                "year": year,
+                "name": name,
+                "stage": stage,
+                "investment_yi": investment,
+                "members": [leaders[n % len(leaders)]],
+            },
         )
 
 

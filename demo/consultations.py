@@ -280,7 +280,7 @@ def _walk(topic, spec, *, office, leader, members, units, rng, today):
         services.topic_submit_outcome(
             actor=office, topic=topic, title=f"关于{spec['title']}的协商建议",
             report=f"区政协就“{spec['title']}”开展协商，形成如下建议：\n一、加强组织领导，健全工作机制；\n"
-            "二、加大投入保障，补齐短板弱项；\n三、强化督促检查，确保取得实效。",
+            "二、加大投入保障，补齐短板弱项；\n三、强化督促检查，确保取得实效。", recommendations=3,
         )  # fmt: skip
         outcome = topic.outcome
         if not _reached(spec, "instructed"):

@@ -104,6 +104,18 @@ REVIEW = [
         "'主席会议', activities.chair, '次') %}{% if meetings %}；{{ meetings }}{% endif %}。"
         "【此处撰写重点协商议题及成果】",
     ),
+    ("tag", "{%p if activities.key_projects.over_one_yi %}"),
+    (
+        "lead",
+        "紧扣分包项目强化使命担当。",
+        "按照区委明确的区级领导分包重大项目，区政协领导班子成员承担了{{ activities.key_projects.over_one_yi }}个"
+        "亿元以上新建、改建、扩建、续建的重点项目"
+        "{% if activities.key_projects.names %}（{% for name in activities.key_projects.names[:3] %}{{ name }}"
+        "{% if not loop.last %}、{% endif %}{% endfor %}"
+        "{% if activities.key_projects.names|length > 3 %}等{% endif %}）{% endif %}，"
+        "把工作重心前移至项目工地，全身心投入项目建设。【此处撰写分包项目进展】",
+    ),
+    ("tag", "{%p endif %}"),
     (
         "lead",
         "认真做好提案工作。",
@@ -149,27 +161,47 @@ REVIEW = [
     (
         "lead",
         "围绕民生热点开展专题视察。",
-        "全年组织委员开展视察调研{{ activities.inspection_research }}项，深入一线，听民声，察实情，"
-        "形成调研成果报送区委区政府。{% if activities.assisted_research %}协助市政协开展专题调研"
-        "{{ activities.assisted_research }}次。{% endif %}【此处撰写主要视察调研课题及成果】",
+        "全年组织委员开展视察调研{{ activities.inspection_research }}项，深入一线，听民声，察实情"
+        "{% if activities.recommendations.total %}，提出"
+        "{{ activities.recommendations.total }}条意见建议"
+        "{% set origins = nonzero('视察', activities.recommendations.inspection, '条', '调研', "
+        "activities.recommendations.research, '条', '民主监督', activities.recommendations.supervision, '条', "
+        "'协商', activities.recommendations.consultation, '条') %}{% if origins %}（其中{{ origins }}）{% endif %}"
+        "{% endif %}，形成调研成果报送区委区政府。"
+        "【此处撰写主要视察调研课题及成果】",
     ),
     (
         "lead",
         "体现社会责任主动参与公益活动。",
-        "{% set welfare = nonzero('全年组织委员参加社会公益活动', activities.welfare, '次', '服务群众', "
-        "activities.people_served, '人次', '委员捐款捐物共计', activities.donations_wan, '万元', sep='，') %}"
-        "{% if welfare %}{{ welfare }}。{% endif %}【此处列举委员参与公益活动的典型事例】",
+        "{% set w = activities.by_kind.welfare %}"
+        "{% set welfare = nonzero('全年组织委员参加社会公益活动', activities.welfare, '次', "
+        "'捐赠现金', w.cash_donated_wan, '万元', '捐赠物资价值', w.goods_value_wan, '万元', "
+        "'资助贫困学生', w.students_aided, '名', '每月资助学生', w.students_monthly, '名', "
+        "'助学资金', w.student_aid_wan, '万元', '组织医护人员', w.medical_staff, '名', "
+        "'服务群众', w.people_served, '人次', '发放宣传资料', w.brochures, '份', "
+        "'捐赠物资衣物', w.items_given, '件', '培训学员', w.trainees, '人次', '捐款捐物', w.donations_wan, '万元', "
+        "sep='，') %}"
+        "{% if welfare %}{{ welfare }}。{% endif %}"
+        "{% for h in activities.highlights.welfare %}{{ h.text }}{% if loop.last %}。{% else %}；{% endif %}"
+        "{% endfor %}{% if not activities.highlights.welfare %}【此处列举委员参与公益活动的典型事例】{% endif %}",
     ),
     (
         "lead",
         "情系贫困乡村开展对口帮扶。",
+        "{% set p = activities.by_kind.poverty %}"
         "区政协班子成员带领机关委室主任和委员组长"
         "{% if activities.poverty %}，先后{{ activities.poverty }}次开展对口帮扶工作{% endif %}"
-        "{% if activities.visits_made %}，走访慰问{{ activities.visits_made }}户次{% endif %}"
-        "{% if activities.jobs_offered %}；{% if activities.poverty_companies %}"
-        "{{ activities.poverty_companies }}家{% endif %}委员企业提供就业岗位{{ activities.jobs_offered }}个{% endif %}"
-        "{% if activities.funds_raised_wan %}，争取项目资金{{ activities.funds_raised_wan }}万元{% endif %}。"
-        "【此处撰写帮扶成效】",
+        "{% if participation.poverty_members %}，{{ participation.poverty_members }}名政协委员参与其中{% endif %}"
+        "{% if p.jobs_offered %}；{% if p.companies %}{{ p.companies }}家{% endif %}委员企业提供劳务用工岗位"
+        "{{ p.jobs_offered }}个{% endif %}"
+        "{% set help = nonzero('争取项目资金', p.funds_raised_wan, '万元', '建成帮扶项目', p.projects_built, '个', "
+        "'新建节能灯', p.lamps, '盏', '捐赠现金', p.cash_donated_wan, '万元', "
+        "'捐赠物资价值', p.goods_value_wan, '万元', '捐赠物资衣物', p.items_given, '件', "
+        "'走访慰问', p.visits_made, '户次', '发放慰问金', p.condolence_wan, '万元', "
+        "'服务群众', p.people_served, '人次', '捐款捐物', p.donations_wan, '万元', sep='，') %}"
+        "{% if help %}；{{ help }}{% endif %}。"
+        "{% for h in activities.highlights.poverty %}{{ h.text }}{% if loop.last %}。{% else %}；{% endif %}"
+        "{% endfor %}{% if not activities.highlights.poverty %}【此处撰写帮扶成效】{% endif %}",
     ),
     ("h1", "三、注重实践探索，围绕提高工作效能大胆创新"),
     (
@@ -183,8 +215,8 @@ REVIEW = [
         "多方位搭建履职平台。",
         "{% set platform = nonzero('开展委员组长交流活动', activities.group_leader_exchanges, '次', "
         "'委员组活动', activities.group_events, '次', '委员组交叉联谊交流活动', "
-        "activities.exchanges, '次', '委员企业之间达成合作意向', activities.cooperation_intents, '个', "
-        "'为委员企业提供各类服务', activities.services_provided, '起', sep='，') %}"
+        "activities.exchanges, '次', '委员企业之间达成合作意向', activities.quantities.cooperation_intents, '个', "
+        "'为委员企业提供各类服务', activities.quantities.services_provided, '起', sep='，') %}"
         "{% if platform %}一年来，{{ platform }}。{% endif %}",
     ),
     (
@@ -192,7 +224,7 @@ REVIEW = [
         "开通“微”媒体。",
         "将政协活动、培训学习、视察调研、民主监督等工作采编成新闻稿件"
         "{% set media = nonzero('全年开展宣传报道活动', activities.publicity, '次', '发布各类新闻信息', "
-        "activities.articles_published, '篇', sep='，') %}{% if media %}，{{ media }}{% endif %}。",
+        "activities.quantities.articles_published, '篇', sep='，') %}{% if media %}，{{ media }}{% endif %}。",
     ),
     ("h1", "四、密切团结联谊，围绕同心聚力发挥特色作用"),
     (
@@ -204,11 +236,19 @@ REVIEW = [
         "{% if proposals.filed_by_sector %}按界别分：{% for name, n in proposals.filed_by_sector.items() %}"
         "{{ name }}{{ n }}件{% if not loop.last %}、{% endif %}{% endfor %}。{% endif %}",
     ),
+    ("tag", "{%p if activities.assisted_research %}"),
+    (
+        "lead",
+        "做好调研配合。",
+        "协助市政协开展专题调研任务{{ activities.assisted_research }}起，通过参与配合，提出意见建议，"
+        "为上级决策及工作推进提供参考。【此处列举协助开展的调研课题】",
+    ),
+    ("tag", "{%p endif %}"),
     (
         "lead",
         "加强交流联谊。",
-        "{% if activities.delegations_received %}全年接待外地政协学习考察团交流考察"
-        "{{ activities.delegations_received }}起，{% endif %}学习外地先进经验，"
+        "{% if activities.quantities.delegations_received %}全年接待外地政协学习考察团交流考察"
+        "{{ activities.quantities.delegations_received }}起，{% endif %}学习外地先进经验，"
         "展示{{ report.district }}改革发展取得的成就。",
     ),
     ("h1", "五、实施规范管理，围绕有效履职加强队伍建设"),
@@ -230,7 +270,10 @@ REVIEW = [
     (
         "lead",
         "开展年度履职考评。",
-        "采取日常履职情况考核与年终集中考核相结合的方式，对全体政协委员开展履职考评"
+        "采取日常履职情况考核与年终集中考核相结合的方式"
+        "{% if assessment.categories %}，按照{{ assessment.category_names[:8]|join('、') }}"
+        "{% if assessment.categories > 8 %}等{% endif %}{{ assessment.categories }}个方面{% endif %}"
+        "，对全体政协委员开展履职考评"
         "{% if assessment.assessed is defined %}，参加考评委员{{ assessment.assessed }}位{% endif %}"
         "{% if assessment.by_grade is defined and assessment.by_grade.values()|select|list %}，其中"
         "{% for grade, n in assessment.by_grade.items() if n %}{{ grade }}{{ n }}位{% if not loop.last %}、{% endif %}"

@@ -23,6 +23,7 @@ from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateS
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
+from activities.models import Activity, QuantityKind
 from cppcc.audit import acting
 from cppcc.errors import ApplicationError, PermissionDenied
 from cppcc.roles import Role, has_role
@@ -82,17 +83,29 @@ LABELS = {
     "activities.welfare": "社会公益活动（次）",
     "activities.poverty": "扶贫帮困活动（次）",
     "activities.publicity": "宣传报道活动（次）",
-    "activities.donations_wan": "捐款捐物（万元）",
-    "activities.funds_raised_wan": "争取项目资金（万元）",
-    "activities.people_served": "服务群众（人次）",
-    "activities.jobs_offered": "提供就业岗位（个）",
-    "activities.companies": "参与的委员企业（家）",
-    "activities.cooperation_intents": "达成合作意向（个）",
-    "activities.services_provided": "为委员企业提供服务（起）",
-    "activities.delegations_received": "接待外地考察团（起）",
-    "activities.visits_made": "走访慰问（户次）",
-    "activities.articles_published": "发布新闻信息（篇）",
+    "activities.donations_wan": "捐款捐物合计（万元：捐赠现金、物资价值及未分项的捐款捐物）",
     "activities.consultations_by_form": "协商活动按形式（次）",
+    "activities.quantities": "工作报告数据合计（按数据项，各项单位见名称）",
+    "activities.by_kind": "工作报告数据（按活动类型）",
+    **{f"activities.by_kind.{value}": f"{name}活动的数据" for value, name in Activity.Kind.choices},
+    "activities.highlights": "典型事例（按活动类型）",
+    **{f"activities.highlights.{value}": f"典型事例：{name}" for value, name in Activity.Kind.choices},
+    "activities.highlights.*.title": "活动",
+    "activities.highlights.*.date": "日期",
+    "activities.highlights.*.figures": "数据",
+    "activities.highlights.*.text": "草稿中的表述",
+    "activities.key_projects": "分包重点项目",
+    "activities.key_projects.total": "委员分包的重点项目（个）",
+    "activities.key_projects.over_one_yi": "其中总投资1亿元及以上（个）",
+    "activities.key_projects.members": "分包项目的委员（位）",
+    "activities.key_projects.names": "亿元以上项目名称",
+    "activities.recommendations": "提出意见建议",
+    "activities.recommendations.inspection": "视察提出（条）",
+    "activities.recommendations.research": "调研提出（条）",
+    "activities.recommendations.supervision": "民主监督提出（条）",
+    "activities.recommendations.consultation": "协商成果提出（条）",
+    "activities.recommendations.total": "合计（条）",
+    "participation.poverty_members": "参加扶贫帮困活动的委员（位）",
     "participation.members": "参加各类活动的委员（位）",
     "participation.person_times": "参加各类活动（人次）",
     "participation.core_members": "参加视察调研和协商活动的委员（位）",
@@ -175,6 +188,8 @@ LABELS = {
     "opinions.adoption_rate": "采用率（%）",
     "assessment.year": "考核年度",
     "assessment.assessed": "参加考评的委员（位）",
+    "assessment.categories": "考核方面（个）",
+    "assessment.category_names": "考核方面名称",
     "assessment.by_grade": "考评等次（位）",
     "assessment.outstanding_members": "优秀委员（名）",
     "assessment.outstanding_groups": "先进委员组（个）",
@@ -183,6 +198,10 @@ LABELS = {
 
 # Lists already written elsewhere in the workbook (the 承办单位 sheet holds the per-unit figures).
 WORKBOOK_SKIPS = {"proposals.by_unit"}
+# Breakdowns whose entries have different units: no 合计 row.
+NO_TOTAL = ("activities.quantities", "activities.by_kind.")
+# Breakdowns over the whole catalogue, mostly zeros: the workbook and the tag list show what was recorded.
+SPARSE = ("activities.by_kind.", "activities.highlights.")
 
 
 def _code_labels() -> dict:
@@ -190,7 +209,12 @@ def _code_labels() -> dict:
     from consultations.models import Form
     from proposals.models import Satisfaction, State
 
-    labels = {**dict(State.choices), **dict(Form.choices), **dict(Satisfaction.choices)}
+    # The activity kinds and the work report's quantities (by their catalogue names) first: a state's or a
+    # form's name wins where a code is shared.
+    labels = dict(Activity.Kind.choices)
+    quantities = QuantityKind.objects.values_list("code", "name", "unit")
+    labels.update({code: f"{name}（{unit}）" for code, name, unit in quantities})
+    labels.update({**dict(State.choices), **dict(Form.choices), **dict(Satisfaction.choices)})
     labels.update(
         {"A": "A类（已解决或基本解决）", "B": "B类（正在解决或列入计划解决）", "C": "C类（暂不能解决或留作参考）"}
     )
@@ -204,7 +228,15 @@ def _code_labels() -> dict:
 
 
 def label(path: str) -> str:
-    return LABELS.get(path, path.rsplit(".", 1)[-1])
+    """The Chinese name of a figure; `a.b.*.c` names field c of every list under a.b."""
+    if path in LABELS:
+        return LABELS[path]
+    parts = path.split(".")
+    for i in range(1, len(parts) - 1):
+        wildcard = ".".join([*parts[:i], "*", *parts[i + 1 :]])
+        if wildcard in LABELS:
+            return LABELS[wildcard]
+    return parts[-1]
 
 
 # --- the data a template gets --------------------------------------------------------------------
@@ -223,20 +255,34 @@ def report_context(period: statistics.Period, *, session: Session | None = None)
     return data
 
 
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (the numbers of terms and sessions)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
 def _report_meta(period: statistics.Period, session: Session | None) -> dict:
+    year = period.end.year + 1
     if session is not None:
-        term = session.term
+        term, session_name = session.term, session.name
     else:
-        year = period.end.year + 1
         term = (
             Term.objects.filter(start_year__lte=year, end_year__gte=year).first()
             or Term.objects.filter(is_current=True).first()
         )
+        # No session recorded after the period yet: a term holds one plenary session a year, its first
+        # in the year the term begins, so the report on 2026 is given at the term's (2027 − start + 1)th.
+        session_name = f"第{cn_number(year - term.start_year + 1)}次会议" if term and year >= term.start_year else ""
     today = timezone.localdate()
     return {
         "district": getattr(settings, "CPPCC_DISTRICT", "") or PLACEHOLDER_DISTRICT,
         "term": term.name if term else "第X届",
-        "session": session.name if session else "第X次会议",
+        "session": session_name or "第X次会议",
         "year": period.start.year,
         "next_year": period.end.year + 1,
         "date": f"{today.year}年{today.month}月{today.day}日",
@@ -487,6 +533,8 @@ def tag_list(context: dict) -> list[dict]:
 def _tags(rows: list, expr: str, path: str, value, codes: dict, meaning: str = "") -> None:
     meaning = meaning or label(path)
     if isinstance(value, dict):
+        if path.startswith(SPARSE) and not any(value.values()):
+            return  # nothing recorded for this kind: its tags are those of any other kind
         breakdown = not value or (all(_is_scalar(v) for v in value.values()) and not _is_metric_block(path, value))
         if breakdown:
             rows.append(
@@ -500,7 +548,9 @@ def _tags(rows: list, expr: str, path: str, value, codes: dict, meaning: str = "
             entry = f"{meaning}：{codes.get(str(k), k)}" if breakdown else ""
             _tags(rows, _access(expr, k), f"{path}.{k}", v, codes, entry)
     elif isinstance(value, list) and (not value or isinstance(value[0], dict)):
-        fields = list(value[0]) if value else [p.rsplit(".", 1)[-1] for p in LABELS if p.startswith(f"{path}.")]
+        parent = path.rsplit(".", 1)[0]
+        named = [p for p in LABELS if p.startswith((f"{path}.", f"{parent}.*."))]
+        fields = list(value[0]) if value else [p.rsplit(".", 1)[-1] for p in named]
         rows.append(
             {
                 "tag": f"{{%tr for row in {expr} %}}",
@@ -640,15 +690,22 @@ class _Sheet:
                 self.listing(sub, value)
 
     def breakdown(self, path: str, data: dict):
+        if path.startswith(SPARSE):
+            data = {k: v for k, v in data.items() if v}
+            if not data:
+                return
         self.block(label(path))
         self.header("分类", "数量")
         for key, value in data.items():
             self.row(self.codes.get(str(key), key), value)
-        numbers = [v for v in data.values() if isinstance(v, int | float) and not isinstance(v, bool)]
-        self.row("合计", sum(numbers) if len(numbers) == len(data) else None, total=True)
+        if not path.startswith(NO_TOTAL):
+            numbers = [v for v in data.values() if isinstance(v, int | float) and not isinstance(v, bool)]
+            self.row("合计", sum(numbers) if len(numbers) == len(data) else None, total=True)
         self.gap()
 
     def listing(self, path: str, rows: list):
+        if path.startswith(SPARSE) and not rows:
+            return
         self.block(label(path))
         if path.rsplit(".", 1)[-1].startswith("monthly"):
             self.header("月份", "数量")

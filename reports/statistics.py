@@ -9,11 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from activities.models import Activity, Attendance, Regulation
+from activities.models import Activity, ActivityQuantity, Attendance, KeyProject, QuantityKind, Regulation
 from members.models import Term
 
 
@@ -88,28 +88,124 @@ def activities(period: Period) -> dict:
         poverty=Count("id", filter=Q(kind=Activity.Kind.POVERTY)),
         publicity=Count("id", filter=Q(kind=Activity.Kind.PUBLICITY)),
     )
-    money = DecimalField(max_digits=14, decimal_places=2)
-    quantities = in_period.aggregate(
-        donations_wan=Coalesce(Sum("donations_wan"), Value(Decimal(0)), output_field=money),
-        funds_raised_wan=Coalesce(Sum("funds_raised_wan"), Value(Decimal(0)), output_field=money),
-        people_served=Coalesce(Sum("people_served"), 0),
-        jobs_offered=Coalesce(Sum("jobs_offered"), 0),
-        # The companies of the poverty-relief activities: the sentence "X家委员企业提供就业岗位X个" (first:
-        # the name `companies` below would otherwise mean that aggregate).
-        poverty_companies=Coalesce(Sum("companies", filter=Q(kind=Activity.Kind.POVERTY)), 0),
-        companies=Coalesce(Sum("companies"), 0),
-        cooperation_intents=Coalesce(Sum("cooperation_intents"), 0),
-        services_provided=Coalesce(Sum("services_provided"), 0),
-        delegations_received=Coalesce(Sum("delegations_received"), 0),
-        visits_made=Coalesce(Sum("visits_made"), 0),
-        articles_published=Coalesce(Sum("articles_published"), 0),
-    )
     by_form = dict(in_period.filter(held_consultation).values_list("consultation__form").annotate(n=Count("id")))
+    figures = quantities(period)
+    totals, by_kind = figures["totals"], figures["by_kind"]
     return {
         **counts,
-        **{k: _num(v) for k, v in quantities.items()},
         "consultations_by_form": by_form,
+        "quantities": totals,
+        "by_kind": by_kind,
+        # The sentences' own figures, named as before the catalogue: 捐款捐物 is cash, goods and what was
+        # recorded before donations were itemised; the poverty paragraph's companies are the poverty
+        # activities' only.
+        "donations_wan": round(
+            sum(totals.get(code, 0) for code in ("cash_donated_wan", "goods_value_wan", "donations_wan")), 2
+        ),
+        "poverty_companies": by_kind[Activity.Kind.POVERTY].get("companies", 0),
+        "highlights": highlights(period),
+        "key_projects": key_projects(period),
+        "recommendations": recommendations(period),
     }
+
+
+def quantities(period: Period) -> dict:
+    """The catalogue's quantities over the period's activities: `totals` {code: figure} and `by_kind`
+    {activity kind: {code: figure}}, each figure aggregated as its QuantityKind says (sum, largest single
+    value, or number of activities recording it). Every code and every kind is present (zero when none),
+    so that a template's tag always resolves. One grouped query."""
+    catalogue = list(QuantityKind.objects.values_list("code", "aggregate"))
+    rows = (
+        ActivityQuantity.objects.filter(activity__start_date__range=(period.start, period.end))
+        .values("activity__kind", "kind__code")
+        .annotate(total=Sum("value"), top=Max("value"), n=Count("id"))
+        .order_by()
+    )
+    found = {(r["activity__kind"], r["kind__code"]): r for r in rows}
+    how = dict(catalogue)
+
+    def figure(parts: list[dict], code: str):
+        if not parts:
+            return 0
+        if how[code] == QuantityKind.Aggregate.MAX:
+            value = max(p["top"] for p in parts)
+        elif how[code] == QuantityKind.Aggregate.COUNT:
+            return sum(p["n"] for p in parts)
+        else:
+            value = sum(p["total"] for p in parts)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    by_kind = {
+        kind: {code: figure([found[(kind, code)]] if (kind, code) in found else [], code) for code, _ in catalogue}
+        for kind in Activity.Kind.values
+    }
+    totals = {code: figure([r for (kind, c), r in found.items() if c == code], code) for code, _ in catalogue}
+    return {"totals": totals, "by_kind": by_kind}
+
+
+def highlights(period: Period) -> dict:
+    """The activities the office marked 典型事例, by kind, each with its own figures: the draft lists them
+    under their paragraph ("某委员向区慈善总会捐赠现金5万元")."""
+    marked = (
+        Activity.objects.filter(start_date__range=(period.start, period.end), is_highlight=True)
+        .prefetch_related("quantities__kind")
+        .order_by("start_date", "id")
+    )
+    result: dict = {kind: [] for kind in Activity.Kind.values}
+    for activity in marked:
+        figures = [f"{q.kind.name}{q.display}" for q in activity.quantities.all()]
+        result[activity.kind].append(
+            {
+                "title": activity.title,
+                "date": activity.start_date.isoformat(),
+                "figures": "、".join(figures),
+                "text": activity.title + (f"，{'，'.join(figures)}" if figures else ""),
+            }
+        )
+    return result
+
+
+def key_projects(period: Period) -> dict:
+    """District key projects members are responsible for (分包), of the period's years: how many, how
+    many of 1亿元 and more (the report's "承担X个亿元以上重点项目"), and how many members carry them."""
+    projects = KeyProject.objects.filter(year__range=(period.start.year, period.end.year), members__isnull=False)
+    counts = projects.aggregate(
+        total=Count("id", distinct=True),
+        over_one_yi=Count("id", distinct=True, filter=Q(investment_yi__gte=1)),
+        members=Count("members", distinct=True),
+    )
+    over = projects.filter(investment_yi__gte=1).distinct().order_by("name")
+    counts["names"] = list(over.values_list("name", flat=True))
+    return counts
+
+
+def recommendations(period: Period) -> dict:
+    """Recommendations made (意见建议, 条) by origin: those of the inspections, research and supervision
+    held in the period (their numbered recommendations) and of the consultation outcomes submitted in it."""
+    from consultations.models import ConsultationOutcome
+    from supervision.models import Recommendation
+
+    by_origin = dict(
+        Recommendation.objects.filter(
+            inspection__activity__start_date__range=(period.start, period.end),
+            inspection__state__in=["held", "closed"],
+        )
+        .values_list("inspection__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    start, end = period.datetimes
+    consultation = ConsultationOutcome.objects.filter(submitted_at__range=(start, end)).aggregate(
+        n=Coalesce(Sum("recommendations"), 0)
+    )["n"]
+    figures = {
+        "inspection": by_origin.get("inspection", 0),
+        "research": by_origin.get("research", 0),
+        "supervision": by_origin.get("supervision", 0),
+        "consultation": consultation,
+    }
+    figures["total"] = sum(figures.values())
+    return figures
 
 
 def participation(period: Period) -> dict:
@@ -128,6 +224,8 @@ def participation(period: Period) -> dict:
         core_person_times=Count("id", filter=core),
         training_members=Count("member", distinct=True, filter=Q(activity__kind=Activity.Kind.TRAINING)),
         training_person_times=Count("id", filter=Q(activity__kind=Activity.Kind.TRAINING)),
+        # The poverty paragraph's "全区X名政协委员积极响应，参与其中".
+        poverty_members=Count("member", distinct=True, filter=Q(activity__kind=Activity.Kind.POVERTY)),
     )
     recorded = Attendance.objects.filter(
         activity__start_date__range=(period.start, period.end),

@@ -8,7 +8,7 @@ from collections import Counter
 from django.core.management import call_command
 from django.utils import timezone
 
-from activities.models import Activity, Attendance, Regulation
+from activities.models import Activity, ActivityQuantity, Attendance, KeyProject, Regulation
 from assessment import engine
 from assessment.models import AssessmentAward, AssessmentManualItem, AssessmentScheme
 from demo.activities import seed_activities
@@ -36,10 +36,18 @@ def test_the_demo_year(db):
     assert statuses["attended"] > statuses["excused"] > 0 and statuses["absent"] > 0 and statuses["signed_up"] > 0
     assert Attendance.objects.filter(speeches__gt=0).exists()
     assert Activity.objects.get(kind="plenary", start_date__year=year).half_days == 7
-    assert Activity.objects.filter(kind="exchange", cooperation_intents__gt=0).exists()
-    assert Activity.objects.filter(kind="welfare", donations_wan__gt=0, people_served__gt=0).exists()
-    assert Activity.objects.filter(kind="poverty", visits_made__gt=0).exists()
-    assert Activity.objects.filter(kind="publicity", articles_published__gt=0).exists()
+    recorded = set(ActivityQuantity.objects.values_list("activity__kind", "kind__code"))
+    assert recorded >= {
+        ("exchange", "cooperation_intents"),
+        ("welfare", "cash_donated_wan"),
+        ("welfare", "people_served"),
+        ("welfare", "medical_staff"),
+        ("poverty", "visits_made"),
+        ("poverty", "lamps"),
+        ("publicity", "articles_published"),
+    }
+    assert Activity.objects.filter(kind="welfare", is_highlight=True).count() >= 3
+    assert KeyProject.objects.filter(year=year, investment_yi__gte=1, members__isnull=False).distinct().count() == 4
     assert Activity.objects.filter(signup_open=True, start_date__gt=today).count() == 3
     assert Regulation.objects.count() == 5
 

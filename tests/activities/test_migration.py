@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from activities.models import Activity, Attendance, Regulation
+from activities.models import Activity, Attendance, QuantityKind, Regulation
 from assessment.models import (
     AssessmentAward,
     AssessmentCategory,
@@ -62,8 +62,9 @@ def _write_old_rows(apps):
         name="迁移委员", gender="F", sector=sector, party=party, group=group
     )
     activity = apps.get_model("members", "Activity").objects.create(
-        kind="inspection", title="迁移前的视察", start_date=dt.date(2026, 5, 6), half_days=2, created_by=office
-    )
+        kind="inspection", title="迁移前的视察", start_date=dt.date(2026, 5, 6), half_days=2, created_by=office,
+        people_served=700, donations_wan=Decimal("1.50"),  # columns that became the quantity catalogue's rows
+    )  # fmt: skip
     attendance = apps.get_model("members", "Attendance").objects.create(
         activity=activity, member=member, status="attended", speeches=3, note="发言"
     )
@@ -147,6 +148,10 @@ def test_rows_written_before_the_move_are_read_through_the_new_apps():
         3,
     )
     assert list(activity.attendances.all()) == [attendance]
+    # The work-report columns became rows of the catalogue (migration activities 0004), values kept.
+    quantities = {q.kind.code: q.value for q in activity.quantities.select_related("kind")}
+    assert quantities == {"people_served": Decimal("700.00"), "donations_wan": Decimal("1.50")}
+    assert not QuantityKind.objects.get(code="donations_wan").is_active  # kept, not offered for new entries
     assert Regulation.objects.get(pk=old["regulation"].pk).title == "委员履职办法"
     inspection = Inspection.objects.get(pk=old["inspection"].pk)
     assert inspection.activity == activity and activity.inspection == inspection

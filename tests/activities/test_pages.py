@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from activities import services as activity_services
 from activities import urls as activity_urls
-from activities.models import Activity, Attendance, Regulation
+from activities.catalogue import ensure_default_catalogue
+from activities.models import Activity, Attendance, KeyProject, QuantityKind, Regulation
 from members.models import MemberGroup
 from tests.factories import MemberFactory
 
@@ -33,8 +34,23 @@ PAGE_TABLE = [
     ("activities:signup_cancel",     "POST", 302, 302, 302, 403, 403, 403, 403, 403),
     ("activities:regulations",       "GET",  302, 403, 403, 200, 403, 200, 403, 403),
     ("activities:regulations",       "POST", 302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:quantities",        "GET",  302, 403, 403, 200, 403, 200, 403, 403),
+    ("activities:quantities",        "POST", 302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:quantity_edit",     "GET",  302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:quantity_edit",     "POST", 302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:quantity_active",   "GET",  302, 403, 403, 405, 403, 403, 403, 403),
+    ("activities:key_projects",      "GET",  302, 403, 403, 200, 403, 200, 403, 403),
+    ("activities:key_projects",      "POST", 302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:key_project_edit",  "GET",  302, 403, 403, 200, 403, 403, 403, 403),
+    ("activities:key_project_edit",  "POST", 302, 403, 403, 200, 403, 403, 403, 403),
 ]  # fmt: skip
 WITH_PK = {"detail", "edit", "attendance", "import", "import_template", "signup", "signup_cancel"}
+# Routes whose id is not the activity's.
+OTHER_PK = {
+    "quantity_edit": lambda: ensure_default_catalogue()["people_served"].pk,
+    "quantity_active": lambda: ensure_default_catalogue()["people_served"].pk,
+    "key_project_edit": lambda: KeyProject.objects.get_or_create(year=2026, name="城中村改造项目")[0].pk,
+}
 
 
 def _cases():
@@ -59,13 +75,16 @@ def _snapshot():
         list(Activity.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
         list(Regulation.objects.values()),
+        list(QuantityKind.objects.order_by("pk").values()),
+        list(KeyProject.objects.order_by("pk").values()),
     )
 
 
 @pytest.mark.parametrize("name, method, role, expected", _cases())
 def test_page_permissions(page_as, activity, name, method, role, expected):
     client = page_as(role)
-    url = reverse(name, args=[activity.pk] if name.split(":")[1] in WITH_PK else [])
+    short = name.split(":")[1]
+    url = reverse(name, args=[OTHER_PK[short]()] if short in OTHER_PK else [activity.pk] if short in WITH_PK else [])
     before = _snapshot()
     response = client.get(url) if method == "GET" else client.post(url, {})
     assert response.status_code == expected
@@ -146,13 +165,33 @@ def test_office_creates_an_activity_with_its_quantities(client, office_user):
             "start_date": "2026-06-01",
             "place": "X村",
             "half_days": 0,
-            "people_served": 700,
-            "donations_wan": "1.5",
+            "q_people_served": 700,
+            "q_cash_donated_wan": "1.5",
+            "q_medical_staff": "",
+            "is_highlight": "on",
         },
     )
     activity = Activity.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("activities:attendance", args=[activity.pk])
-    assert (activity.people_served, str(activity.donations_wan), activity.created_by) == (700, "1.50", office_user)
+    recorded = {q.kind.code: str(q.value) for q in activity.quantities.all()}
+    assert recorded == {"people_served": "700.00", "cash_donated_wan": "1.50"}
+    assert activity.created_by == office_user and activity.is_highlight
+
+    # Editing shows what was recorded; a cleared figure is removed, a new one added.
+    page = client.get(reverse("activities:edit", args=[activity.pk])).content.decode()
+    assert 'name="q_people_served"' in page and 'value="700' in page
+    data = {"kind": "welfare", "title": "送医下乡医疗义诊", "start_date": "2026-06-01", "half_days": 0}
+    client.post(reverse("activities:edit", args=[activity.pk]), {**data, "q_people_served": "", "q_medical_staff": 9})
+    recorded = {q.kind.code: str(q.value) for q in activity.quantities.all()}
+    assert recorded == {"medical_staff": "9.00"}
+
+
+def test_a_quantity_must_be_whole_where_its_unit_is(client, office_user):
+    client.force_login(office_user)
+    data = {"kind": "welfare", "title": "义诊", "start_date": "2026-06-01", "half_days": 0, "q_people_served": "1.5"}
+    response = client.post(reverse("activities:create"), data)
+    assert response.status_code == 200 and not Activity.objects.exists()
+    assert "1.5" in response.content.decode()  # what was typed stays in the form
 
 
 @pytest.mark.parametrize(

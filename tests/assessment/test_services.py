@@ -176,6 +176,20 @@ def test_year_summary_counts_grades_and_awards(scheme, office_user):
     )
     assert engine.year_summary(year=2026) == {
         "assessed": 3,
+        # The report's "按照学习培训、参加会议……等X个方面": the scheme's categories, in its order.
+        "categories": 10,
+        "category_names": [
+            "参加会议",
+            "学习培训",
+            "协商议政",
+            "视察调研",
+            "提案撰写",
+            "民意提交",
+            "活动发言",
+            "本职工作",
+            "社会公益",
+            "新闻宣传",
+        ],
         "by_grade": {"优秀": 1, "一般": 2},
         "outstanding_members": 1,
         "outstanding_groups": 0,

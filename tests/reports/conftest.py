@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from activities.models import Activity, Attendance, Regulation
+from activities.catalogue import ensure_default_catalogue
+from activities.models import Activity, ActivityQuantity, Attendance, Regulation
 from consultations.models import ConsultationActivity, ConsultationPlan, ConsultationTopic
 from proposals import services as ps
 from supervision.models import Inspection
@@ -14,8 +15,13 @@ from tests.factories import MemberFactory, SpecialCommitteeFactory
 from tests.proposals.conftest import category, draft, people, term, walk  # noqa: F401
 
 
-def _activity(office, kind, day, **extra):
-    return Activity.objects.create(kind=kind, title=f"{kind} {day}", start_date=day, created_by=office, **extra)
+def _activity(office, kind, day, **quantities):
+    """An activity and its work-report quantities ({catalogue code: value})."""
+    activity = Activity.objects.create(kind=kind, title=f"{kind} {day}", start_date=day, created_by=office)
+    kinds = ensure_default_catalogue()
+    for code, value in quantities.items():
+        ActivityQuantity.objects.create(activity=activity, kind=kinds[code], value=value)
+    return activity
 
 
 @pytest.fixture
@@ -57,9 +63,9 @@ def year_of_work(people, term, draft, walk, category):  # noqa: F811
     training = _activity(office, "training", dt.date(2026, 3, 1))
     Attendance.objects.create(activity=training, member=c, status="attended")
     Attendance.objects.create(activity=training, member=a, status="absent")
-    _activity(office, "welfare", dt.date(2026, 5, 1), donations_wan=Decimal("12.50"), people_served=300)
+    _activity(office, "welfare", dt.date(2026, 5, 1), cash_donated_wan=Decimal("12.50"), people_served=300)
     _activity(
-        office, "poverty", dt.date(2026, 9, 1), donations_wan=Decimal("3.00"), visits_made=25, companies=3,
+        office, "poverty", dt.date(2026, 9, 1), goods_value_wan=Decimal("3.00"), visits_made=25, companies=3,
         jobs_offered=20,
     )  # fmt: skip
     _activity(office, "exchange", dt.date(2026, 10, 1), companies=12, cooperation_intents=5, services_provided=8)

@@ -221,7 +221,7 @@ def test_no_inline_javascript_and_no_cdn(year_of_work, people, client_for):
 
 # --- cost -----------------------------------------------------------------------------------------
 
-MAX_QUERIES = 45
+MAX_QUERIES = 50
 
 
 def _more_work(people, draft, walk, n=8):

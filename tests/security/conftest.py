@@ -55,6 +55,7 @@ def _pdf(name="材料.pdf"):
 def build_world() -> World:
     from accounts.tokens import token_issue
     from activities import services as activity_services
+    from activities.catalogue import ensure_default_catalogue
     from activities.models import Attendance
     from assessment import services as assessment_services
     from assessment.models import AssessmentCategory
@@ -190,6 +191,10 @@ def build_world() -> World:
     )
     activity_services.attendance_record(actor=office, activity=activity, entries={member_a.pk: "attended"})
     o["activity"] = activity
+    o["quantity_kind"] = ensure_default_catalogue()["people_served"]
+    o["key_project"] = activity_services.key_project_save(
+        actor=office, data={"year": activity.start_date.year, "name": "城中村改造项目", "members": [member_a]}
+    )
     o["attendance"] = Attendance.objects.get(activity=activity, member=member_a)
     year = timezone.localdate().year
     scheme = assessment_services.assessment_scheme_create_default(actor=office, year=year)
