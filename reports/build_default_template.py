@@ -135,9 +135,11 @@ REVIEW = [
     (
         "lead",
         "推动提案办理落实。",
-        "立案提案交由{{ proposals.by_unit|length }}个承办单位办理（见附表二）。应答复{{ proposals.replies.due }}件，"
-        "已答复{{ proposals.replies.replied }}件，其中按期答复{{ proposals.replies.on_time }}件，按期答复率"
-        "{{ proposals.replies.on_time_rate|pct }}。"
+        "{% if proposals.by_unit %}立案提案交由{{ proposals.by_unit|length }}个承办单位办理（见附表二）。{% endif %}"
+        "{% if proposals.replies.due %}应答复{{ proposals.replies.due }}件，"
+        "{% if proposals.replies.replied %}已答复{{ proposals.replies.replied }}件，"
+        "{% if proposals.replies.on_time %}其中按期答复{{ proposals.replies.on_time }}件，{% endif %}{% endif %}"
+        "按期答复率{{ proposals.replies.on_time_rate|pct }}。{% endif %}"
         "{% set results = nonzero('已解决或基本解决（A类）', proposals.replies.results.A, '件', "
         "'正在解决或列入计划解决（B类）', proposals.replies.results.B, '件', "
         "'因条件限制暂不能解决或留作参考（C类）', proposals.replies.results.C, '件', sep='，') %}"

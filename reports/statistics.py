@@ -153,16 +153,27 @@ def highlights(period: Period) -> dict:
     )
     result: dict = {kind: [] for kind in Activity.Kind.values}
     for activity in marked:
-        figures = [f"{q.kind.name}{q.display}" for q in activity.quantities.all()]
+        quantities = list(activity.quantities.all())
+        figures = [f"{q.kind.name}{q.display}" for q in quantities]
         result[activity.kind].append(
             {
                 "title": activity.title,
                 "date": activity.start_date.isoformat(),
                 "figures": "、".join(figures),
-                "text": activity.title + (f"，{'，'.join(figures)}" if figures else ""),
+                "text": _highlight_text(activity.title, quantities),
             }
         )
     return result
+
+
+def _highlight_text(title: str, quantities) -> str:
+    """The highlight as the report words it: a title that ends with a quantity's name takes its figure
+    at once ("某委员向区慈善总会捐赠现金" + 捐赠现金 5万元 → "…捐赠现金5万元"); the other figures follow."""
+    title = title.rstrip("。；，")
+    lead = next((q for q in quantities if title.endswith(q.kind.name)), None)
+    text = title + (lead.display if lead else "")
+    rest = [f"{q.kind.name}{q.display}" for q in quantities if q is not lead]
+    return text + (f"，{'，'.join(rest)}" if rest else "")
 
 
 def key_projects(period: Period) -> dict:
