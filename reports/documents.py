@@ -30,7 +30,7 @@ from cppcc.roles import Role, has_role
 from cppcc.xlsx_stream import Workbook, xml_text
 from members.models import Session, Term
 
-from . import sandbox, statistics
+from . import figures, sandbox, statistics
 from .models import ReportTemplate
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates_docx" / "work_report.docx"
@@ -752,6 +752,11 @@ def statistics_xlsx(period: statistics.Period, *, context: dict | None = None):
                 sheet.section(key, value, SECTION_TITLES.get(key, key))
             elif isinstance(value, list):
                 sheet.listing(key, value)
+    # Every figure with its definition and where its records are; the activity records themselves.
+    definitions = workbook.table("指标说明", figures.FIGURE_COLUMNS)
+    definitions.extend(figures.figure_rows(context, codes, label))
+    activity_list = workbook.table(figures.ACTIVITY_LIST, figures.ACTIVITY_COLUMNS)
+    activity_list.extend(figures.activity_rows(period))
     return workbook.close()
 
 

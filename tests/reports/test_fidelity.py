@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from activities import services as activity_services
 from activities.catalogue import ensure_default_catalogue
+from activities.models import Activity
 from assessment import services as assessment_services
 from assessment.models import AssessmentAward
 from consultations.models import ConsultationActivity, ConsultationOutcome, ConsultationPlan, ConsultationTopic
@@ -329,6 +330,19 @@ def test_every_statement_of_the_seed_comes_out_of_the_recorded_year(outputs):
             wrong.append((statement, path, expected, in_api, in_book, words in text))
     assert wrong == [], wrong
     assert len(STATEMENTS) == 46
+
+    # Each figure is explained in the workbook (指标说明: value, how it is computed, where its records
+    # are), and the activity figures' records are listed (活动明细), the uncounted ones marked.
+    explained = {row[4]: row for row in workbook["指标说明"].iter_rows(min_row=2, values_only=True)}
+    for statement, path, expected, _words in STATEMENTS:
+        name, value, how, records, _tag = explained["{{ " + path + " }}"]
+        assert value == expected and how and name.isascii() is False, (statement, name, value, how)
+    listed = list(workbook["活动明细"].iter_rows(min_row=2, values_only=True))
+    assert len(listed) == Activity.objects.filter(start_date__year=YEAR).count()
+    dropped = next(row for row in listed if row[2] == "停车难专题协商")
+    assert dropped[1] == "协商活动" and dropped[3] == "否（未开展）"
+    lamps = next(row for row in listed if row[2] == "赴X村开展对口帮扶（第3次）")
+    assert lamps[5] == "是" and "安装节能灯75盏" in lamps[6]
 
     # The draft reads as the report does: its sentences add up, nothing is zero, nothing is left as XX.
     assert "开展了3项视察调研和1次协商活动，有6位委员8人次参加，提交提案4件，立案3件，反映社情民意2件。" in text
