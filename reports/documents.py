@@ -575,7 +575,8 @@ def _tags(rows: list, expr: str, path: str, value, codes: dict, meaning: str = "
             }
         )
     else:
-        rows.append({"tag": f"{{{{ {expr} }}}}", "label": meaning, "example": _example(value)})
+        how = figures.definition(path, codes, fallback="")[0]
+        rows.append({"tag": f"{{{{ {expr} }}}}", "label": meaning, "example": _example(value), "meaning": how})
 
 
 def _is_metric_block(path: str, value: dict) -> bool:

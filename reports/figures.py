@@ -105,8 +105,9 @@ def _walk(path: str, data: dict, codes: dict, label):
 FIGURE_COLUMNS = [("指标", 40), ("本期数值", 12), ("计算方法", 60), ("明细（记录清单）", 30), ("模板标签", 44)]
 
 
-def definition(path: str, codes: dict) -> tuple[str, str]:
-    """(how the figure at `path` is computed, where its records are listed)."""
+def definition(path: str, codes: dict, fallback: str = "按本期记录统计") -> tuple[str, str]:
+    """(how the figure at `path` is computed, where its records are listed); `fallback` for a figure
+    with no rule of its own."""
     if path in DEFINITIONS:
         return DEFINITIONS[path]
     parts = path.split(".")
@@ -124,7 +125,7 @@ def definition(path: str, codes: dict) -> tuple[str, str]:
         )
     if path.endswith("_rate") or path.endswith(".rate"):
         return "比率（%），分母为零时不计", ""
-    return "按本期记录统计", ""
+    return fallback, ""
 
 
 def activity_rows(period: Period):

@@ -49,7 +49,16 @@ def test_a_leader_downloads_the_work_report_draft(page, demo, tmp_path):
     expect(page.get_by_role("heading", name="工作报告与统计表")).to_be_visible()
     expect(page.get_by_test_id("period-label")).to_have_text(f"{year}年")
     expect(page.get_by_test_id("template-in-use")).to_contain_text("系统默认模板")
-    expect(page.get_by_test_id("tags-proposals")).to_contain_text("{{ proposals.filed }}")
+    # The data picker: found by its Chinese name, with this year's value; the syntax one click away.
+    picker = page.get_by_test_id("tags-proposals")
+    page.get_by_placeholder("查找数据").fill("立案率")
+    row = picker.locator("tr", has_text="立案率（%）")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("75")
+    expect(picker.locator("tr", has_text="收到提案（件，不含撤回）")).to_be_hidden()
+    expect(row.locator("code")).to_be_hidden()
+    page.get_by_label("显示模板写法").check()
+    expect(row.locator("code")).to_have_text("{{ proposals.filing_rate }}")
     expect(page.get_by_role("button", name="上传并启用")).to_have_count(0)  # the office's job
 
     with page.expect_download() as info:
