@@ -233,7 +233,8 @@ REVIEW = [
         "lead",
         "发挥党派团体作用。",
         "在政协会议、调研视察、协商议政等履职工作中优先安排各党派团体和无党派人士参加。"
-        "{% if proposals.filed_by_party %}立案提案按党派分：{% for name, n in proposals.filed_by_party.items() %}"
+        "{% if proposals.filed_by_party %}立案提案（个人提案按第一提案人、集体提案按提出的党派团体计）按党派分："
+        "{% for name, n in proposals.filed_by_party.items() %}"
         "{{ name }}{{ n }}件{% if not loop.last %}、{% endif %}{% endfor %}。{% endif %}"
         "{% if proposals.filed_by_sector %}按界别分：{% for name, n in proposals.filed_by_sector.items() %}"
         "{{ name }}{{ n }}件{% if not loop.last %}、{% endif %}{% endfor %}。{% endif %}",

@@ -311,14 +311,16 @@ def proposals(period: Period) -> dict:
     counts["filed_by_category"] = dict(
         filed.values_list("category__name").annotate(n=Count("id")).order_by("category__order")
     )
-    # Sector and party: the lead proposer's for individual proposals, the body's for collective ones.
+    # Sector and party: the lead proposer's for individual proposals, the body's for collective ones; one
+    # that names none is counted as 未注明, so that each breakdown adds up to the filed total.
+    individual, collective = filed.filter(kind=Proposal.Kind.INDIVIDUAL), filed.filter(kind=Proposal.Kind.COLLECTIVE)
     counts["filed_by_sector"] = _merge(
-        filed.filter(kind=Proposal.Kind.INDIVIDUAL).values_list("lead_proposer__sector__name").annotate(n=Count("id")),
-        filed.filter(collective_sector__isnull=False).values_list("collective_sector__name").annotate(n=Count("id")),
+        individual.values_list("lead_proposer__sector__name").annotate(n=Count("id")),
+        collective.values_list("collective_sector__name").annotate(n=Count("id")),
     )
     counts["filed_by_party"] = _merge(
-        filed.filter(kind=Proposal.Kind.INDIVIDUAL).values_list("lead_proposer__party__name").annotate(n=Count("id")),
-        filed.filter(collective_party__isnull=False).values_list("collective_party__name").annotate(n=Count("id")),
+        individual.values_list("lead_proposer__party__name").annotate(n=Count("id")),
+        collective.values_list("collective_party__name").annotate(n=Count("id")),
     )
     counts["by_state"] = dict(all_submitted.values_list("state").annotate(n=Count("id")))
     counts["key_by_state"] = dict(submitted.filter(is_key=True).values_list("state").annotate(n=Count("id")))
@@ -427,10 +429,14 @@ def units_ranking(period: Period) -> list[dict]:
     return sorted(ranked, key=lambda r: (-(r["on_time_rate"] or 0), -(r["satisfaction_rate"] or 0), r["unit"]))
 
 
+UNNAMED = "未注明"
+
+
 def _merge(*grouped) -> dict:
     total: dict = {}
     for rows in grouped:
         for name, n in rows:
+            name = name or UNNAMED
             total[name] = total.get(name, 0) + n
     return dict(sorted(total.items(), key=lambda item: -item[1]))
 
