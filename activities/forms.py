@@ -1,6 +1,8 @@
 """Browser forms of the activity, attendance and assessment pages: they parse input; the rules live in the
 services."""
 
+from decimal import Decimal
+
 from django import forms
 
 from cppcc.form_fields import widget_classes
@@ -64,13 +66,16 @@ class ActivityForm(forms.ModelForm):
             recorded = {q.kind_id: q.value for q in self.instance.quantities.all()}
         self.quantity_kinds = [k for k in QuantityKind.objects.all() if k.is_active or k.pk in recorded]
         for qk in self.quantity_kinds:
+            value = recorded.get(qk.pk)
+            if value is not None:  # 3000, not 3000.00, for a count; 1.50 stays for money
+                value = value.quantize(Decimal(1).scaleb(-qk.decimal_places))
             self.fields[QUANTITY_PREFIX + qk.code] = forms.DecimalField(
                 label=f"{qk.name}（{qk.unit}）",
                 required=False,
                 min_value=0,
                 max_digits=14,
                 decimal_places=qk.decimal_places,
-                initial=recorded.get(qk.pk),
+                initial=value,
                 help_text=qk.report_use,
             )
         widget_classes(self)
@@ -140,7 +145,10 @@ class QuantityKindForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        widget_classes(self)
+        if not self.instance.pk:  # a new quantity goes to the end of the list
+            last = QuantityKind.objects.order_by("-order").values_list("order", flat=True).first() or 0
+            self.fields["order"].initial = last + 10
+        widget_classes(self, check=(forms.CheckboxInput, forms.CheckboxSelectMultiple))
 
     def _post_clean(self):
         pass

@@ -109,7 +109,7 @@ def quantity_kind_list(*, user):
     """The work report's quantity catalogue with how many activities recorded each (office, leaders)."""
     if not has_role(user, Role.OFFICE, Role.LEADER):
         return QuantityKind.objects.none()
-    return QuantityKind.objects.annotate(used=Count("values"))
+    return QuantityKind.objects.annotate(used=Count("values")).order_by("order", "id")
 
 
 def quantity_kind_get(*, user, pk):

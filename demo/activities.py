@@ -313,7 +313,7 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
         rec.attended(publicity, rec.volunteers(members, rng.randint(30, 45)))
     lights = rec.activity(
         K.POVERTY,
-        "帮助X村建成光亮工程，新建太阳能节能灯",
+        "帮助X村建成光亮工程，安装节能灯",
         year.at(0.62),
         place="X县X乡X村",
         projects_built=1,
