@@ -163,6 +163,7 @@ class KeyProjectForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = self.fields["members"].queryset.filter(status="active")
+        self.fields["members"].help_text = "按住 Ctrl（苹果电脑为 Command）可选多位委员"
         widget_classes(self)
 
     def _post_clean(self):
