@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -62,8 +63,8 @@ WELFARE = [
     ("委员坚持每月资助贫困学生", {"students_monthly": 20, "student_aid_wan": Decimal("4.8")}),
 ]
 REGULATIONS = [
-    ("政协XX区委员会委员服务管理办法", Regulation.Kind.RULE, "常委会议"),
-    ("XX区政协委员履职尽责考核办法", Regulation.Kind.RULE, "常委会议"),
+    ("政协{district}委员会委员服务管理办法", Regulation.Kind.RULE, "常委会议"),
+    ("{district}政协委员履职尽责考核办法", Regulation.Kind.RULE, "常委会议"),
     ("集体学习制度", Regulation.Kind.INTERNAL, "主席会议"),
     ("主席办公会议制度", Regulation.Kind.INTERNAL, "主席会议"),
     ("政协年度协商计划制定暨协商成果办理反馈实施办法", Regulation.Kind.DOCUMENT, "常委会议"),
@@ -74,6 +75,11 @@ WORK_HONOURS = [
     "获评省级劳动模范",
     "本职工作获区委区政府通报表扬",
 ]
+
+
+def district() -> str:
+    """The demo committee's district: the deployment's (CPPCC_DISTRICT), else the demo's own."""
+    return settings.CPPCC_DISTRICT or "城关区"
 
 
 def _marker(year: int) -> str:
@@ -306,7 +312,7 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
         fraction = min(0.24 * quarter, 0.98)
         publicity = rec.activity(
             K.PUBLICITY,
-            f"“XX政协”微信公众号宣传（第{quarter}季度）",
+            f"“{district()}政协”微信公众号宣传（第{quarter}季度）",
             year.at(fraction),
             articles_published=rng.randint(30, 55),
         )
@@ -350,7 +356,7 @@ def _activities(rec: _Recorder, year: _Year, members) -> int:
 def _regulations(office, year: int, today: dt.date):
     existing = set(Regulation.objects.values_list("title", flat=True))
     for n, (title, kind, adopted_at) in enumerate(REGULATIONS):
-        full = f"《{title}》"
+        full = f"《{title.format(district=district())}》"
         if full in existing:
             continue
         adopted_on = min(dt.date(year, 1 + n * 2, 15), today)

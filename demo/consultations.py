@@ -90,7 +90,7 @@ THIS_YEAR = [
     {
         "title": "减轻中小学生课外负担、推进教育综合改革",
         "source": Source.PUBLIC,
-        "by": "市民来信（“XX政协”微信公众号征集）",
+        "by": "市民来信（“区政协”微信公众号征集）",
         "form": "sector",
         "committee": "教科文卫体委员会",
         "quarter": 4,

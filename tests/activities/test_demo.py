@@ -50,6 +50,9 @@ def test_the_demo_year(db):
     assert KeyProject.objects.filter(year=year, investment_yi__gte=1, members__isnull=False).distinct().count() == 4
     assert Activity.objects.filter(signup_open=True, start_date__gt=today).count() == 3
     assert Regulation.objects.count() == 5
+    # The demo names its district (the draft quotes these titles): never "XX区".
+    assert not Regulation.objects.filter(title__contains="XX").exists()
+    assert not Activity.objects.filter(title__contains="XX").exists()
 
     # The year's default scheme; scores over every band, most members in the middle.
     scheme = AssessmentScheme.objects.get(year=year)
