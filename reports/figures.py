@@ -114,7 +114,8 @@ def definition(path: str, codes: dict, fallback: str = "按本期记录统计") 
     kinds = dict(Activity.Kind.choices)
     if parts[0] == "activities" and len(parts) == 2 and parts[1] in KIND_FIGURES:
         kind = kinds[KIND_FIGURES[parts[1]]]
-        return f"开始日期在本期内的{kind}活动数", f"{ACTIVITY_LIST}（类型：{kind}）"
+        what = kind if kind.endswith("活动") else f"{kind}活动"  # 委员组活动, not 委员组活动活动
+        return f"开始日期在本期内的{what}数", f"{ACTIVITY_LIST}（类型：{kind}）"
     if parts[:2] == ["activities", "quantities"]:
         return f"本期各类活动登记的“{codes.get(parts[2], parts[2])}”，按数据项的汇总方式汇总", ACTIVITY_LIST
     if parts[:2] == ["activities", "by_kind"]:
