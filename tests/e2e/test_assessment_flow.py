@@ -33,8 +33,11 @@ def test_attendance_recorded_by_the_office_raises_the_members_score(page, demo):
 
     # 2. … registers a training; the quantities of the work report do not apply to it and stay hidden.
     page.goto("/activities/new/")
+    page.get_by_label("类型").select_option("publicity")
+    expect(page.get_by_label("发布新闻信息（篇）")).to_be_visible()  # the catalogue's quantity for publicity
+    expect(page.get_by_label("安装节能灯（盏）")).to_be_hidden()
     page.get_by_label("类型").select_option("training")
-    expect(page.get_by_label("刊发稿件（篇）")).to_be_hidden()
+    expect(page.get_by_label("发布新闻信息（篇）")).to_be_hidden()
     page.get_by_label("名称").fill(TITLE)
     page.get_by_label("开始日期").fill(today.isoformat())
     page.get_by_label("地点").fill("区委党校")
