@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from cppcc.drf_serializers import ChoiceDisplayField
 from members.models import Member
 
 from .forms import MANAGED_KINDS, ActivityForm
@@ -44,7 +45,7 @@ class QuantitiesField(serializers.DictField):
 
 class ActivitySerializer(serializers.ModelSerializer):
     kind = code_field(Activity.Kind.choices, read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceDisplayField("kind")
     organiser_committee_name = serializers.CharField(
         source="organiser_committee.name", read_only=True, default=None, allow_null=True
     )
@@ -139,7 +140,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     group_name = serializers.CharField(source="member.group.name", read_only=True, default=None)
     status = code_field(Attendance.Status.choices, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField("status")
 
     class Meta:
         model = Attendance

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from cppcc.drf_serializers import (
     EVENT_LEAD_FIELDS,
     EVENT_TAIL_FIELDS,
+    ChoiceDisplayField,
     EventActorMixin,
     optional_text,
     stored_file_serializer,
@@ -50,7 +51,7 @@ class ConsultationUnitSerializer(serializers.ModelSerializer):
 
 class ConsultationPlanSerializer(serializers.ModelSerializer):
     state = choice_text(PlanState.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     topic_count = serializers.IntegerField(read_only=True)
     planned_count = serializers.IntegerField(read_only=True)
     held_count = serializers.IntegerField(read_only=True)
@@ -81,13 +82,13 @@ class ConsultationPlanWriteSerializer(serializers.Serializer):
 
 class ConsultationTopicListSerializer(serializers.ModelSerializer):
     plan_year = serializers.IntegerField(source="plan.year", read_only=True)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    form_display = serializers.CharField(source="get_form_display", read_only=True)
+    source_display = ChoiceDisplayField("source")
+    form_display = ChoiceDisplayField("form")
     member_name = serializers.CharField(source="member.name", read_only=True, default="")
     proposal_number = serializers.CharField(source="proposal.number_display", read_only=True, default="")
     lead_committee_name = serializers.CharField(source="lead_committee.name", read_only=True, default="")
     state = choice_text(TopicState.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     activity_count = serializers.IntegerField(read_only=True)
     attended_count = serializers.IntegerField(read_only=True)
     outcome_state = choice_text(OutcomeState.choices, allow_null=True)
@@ -181,7 +182,7 @@ class ConsultationActivitySerializer(serializers.ModelSerializer):
     start_date = serializers.DateField(source="activity.start_date", read_only=True)
     end_date = serializers.DateField(source="activity.end_date", read_only=True, allow_null=True)
     place = serializers.CharField(source="activity.place", read_only=True)
-    form_display = serializers.CharField(source="get_form_display", read_only=True)
+    form_display = ChoiceDisplayField("form")
     organiser_committee_name = serializers.CharField(
         source="activity.organiser_committee.name", read_only=True, default=""
     )
@@ -234,7 +235,7 @@ class ConsultationActivityUpdateSerializer(ConsultationActivityWriteSerializer):
 
 class OutcomeAssignmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    adoption_display = serializers.CharField(source="get_adoption_display", read_only=True)
+    adoption_display = ChoiceDisplayField("adoption")
     step = serializers.CharField(read_only=True)
     is_overdue = serializers.SerializerMethodField()
 
@@ -256,9 +257,9 @@ class OutcomeListSerializer(serializers.ModelSerializer):
     topic_title = serializers.CharField(source="topic.title", read_only=True)
     plan_year = serializers.IntegerField(source="topic.plan.year", read_only=True)
     form = serializers.CharField(source="topic.form", read_only=True)
-    form_display = serializers.CharField(source="topic.get_form_display", read_only=True)
+    form_display = ChoiceDisplayField("topic.form")
     state = choice_text(OutcomeState.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     assignments = OutcomeAssignmentSerializer(source="assignment_rows", many=True, read_only=True)
 
     class Meta:

@@ -53,3 +53,26 @@ class EventActorMixin(serializers.Serializer):
 
     def get_actor_name(self, obj) -> str:
         return actor_name(obj.actor)
+
+
+class ChoiceDisplayField(serializers.CharField):
+    """The Chinese name of a choice field — what `get_<field>_display()` gives — for a field of the record
+    or of one it refers to (`"topic.form"`). The name is looked up in the field's choices: DRF would
+    otherwise check the method's signature (`inspect.signature`) on every row before calling it."""
+
+    _names: dict = {}  # model field → {value: name}, filled once per field
+
+    def __init__(self, path: str, **kwargs):
+        self.path = path.split(".")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        record = value
+        for name in self.path[:-1]:
+            record = getattr(record, name)
+        field = record._meta.get_field(self.path[-1])
+        names = self._names.get(field)
+        if names is None:
+            names = self._names[field] = {key: str(name) for key, name in field.flatchoices}
+        code = getattr(record, field.attname)
+        return None if code is None else names.get(code, str(code))

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cppcc.drf_serializers import ChoiceDisplayField
 from securitylog import note_id_view
 
 from . import idcard
@@ -71,9 +72,9 @@ class MemberSerializer(serializers.ModelSerializer):
     sector_name = serializers.CharField(source="sector.name", read_only=True)
     party_name = serializers.CharField(source="party.name", read_only=True)
     group_name = serializers.CharField(source="group.name", read_only=True, default=None)
-    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    post_display = serializers.CharField(source="get_post_display", read_only=True)
+    gender_display = ChoiceDisplayField("gender")
+    status_display = ChoiceDisplayField("status")
+    post_display = ChoiceDisplayField("post")
     id_number = serializers.SerializerMethodField(help_text="身份证号码；机关工作人员以外的角色只见掩码")
     phone = serializers.SerializerMethodField()
     birth_date = serializers.SerializerMethodField(

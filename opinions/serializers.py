@@ -3,6 +3,7 @@ from rest_framework import serializers
 from cppcc.drf_serializers import (
     EVENT_LEAD_FIELDS,
     EVENT_TAIL_FIELDS,
+    ChoiceDisplayField,
     EventActorMixin,
     optional_text,
     stored_file_serializer,
@@ -39,7 +40,7 @@ class OpinionAdoptionSerializer(serializers.ModelSerializer):
     level = choice_text(OpinionLevel.choices)
     level_display = serializers.CharField(source="body", read_only=True)
     publication = choice_text(OpinionPublication.choices)
-    publication_display = serializers.CharField(source="get_publication_display", read_only=True)
+    publication_display = ChoiceDisplayField("publication")
 
     class Meta:
         model = OpinionAdoption
@@ -48,7 +49,7 @@ class OpinionAdoptionSerializer(serializers.ModelSerializer):
 
 class OpinionInstructionSerializer(serializers.ModelSerializer):
     level = choice_text(OpinionLevel.choices)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceDisplayField("level")
 
     class Meta:
         model = OpinionInstruction
@@ -69,7 +70,7 @@ OpinionAttachmentSerializer = stored_file_serializer(OpinionAttachment, "opinion
 class OpinionListSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     state = choice_text(OpinionState.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     authors = OpinionAuthorSerializer(many=True, read_only=True)
     adoptions = OpinionAdoptionSerializer(many=True, read_only=True)
     instruction_count = serializers.IntegerField(read_only=True)

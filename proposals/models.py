@@ -154,6 +154,8 @@ class Proposal(TimeStampedModel):
             ),
             models.Index(fields=["created_at", "id"], name="proposal_created_at_idx"),
             models.Index(fields=["feedback_at"], name="proposal_feedback_at_idx"),
+            # The assessment counts each member's filed proposals of a year by filing date.
+            models.Index(fields=["filed_at"], name="proposal_filed_at_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,12 @@
 from rest_framework import serializers
 
-from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, stored_file_serializer
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    ChoiceDisplayField,
+    EventActorMixin,
+    stored_file_serializer,
+)
 from cppcc.lifecycle import AllowedActionsMixin
 from members.models import Member
 
@@ -11,7 +17,7 @@ from .workflow import PROPOSAL
 
 class AssignmentBriefSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceDisplayField("role")
 
     class Meta:
         model = Assignment
@@ -21,7 +27,7 @@ class AssignmentBriefSerializer(serializers.ModelSerializer):
 class ProposalListSerializer(serializers.ModelSerializer):
     number_display = serializers.CharField(read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     proposer = serializers.CharField(source="proposer_display", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     reply_overdue = serializers.BooleanField(read_only=True)
@@ -50,8 +56,8 @@ AttachmentSerializer = stored_file_serializer(Attachment, "proposals:attachment"
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    result_display = serializers.CharField(source="get_result_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    result_display = ChoiceDisplayField("result")
+    status_display = ChoiceDisplayField("status")
     attachment = AttachmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -77,7 +83,7 @@ class ProposalDetailSerializer(AllowedActionsMixin, ProposalListSerializer):
     cosigners = CoSignerSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(source="all_assignments", many=True, read_only=True)
-    reject_reason_display = serializers.CharField(source="get_reject_reason_display", read_only=True)
+    reject_reason_display = ChoiceDisplayField("reject_reason")
     contact_phone = serializers.SerializerMethodField(help_text="联系电话；机关和提案人本人以外只见掩码")
 
     class Meta(ProposalListSerializer.Meta):
@@ -109,8 +115,8 @@ class ProposalWriteSerializer(serializers.ModelSerializer):
 
 
 class ProposalEventSerializer(EventActorMixin, serializers.ModelSerializer):
-    from_state_display = serializers.CharField(source="get_from_state_display", read_only=True)
-    to_state_display = serializers.CharField(source="get_to_state_display", read_only=True)
+    from_state_display = ChoiceDisplayField("from_state")
+    to_state_display = ChoiceDisplayField("to_state")
 
     class Meta:
         model = ProposalEvent

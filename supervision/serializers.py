@@ -2,7 +2,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from activities.models import Attendance
-from cppcc.drf_serializers import EVENT_LEAD_FIELDS, EVENT_TAIL_FIELDS, EventActorMixin, optional_text
+from cppcc.drf_serializers import (
+    EVENT_LEAD_FIELDS,
+    EVENT_TAIL_FIELDS,
+    ChoiceDisplayField,
+    EventActorMixin,
+    optional_text,
+)
 from cppcc.lifecycle import AllowedActionsMixin
 from cppcc.limits import TEXT_MAX_LENGTH
 from members.models import HandlingUnit, MemberGroup, SpecialCommittee
@@ -27,13 +33,13 @@ class BriefedUnitSerializer(serializers.ModelSerializer):
 class RecommendationSerializer(serializers.ModelSerializer):
     inspection_title = serializers.CharField(source="inspection.activity.title", read_only=True)
     inspection_type = choice_text(Kind.choices, source="inspection.kind")
-    inspection_type_display = serializers.CharField(source="inspection.get_kind_display", read_only=True)
+    inspection_type_display = ChoiceDisplayField("inspection.kind")
     inspection_topic = serializers.CharField(source="inspection.topic", read_only=True)
     inspection_date = serializers.DateField(source="inspection.activity.start_date", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
     state = choice_text(Recommendation.State.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    adoption_display = serializers.CharField(source="get_adoption_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
+    adoption_display = ChoiceDisplayField("adoption")
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,15 +83,15 @@ class InspectionListSerializer(serializers.ModelSerializer):
     end_date = serializers.DateField(source="activity.end_date", read_only=True, allow_null=True)
     place = serializers.CharField(source="activity.place", read_only=True)
     type = choice_text(Kind.choices, source="kind")
-    type_display = serializers.CharField(source="get_kind_display", read_only=True)
-    organiser_display = serializers.CharField(source="get_organiser_display", read_only=True)
+    type_display = ChoiceDisplayField("kind")
+    organiser_display = ChoiceDisplayField("organiser")
     organiser_committee = serializers.IntegerField(
         source="activity.organiser_committee_id", read_only=True, allow_null=True
     )
     organiser_group = serializers.IntegerField(source="activity.organiser_group_id", read_only=True, allow_null=True)
     organiser_name = serializers.SerializerMethodField()
     state = choice_text(State.choices)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceDisplayField("state")
     units_briefed = BriefedUnitSerializer(many=True, read_only=True)
     recommendation_count = serializers.IntegerField(read_only=True)
     responded_count = serializers.IntegerField(read_only=True)
@@ -147,7 +153,7 @@ class ActivityAttendanceSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     sector = serializers.CharField(source="member.sector.name", read_only=True)
     status = choice_text(Attendance.Status.choices)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceDisplayField("status")
 
     class Meta:
         model = Attendance
