@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from faker import Faker
 
+from activities.catalogue import ensure_default_catalogue
 from cppcc.roles import Role
 from demo.common import quiet
 from members import idcard
@@ -167,6 +168,8 @@ def seed_registry(*, password: str = DEFAULT_PASSWORD, seed: int = 2026, member_
                     "end_date": start + dt.timedelta(days=3),
                 },
             )
+    # The work report's quantity catalogue (seeded by a migration; put back where a test's flush removed it).
+    ensure_default_catalogue()
     sectors = _reference(Sector, SECTORS)
     parties = _reference(Party, [p[0] for p in PARTIES], **{p[0]: {"short_name": p[1]} for p in PARTIES})
     committees = _reference(SpecialCommittee, COMMITTEES)

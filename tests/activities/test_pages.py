@@ -155,7 +155,7 @@ def test_list_costs_the_same_for_3_or_30_activities(client, office_user, django_
 # --- form ------------------------------------------------------------------------------------------
 
 
-def test_office_creates_an_activity_with_its_quantities(client, office_user):
+def test_office_creates_an_activity_with_its_quantities(client, office_user, catalogue):
     client.force_login(office_user)
     response = client.post(
         reverse("activities:create"),
@@ -186,7 +186,7 @@ def test_office_creates_an_activity_with_its_quantities(client, office_user):
     assert recorded == {"medical_staff": "9.00"}
 
 
-def test_a_quantity_must_be_whole_where_its_unit_is(client, office_user):
+def test_a_quantity_must_be_whole_where_its_unit_is(client, office_user, catalogue):
     client.force_login(office_user)
     data = {"kind": "welfare", "title": "义诊", "start_date": "2026-06-01", "half_days": 0, "q_people_served": "1.5"}
     response = client.post(reverse("activities:create"), data)

@@ -8,18 +8,12 @@ import pytest
 from django.urls import reverse
 
 from activities import services
-from activities.catalogue import ensure_default_catalogue
 from activities.models import Activity, ActivityQuantity, KeyProject, QuantityKind
 from cppcc.errors import ApplicationError, Conflict
 from reports import statistics
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue():
-    return ensure_default_catalogue()
 
 
 def _values(activity) -> dict:
