@@ -238,29 +238,21 @@ def activity_signup_cancel(request, pk):
 
 @route("regulations/", name="regulations", roles=(Role.OFFICE, Role.LEADER), methods=("GET", "POST"))
 def regulation_list(request):
-    can_edit = has_role(request.user, Role.OFFICE)
-    if request.method == "POST" and not can_edit:
-        raise Forbidden("只有机关工作人员可以登记制度文件。")
-    form = RegulationForm(request.POST or None) if can_edit else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            regulation = services.regulation_save(actor=request.user, data=dict(form.cleaned_data))
-        except ApplicationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, f"已登记“{regulation.title}”。")
-            return redirect("activities:regulations")
+    form = _office_form(request, RegulationForm)
     regulations = selectors.regulation_list(user=request.user)
     year = parse_year(request.GET.get("year"))
-    if year:
-        regulations = regulations.filter(adopted_on__year=year)
-    years = selectors.regulation_list(user=request.user).dates("adopted_on", "year", order="DESC")
-    return render(
+    years = regulations.dates("adopted_on", "year", order="DESC")
+    return _side_form_page(
         request,
-        "activities/regulations.html",
-        {
-            "regulations": regulations,
-            "form": form,
+        template="activities/regulations.html",
+        form=form,
+        heading="登记制度文件",
+        button="登记",
+        save=lambda data: services.regulation_save(actor=request.user, data=data),
+        saved_message="已登记“{record.title}”。",
+        back="activities:regulations",
+        context={
+            "regulations": regulations.filter(adopted_on__year=year) if year else regulations,
             "years": [d.year for d in years],
             "current_year": str(year or ""),
         },
@@ -270,8 +262,9 @@ def regulation_list(request):
 # --- the work report's quantity catalogue and the members' key projects ------------------------------
 
 
-def _side_form_page(request, *, form, save, saved_message, back, context):
-    """A list with the office's form beside it (add, or edit the record `form` is bound to)."""
+def _side_form_page(request, *, template, form, heading, save, saved_message, back, context, editing=None, button=None):
+    """A list with the office's form beside it (`partials/list_form_page.html`): adds a record, or edits
+    `editing` (the form posts to the page it is on; 取消 goes back to the list)."""
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             record = save(dict(form.cleaned_data))
@@ -280,7 +273,15 @@ def _side_form_page(request, *, form, save, saved_message, back, context):
         else:
             messages.success(request, saved_message.format(record=record))
             return redirect(back)
-    return render(request, context.pop("template"), {"form": form, **context})
+    form_context = {
+        "form": form,
+        "form_heading": heading,
+        "form_action": request.path,
+        "form_cancel": reverse(back) if editing is not None else "",
+        "form_button": button,
+        "editing": editing,
+    }
+    return render(request, template, {**form_context, **context})
 
 
 def _office_form(request, form_class, **kwargs):
@@ -298,15 +299,14 @@ def quantity_kind_list(request, pk=None):
     form = _office_form(request, QuantityKindForm, instance=kind)
     return _side_form_page(
         request,
+        template="activities/quantities.html",
         form=form,
+        heading=f"修改数据项“{kind.name}”" if kind else "新增数据项",
+        editing=kind,
         save=lambda data: services.quantity_kind_save(actor=request.user, kind=kind, data=data),
         saved_message="已保存数据项“{record.name}”。",
         back="activities:quantities",
-        context={
-            "template": "activities/quantities.html",
-            "kinds": selectors.quantity_kind_list(user=request.user),
-            "editing": kind,
-        },
+        context={"kinds": selectors.quantity_kind_list(user=request.user)},
     )
 
 
@@ -335,14 +335,15 @@ def key_project_list(request, pk=None):
     years = sorted({y for y in projects.values_list("year", flat=True)}, reverse=True)
     return _side_form_page(
         request,
+        template="activities/key_projects.html",
         form=form,
+        heading=f"修改项目“{project.name}”" if project else "登记分包重点项目",
+        editing=project,
         save=lambda data: services.key_project_save(actor=request.user, project=project, data=data),
         saved_message="已保存项目“{record.name}”。",
         back="activities:key_projects",
         context={
-            "template": "activities/key_projects.html",
             "projects": projects.filter(year=year) if year else projects,
-            "editing": project,
             "years": years,
             "current_year": str(year or ""),
         },
